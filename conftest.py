@@ -1,0 +1,40 @@
+"""Shared fixtures: the Shanghai regions, a small org world and the staff personas of STYLE §6
+(city officer, street officer, station leader, enterprise-union officer, outsider, viewer)."""
+
+from __future__ import annotations
+
+import pytest
+
+from gongyou.core.actors import COMMAND
+from gongyou.core.models import StaffProfile
+from gongyou.core.services import create_staff, load_regions
+from gongyou.core.testing import World, build_world
+
+PASSWORD = "Gongyou-test-2026!"
+
+
+@pytest.fixture
+def regions(db):
+    load_regions()
+
+
+@pytest.fixture
+def world(regions) -> World:
+    return build_world()
+
+
+def _staff(username, org, role=StaffProfile.Role.OFFICER):
+    return create_staff(username=username, password=PASSWORD, org=org, role=role, actor=COMMAND)
+
+
+@pytest.fixture
+def personas(world):
+    """username → user, one per scope."""
+    return {
+        "city": _staff("city", world.city),
+        "street": _staff("street", world.street_fed),
+        "other_street": _staff("other_street", world.other_street_fed),
+        "station": _staff("station", world.station_union),
+        "agent": _staff("agent", world.agent_union),
+        "viewer": _staff("viewer", world.street_fed, StaffProfile.Role.VIEWER),
+    }

@@ -1,0 +1,19 @@
+"""Shared vocabularies (SPEC glossary). Labels are Chinese; English comes from the catalogue."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Industry(models.TextChoices):
+    FOOD_DELIVERY = "food_delivery", _("网约送餐")
+    EXPRESS = "express", _("快递物流")
+    FREIGHT = "freight", _("货车司机")
+    RIDE_HAILING = "ride_hailing", _("网约车")
+    OTHER = "other", _("其他平台灵活就业")
+
+
+class LaborRelation(models.TextChoices):
+    # The three categories of 人社部发〔2021〕56号.
+    EMPLOYEE = "employee", _("劳动关系")
+    PARTIAL = "partial", _("不完全符合确立劳动关系")
+    INDEPENDENT = "independent", _("依托平台自主经营")

@@ -1,0 +1,73 @@
+"""Coordinates: WGS-84 (GPS, stored) ↔ GCJ-02 (the offset system Chinese map providers use).
+
+The forward transform is the widely published GCJ-02 formula (Krasovsky ellipsoid constants).
+The inverse has no closed form; it is found by fixed-point iteration, which converges to well
+under a millimetre in a few steps. Points outside mainland China are not shifted.
+"""
+
+from __future__ import annotations
+
+import math
+
+_A = 6378245.0
+_EE = 0.00669342162296594323
+EARTH_RADIUS_M = 6371008.8
+
+
+def out_of_china(lng: float, lat: float) -> bool:
+    return not (72.004 <= lng <= 137.8347 and 0.8293 <= lat <= 55.8271)
+
+
+def _transform_lat(x: float, y: float) -> float:
+    ret = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * math.sqrt(abs(x))
+    ret += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+    ret += (20.0 * math.sin(y * math.pi) + 40.0 * math.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
+    ret += (160.0 * math.sin(y / 12.0 * math.pi) + 320 * math.sin(y * math.pi / 30.0)) * 2.0 / 3.0
+    return ret
+
+
+def _transform_lng(x: float, y: float) -> float:
+    ret = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x))
+    ret += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+    ret += (20.0 * math.sin(x * math.pi) + 40.0 * math.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
+    ret += (150.0 * math.sin(x / 12.0 * math.pi) + 300.0 * math.sin(x / 30.0 * math.pi)) * 2.0 / 3.0
+    return ret
+
+
+def _delta(lng: float, lat: float) -> tuple[float, float]:
+    dlat = _transform_lat(lng - 105.0, lat - 35.0)
+    dlng = _transform_lng(lng - 105.0, lat - 35.0)
+    radlat = lat / 180.0 * math.pi
+    magic = 1 - _EE * math.sin(radlat) ** 2
+    sqrtmagic = math.sqrt(magic)
+    dlat = (dlat * 180.0) / ((_A * (1 - _EE)) / (magic * sqrtmagic) * math.pi)
+    dlng = (dlng * 180.0) / (_A / sqrtmagic * math.cos(radlat) * math.pi)
+    return dlng, dlat
+
+
+def wgs84_to_gcj02(lng: float, lat: float) -> tuple[float, float]:
+    if out_of_china(lng, lat):
+        return lng, lat
+    dlng, dlat = _delta(lng, lat)
+    return lng + dlng, lat + dlat
+
+
+def gcj02_to_wgs84(lng: float, lat: float) -> tuple[float, float]:
+    if out_of_china(lng, lat):
+        return lng, lat
+    wlng, wlat = lng, lat
+    for _ in range(30):
+        glng, glat = wgs84_to_gcj02(wlng, wlat)
+        elng, elat = glng - lng, glat - lat
+        wlng, wlat = wlng - elng, wlat - elat
+        if abs(elng) < 1e-10 and abs(elat) < 1e-10:
+            break
+    return wlng, wlat
+
+
+def haversine_m(lng1: float, lat1: float, lng2: float, lat2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp = p2 - p1
+    dl = math.radians(lng2 - lng1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))

@@ -1,0 +1,316 @@
+"""State changes for regions, orgs, enterprises, stations and staff (seed §二(一)2)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gongyou.core import audit
+from gongyou.core.actors import Actor
+from gongyou.core.choices import Industry
+from gongyou.core.models import Enterprise, Org, OrgReach, Region, StaffProfile, Station
+from gongyou.core.validators import normalise_region_code, validate_uscc
+
+DIVISIONS_CSV = Path(__file__).parent / "data" / "shanghai_divisions.csv"
+CITY_CODE = "310000"
+
+K = Org.Kind
+FEDERATION_KINDS = (K.STREET_FEDERATION, K.DISTRICT_FEDERATION)
+# Which parent kinds each kind may hang under in the territorial tree.
+ALLOWED_PARENTS: dict[str, tuple[str, ...]] = {
+    K.CITY_FEDERATION: (),
+    K.DISTRICT_FEDERATION: (K.CITY_FEDERATION,),
+    K.INDUSTRY_FEDERATION: (K.CITY_FEDERATION, K.DISTRICT_FEDERATION),
+    K.STREET_FEDERATION: (K.DISTRICT_FEDERATION,),
+    K.STREET_UNION: FEDERATION_KINDS,
+    K.JOINT_UNION: (*FEDERATION_KINDS, K.INDUSTRY_FEDERATION),
+    # Enterprise unions are founded where the enterprise is registered (属地建会).
+    K.ENTERPRISE_UNION: (*FEDERATION_KINDS, K.INDUSTRY_FEDERATION, K.CITY_FEDERATION),
+    K.HQ_UNION: (*FEDERATION_KINDS, K.INDUSTRY_FEDERATION, K.CITY_FEDERATION),
+    K.AGENT_UNION: (*FEDERATION_KINDS, K.INDUSTRY_FEDERATION),
+    # A station union joins the street's "small second-level" or joint union by locality.
+    K.STATION_UNION: (K.STREET_UNION, K.JOINT_UNION, K.STREET_FEDERATION),
+    K.UNION_GROUP: (K.STATION_UNION, K.STREET_UNION, K.JOINT_UNION, K.STREET_FEDERATION),
+}
+
+
+def _error(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: [ValidationError(message, code=code)]})
+
+
+# --- regions ---------------------------------------------------------------------------------
+
+
+def load_regions(path: Path = DIVISIONS_CSV) -> int:
+    """Load Shanghai's districts and streets (NBS codes) idempotently; returns rows created.
+
+    District points in the CSV are GCJ-02 and are stored converted to WGS-84.
+    """
+    from gongyou.core.geo import gcj02_to_wgs84
+
+    existing = set(Region.objects.values_list("code", flat=True))
+    created = 0
+    with transaction.atomic():
+        city = Region.objects.filter(code=CITY_CODE).first()
+        if city is None:
+            city = Region.objects.create(code=CITY_CODE, name="上海市", level=Region.Level.CITY)
+            created += 1
+        by_code = {CITY_CODE: city}
+        with path.open(encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        for level in ("district", "street"):
+            new = []
+            for row in rows:
+                if row["level"] != level:
+                    continue
+                if row["code"] in existing:
+                    continue
+                lng = lat = None
+                if row["lng"] and row["lat"]:
+                    lng, lat = gcj02_to_wgs84(float(row["lng"]), float(row["lat"]))
+                new.append(
+                    Region(
+                        code=row["code"],
+                        name=row["name"],
+                        level=level,
+                        parent_id=None,
+                        lng=lng,
+                        lat=lat,
+                    )
+                )
+                new[-1]._parent_code = row["parent_code"]  # type: ignore[attr-defined]
+            parents = {r.code: r for r in Region.objects.all()}
+            parents.update(by_code)
+            for region in new:
+                region.parent = parents[region._parent_code]  # type: ignore[attr-defined]
+            Region.objects.bulk_create(new)
+            created += len(new)
+    return created
+
+
+def get_street(code: str) -> Region:
+    """Street by its 9- or 12-digit statistical code, or a coded validation error."""
+    normalised = normalise_region_code(code)
+    street = Region.objects.filter(code=normalised, level=Region.Level.STREET).first()
+    if street is None:
+        raise _error("street_code", _("找不到这个街镇代码"), "unknown_street")
+    return street
+
+
+# --- organisations ---------------------------------------------------------------------------
+
+
+def _reach_sources(org: Org) -> list[int]:
+    return [pk for pk in (org.parent_id, org.second_manager_id) if pk is not None]
+
+
+def _rebuild_reach(orgs: Iterable[Org]) -> None:
+    """Recompute the closure rows of the given orgs (parents before children)."""
+    for org in sorted(orgs, key=lambda o: o.pk):
+        OrgReach.objects.filter(descendant=org).delete()
+        ancestors = set(
+            OrgReach.objects.filter(descendant_id__in=_reach_sources(org)).values_list(
+                "ancestor_id", flat=True
+            )
+        )
+        ancestors.add(org.pk)
+        OrgReach.objects.bulk_create(
+            [OrgReach(ancestor_id=a, descendant_id=org.pk) for a in ancestors]
+        )
+
+
+def rebuild_all_reach() -> int:
+    """Recompute the whole closure (after bulk loading); returns the number of rows."""
+    with transaction.atomic():
+        OrgReach.objects.all().delete()
+        sources: dict[int, list[int]] = {}
+        for pk, parent, second in Org.objects.values_list("id", "parent_id", "second_manager_id"):
+            sources[pk] = [s for s in (parent, second) if s is not None]
+        reach: dict[int, set[int]] = {}
+
+        def ancestors(pk: int) -> set[int]:
+            if pk not in reach:
+                found = {pk}
+                for src in sources[pk]:
+                    found |= ancestors(src)
+                reach[pk] = found
+            return reach[pk]
+
+        rows = [OrgReach(ancestor_id=a, descendant_id=d) for d in sources for a in ancestors(d)]
+        OrgReach.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def _check_org(org: Org) -> None:
+    allowed = ALLOWED_PARENTS[org.kind]
+    if not allowed and org.parent_id is not None:
+        raise _error("parent", _("市总工会没有上级工会"), "parent_not_allowed")
+    if allowed and (org.parent is None or org.parent.kind not in allowed):
+        raise _error("parent", _("上级工会的类型不适合这种组织"), "bad_parent")
+    if org.kind in Org.ENTERPRISE_KINDS and org.enterprise_id is None:
+        raise _error("enterprise", _("企业工会必须关联一个企业"), "enterprise_required")
+    if org.kind in Org.STATION_KINDS:
+        if org.station_id is None:
+            raise _error("station", _("站点分工会或工会小组必须关联一个站点"), "station_required")
+        if org.second_manager is None or org.second_manager.kind not in Org.ENTERPRISE_KINDS:
+            raise _error(
+                "second_manager",
+                _("站点分工会实行双重管理，必须指定企业（总部/代理商）工会"),
+                "second_manager_required",
+            )
+    elif org.second_manager_id is not None:
+        raise _error("second_manager", _("只有站点分工会和工会小组实行双重管理"), "dual_not_allowed")
+    if org.kind in (K.STREET_FEDERATION, K.STREET_UNION) and org.region.level != Region.Level.STREET:
+        raise _error("region", _("街镇工会必须位于一个街镇"), "street_required")
+
+
+@transaction.atomic
+def create_org(
+    *,
+    name: str,
+    kind: str,
+    region: Region,
+    parent: Org | None = None,
+    second_manager: Org | None = None,
+    industry: str = "",
+    enterprise: Enterprise | None = None,
+    station: Station | None = None,
+    founding_mode: str = Org.FoundingMode.SINGLE,
+    founded_on: dt.date | None = None,
+    approval_required: bool = False,
+    actor: Actor,
+) -> Org:
+    """Found a union org. Founding an enterprise's union closes its 25-rule founding tasks
+    (seed §二(一)3: 街镇总工会指导推动个体入会职工达到25人以上的单位直接建立工会)."""
+    if not name.strip():
+        raise _error("name", _("请填写组织名称"), "required")
+    org = Org(
+        name=name.strip(),
+        kind=kind,
+        region=region,
+        parent=parent,
+        second_manager=second_manager,
+        industry=industry,
+        enterprise=enterprise,
+        station=station,
+        founding_mode=founding_mode,
+        founded_on=founded_on or timezone.localdate(),
+        approval_required=approval_required,
+    )
+    _check_org(org)
+    org.save()
+    _rebuild_reach([org])
+    audit.record(
+        actor,
+        "org.create",
+        org,
+        after=audit.snapshot(org, ["name", "kind", "parent", "second_manager", "enterprise", "station"]),
+        org=org,
+    )
+    if enterprise is not None and kind in Org.ENTERPRISE_KINDS:
+        from gongyou.members.services import close_founding_tasks
+
+        close_founding_tasks(enterprise, union=org, actor=actor)
+    return org
+
+
+@transaction.atomic
+def set_approval_mode(org: Org, *, approval_required: bool, actor: Actor) -> Org:
+    before = audit.snapshot(org, ["approval_required"])
+    org.approval_required = approval_required
+    org.save(update_fields=["approval_required"])
+    audit.record(actor, "org.set_approval", org, before=before, after=audit.snapshot(org, ["approval_required"]), org=org)
+    return org
+
+
+# --- enterprises and stations ----------------------------------------------------------------
+
+
+def upsert_enterprise(
+    *,
+    uscc: str,
+    name: str,
+    industry: str,
+    street: Region,
+    is_head: bool = False,
+    parent: Enterprise | None = None,
+    relation: str = "",
+    actor: Actor,
+) -> tuple[Enterprise, str]:
+    """Create or update an enterprise by USCC; returns (enterprise, "created"|"updated"|"unchanged")."""
+    code = validate_uscc(uscc)
+    if not name.strip():
+        raise _error("name", _("请填写企业名称"), "required")
+    if industry not in Industry.values:
+        raise _error("industry", _("行业取值无效"), "bad_industry")
+    if relation and relation not in Enterprise.Relation.values:
+        raise _error("relation", _("与上级企业关系取值无效"), "bad_relation")
+    if parent is not None and not relation:
+        raise _error("relation", _("有上级企业时必须填写与上级企业的关系"), "relation_required")
+    if parent is not None and parent.uscc == code:
+        raise _error("parent_uscc", _("企业不能是自己的上级企业"), "parent_is_self")
+    fields = ["name", "industry", "street", "is_head", "parent", "relation"]
+    with transaction.atomic():
+        enterprise = Enterprise.objects.select_for_update().filter(uscc=code).first()
+        values = {
+            "name": name.strip(),
+            "industry": industry,
+            "street": street,
+            "is_head": is_head,
+            "parent": parent,
+            "relation": relation if parent is not None else "",
+        }
+        if enterprise is None:
+            enterprise = Enterprise.objects.create(uscc=code, **values)
+            audit.record(actor, "enterprise.create", enterprise, after=audit.snapshot(enterprise, fields))
+            return enterprise, "created"
+        before = audit.snapshot(enterprise, fields)
+        for key, value in values.items():
+            setattr(enterprise, key, value)
+        after = audit.snapshot(enterprise, fields)
+        if before == after:
+            return enterprise, "unchanged"
+        enterprise.save()
+        audit.record(actor, "enterprise.update", enterprise, before=before, after=after)
+        return enterprise, "updated"
+
+
+@transaction.atomic
+def create_station(
+    *, code: str, name: str, enterprise: Enterprise, street: Region, address: str = "", actor: Actor
+) -> Station:
+    code = code.strip()
+    if not code:
+        raise _error("code", _("请填写站点编码"), "required")
+    if Station.objects.filter(code=code).exists():
+        raise _error("code", _("站点编码已存在"), "duplicate")
+    station = Station.objects.create(
+        code=code, name=name.strip(), enterprise=enterprise, street=street, address=address
+    )
+    audit.record(actor, "station.create", station, after=audit.snapshot(station, ["code", "name", "enterprise", "street"]))
+    return station
+
+
+# --- staff ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_staff(
+    *, username: str, password: str, org: Org, role: str, actor: Actor, name: str = ""
+) -> AbstractUser:
+    if role not in StaffProfile.Role.values:
+        raise _error("role", _("角色取值无效"), "bad_role")
+    user_model = get_user_model()
+    user = user_model.objects.create_user(username=username, password=password, first_name=name)
+    StaffProfile.objects.create(user=user, org=org, role=role)
+    audit.record(actor, "staff.create", user, after={"username": username, "org": org.pk, "role": role}, org=org)
+    return user  # type: ignore[return-value]

@@ -1,0 +1,158 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
+from stdnum.cn import ric
+
+from gongyou.core.testing import make_id_number, make_uscc
+from gongyou.core.validators import (
+    normalise_region_code,
+    validate_id_number,
+    validate_mobile,
+    validate_uscc,
+)
+
+TODAY = dt.date(2026, 11, 28)
+
+
+def code_of(func, value, **kw):
+    with pytest.raises(ValidationError) as info:
+        func(value, **kw)
+    return info.value.code
+
+
+# 11010519491231002X is the GB 11643 textbook example (a woman born 1949-12-31).
+def test_known_good_id_number_with_x():
+    info = validate_id_number("11010519491231002X", today=dt.date(1990, 1, 1))
+    assert info.birth_date == dt.date(1949, 12, 31)
+    assert info.sex == "F"
+    # The same person is too old to be a gig worker today.
+    assert code_of(validate_id_number, "11010519491231002X", today=TODAY) == "id_implausible_age"
+
+
+def test_generated_id_derives_birth_and_sex():
+    number = make_id_number(7, birth=dt.date(1990, 5, 17), male=True)
+    info = validate_id_number(number, today=TODAY)
+    assert info.birth_date == dt.date(1990, 5, 17)
+    assert info.sex == "M"
+    assert validate_id_number(make_id_number(8, birth=dt.date(1990, 5, 17), male=False), today=TODAY).sex == "F"
+
+
+def test_phone_keyboard_input_is_normalised():
+    number = make_id_number(11, birth=dt.date(1988, 3, 2))
+    messy = " ".join([number[:6], number[6:14], number[14:]]).replace("0", "０")
+    assert validate_id_number(messy, today=TODAY).number == number
+    x_number = next(make_id_number(i) for i in range(1, 500) if make_id_number(i).endswith("X"))
+    assert validate_id_number(x_number.lower(), today=TODAY).number == x_number
+
+
+@pytest.mark.parametrize(
+    "value,code",
+    [
+        ("", "required"),
+        ("12345", "id_wrong_length"),
+        ("3401231987041300011", "id_wrong_length"),
+        ("34012319870413000A", "id_bad_format"),
+        ("X40123198704130001", "id_bad_format"),
+    ],
+)
+def test_bad_id_numbers(value, code):
+    assert code_of(validate_id_number, value, today=TODAY) == code
+
+
+def test_bad_check_character():
+    good = make_id_number(5)
+    wrong = "0" if good[-1] != "0" else "1"
+    assert code_of(validate_id_number, good[:-1] + wrong, today=TODAY) == "id_bad_check"
+
+
+def _with_check(body):
+    return body + ric.calc_check_digit(body + "0")
+
+
+def test_impossible_birth_date():
+    assert code_of(validate_id_number, _with_check("34012319870230001"), today=TODAY) == "id_bad_birth_date"
+
+
+def test_future_birth_date():
+    assert code_of(validate_id_number, _with_check("34012320300101001"), today=TODAY) == "id_future_birth_date"
+
+
+def test_implausible_age_child_and_elderly():
+    assert code_of(validate_id_number, _with_check("34012320150101001"), today=TODAY) == "id_implausible_age"
+    assert code_of(validate_id_number, _with_check("34012319300101001"), today=TODAY) == "id_implausible_age"
+
+
+def test_age_boundary_sixteen():
+    assert validate_id_number(_with_check("34012320101128001"), today=TODAY).birth_date == dt.date(2010, 11, 28)
+    assert code_of(validate_id_number, _with_check("34012320101129001"), today=TODAY) == "id_implausible_age"
+
+
+@given(st.integers(min_value=0, max_value=10_000_000))
+def test_generated_ids_always_validate(seq):
+    assert validate_id_number(make_id_number(seq), today=TODAY).number == make_id_number(seq)
+
+
+@given(st.integers(min_value=0, max_value=10_000_000), st.integers(min_value=0, max_value=16), st.sampled_from("0123456789X"))
+def test_any_single_substitution_is_caught(seq, position, char):
+    good = make_id_number(seq)
+    if position == 17 or good[position] == char or (char == "X"):
+        return
+    bad = good[:position] + char + good[position + 1 :]
+    with pytest.raises(ValidationError):
+        validate_id_number(bad, today=TODAY)
+
+
+@given(st.text(max_size=30))
+def test_id_validator_never_crashes(text):
+    try:
+        validate_id_number(text, today=TODAY)
+    except ValidationError as exc:
+        assert exc.code
+
+
+# USCC: 91350100M000100Y43 is the GB 32100 example from python-stdnum's documentation.
+def test_known_good_uscc():
+    assert validate_uscc("91110000600037341L") == "91110000600037341L"
+    assert validate_uscc(" 9111 0000 6000 3734 1l ") == "91110000600037341L"
+
+
+@pytest.mark.parametrize(
+    "value,code",
+    [("", "required"), ("9111000060003734", "uscc_wrong_length"), ("9111000060003734IL", "uscc_bad_format"), ("91110000600037341A", "uscc_bad_check")],
+)
+def test_bad_uscc(value, code):
+    assert code_of(validate_uscc, value) == code
+
+
+@given(st.integers(min_value=0, max_value=99_999_999))
+def test_generated_usccs_validate(seq):
+    assert validate_uscc(make_uscc(seq)) == make_uscc(seq)
+
+
+@pytest.mark.parametrize("value", ["13812345678", "138 1234 5678", "+86 138-1234-5678", "008613812345678", "１３８１２３４５６７８"])
+def test_good_mobiles(value):
+    assert validate_mobile(value) == "13812345678"
+
+
+@pytest.mark.parametrize(
+    "value,code",
+    [("", "required"), ("1381234567", "phone_wrong_length"), ("138123456789", "phone_wrong_length"), ("1381234567a", "phone_bad_format"), ("12012345678", "phone_invalid"), ("02112345678", "phone_invalid")],
+)
+def test_bad_mobiles(value, code):
+    assert code_of(validate_mobile, value) == code
+
+
+@given(st.text(max_size=20))
+def test_mobile_validator_never_crashes(text):
+    try:
+        validate_mobile(text)
+    except ValidationError as exc:
+        assert exc.code
+
+
+def test_region_code_accepts_twelve_digits():
+    assert normalise_region_code("310115005000") == "310115005"
+    assert normalise_region_code("310115005") == "310115005"

@@ -1,0 +1,129 @@
+"""Validators for the identifiers Gongyou trusts: resident ID number, USCC, mobile number.
+
+Input is normalised first the way a phone keyboard mangles it (spaces, full-width characters,
+lower-case x), then checked; every failure is a ValidationError with a stable code and a
+translatable message (Chinese by default). python-stdnum holds the check-character algorithms
+(GB 11643 ISO 7064 MOD 11-2, GB 32100); phonenumbers knows which mobile ranges exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+
+WORKER_MIN_AGE = 16  # Labour Law art. 15: no employment under 16.
+WORKER_MAX_AGE = 75
+
+_SEPARATORS = re.compile(r"[\s\-‐‑–—_.·]+")
+
+
+def normalise_text(value: str) -> str:
+    """Fold full-width characters to ASCII (NFKC) and drop the separators keyboards insert."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", value or ""))
+
+
+@dataclass(frozen=True)
+class IdNumber:
+    number: str
+    birth_date: dt.date
+    sex: str  # "M" or "F" (17th digit odd = male, GB 11643)
+
+
+def validate_id_number(value: str, *, today: dt.date | None = None) -> IdNumber:
+    number = normalise_text(value).upper()
+    if not number:
+        raise ValidationError(_("请填写身份证号码"), code="required")
+    if len(number) != 18:
+        raise ValidationError(
+            _("身份证号码应为18位，您填写了%(count)d位") % {"count": len(number)},
+            code="id_wrong_length",
+        )
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise ValidationError(
+            _("身份证号码只能包含数字，最后一位可以是X"), code="id_bad_format"
+        )
+    if number[17] != ric.calc_check_digit(number):
+        raise ValidationError(
+            _("身份证号码校验位不正确，请核对后重新填写"), code="id_bad_check"
+        )
+    try:
+        birth = ric.get_birth_date(number)
+    except (InvalidComponent, ValueError) as exc:
+        raise ValidationError(
+            _("身份证号码中的出生日期不存在"), code="id_bad_birth_date"
+        ) from exc
+    today = today or timezone.localdate()
+    if birth > today:
+        raise ValidationError(
+            _("身份证号码中的出生日期晚于今天"), code="id_future_birth_date"
+        )
+    age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+    if not WORKER_MIN_AGE <= age <= WORKER_MAX_AGE:
+        raise ValidationError(
+            _("按身份证号码计算年龄为%(age)d岁，不在%(low)d至%(high)d岁的劳动年龄范围内")
+            % {"age": age, "low": WORKER_MIN_AGE, "high": WORKER_MAX_AGE},
+            code="id_implausible_age",
+        )
+    return IdNumber(number=number, birth_date=birth, sex="M" if int(number[16]) % 2 else "F")
+
+
+def validate_uscc(value: str) -> str:
+    code = normalise_text(value).upper()
+    if not code:
+        raise ValidationError(_("请填写统一社会信用代码"), code="required")
+    try:
+        return uscc.validate(code)
+    except InvalidLength as exc:
+        raise ValidationError(
+            _("统一社会信用代码应为18位，您填写了%(count)d位") % {"count": len(code)},
+            code="uscc_wrong_length",
+        ) from exc
+    except InvalidFormat as exc:
+        raise ValidationError(
+            _("统一社会信用代码含有不允许的字符"), code="uscc_bad_format"
+        ) from exc
+    except InvalidChecksum as exc:
+        raise ValidationError(
+            _("统一社会信用代码校验位不正确"), code="uscc_bad_check"
+        ) from exc
+
+
+def validate_mobile(value: str) -> str:
+    """Return the 11-digit mainland mobile number, accepting +86 / 0086 prefixes."""
+    digits = normalise_text(value)
+    if not digits:
+        raise ValidationError(_("请填写手机号码"), code="required")
+    digits = digits.removeprefix("+").removeprefix("0086")
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
+    if not digits.isdigit():
+        raise ValidationError(_("手机号码只能包含数字"), code="phone_bad_format")
+    if len(digits) != 11:
+        raise ValidationError(
+            _("手机号码应为11位，您填写了%(count)d位") % {"count": len(digits)},
+            code="phone_wrong_length",
+        )
+    parsed = phonenumbers.parse(digits, "CN")
+    if not phonenumbers.is_valid_number(parsed) or phonenumbers.number_type(parsed) not in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        raise ValidationError(_("这不是一个有效的手机号码"), code="phone_invalid")
+    return digits
+
+
+def normalise_region_code(value: str) -> str:
+    """Statistical division codes are 9 digits; the 12-digit form has three trailing zeros."""
+    code = normalise_text(str(value or ""))
+    if len(code) == 12 and code.endswith("000"):
+        code = code[:9]
+    return code

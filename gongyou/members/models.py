@@ -1,0 +1,240 @@
+"""Real-name people, memberships (会籍) and their history, transfers (接转), partner rosters and
+the 25-rule founding tasks."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gongyou.core.choices import Industry, LaborRelation
+from gongyou.core.models import Enterprise, Org, Region, Station
+
+
+class Person(models.Model):
+    """A worker known by real name. The resident ID number is the identity: `id_hash` is unique.
+
+    ID number and phone are stored encrypted (core.crypto) with a keyed hash for lookup and a
+    masked copy for display, so lists never need to decrypt.
+    """
+
+    class Sex(models.TextChoices):
+        MALE = "M", _("男")
+        FEMALE = "F", _("女")
+
+    name = models.CharField(_("姓名"), max_length=64)
+    id_hash = models.CharField(max_length=64, unique=True)
+    id_enc = models.TextField()
+    id_masked = models.CharField(_("身份证号码"), max_length=18)
+    phone_hash = models.CharField(max_length=64, db_index=True)
+    phone_enc = models.TextField()
+    phone_masked = models.CharField(_("手机号码"), max_length=11)
+    birth_date = models.DateField(_("出生日期"), null=True)
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, blank=True)
+    labor_relation = models.CharField(
+        _("用工关系"), max_length=12, choices=LaborRelation.choices
+    )
+    industry = models.CharField(_("行业"), max_length=20, choices=Industry.choices)
+    employer = models.ForeignKey(
+        Enterprise,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="employees",
+        verbose_name=_("用工单位"),
+    )
+    platforms = models.ManyToManyField(
+        Enterprise, blank=True, related_name="platform_workers", verbose_name=_("服务平台")
+    )
+    station = models.ForeignKey(
+        Station, null=True, blank=True, on_delete=models.PROTECT, related_name="workers"
+    )
+    work_street = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="workers", verbose_name=_("工作街镇")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("劳动者")
+        verbose_name_plural = _("劳动者")
+        indexes = [models.Index(fields=["employer", "work_street"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("待审批")
+        ACTIVE = "active", _("正常")
+        TRANSFERRING = "transferring", _("接转中")
+        SUSPENDED = "suspended", _("暂停")
+        LAPSED = "lapsed", _("失效")
+        WITHDRAWN = "withdrawn", _("已退会")
+        REJECTED = "rejected", _("未通过")
+
+    # A person holds at most one membership in these states (enforced by a partial unique index).
+    OPEN_STATUSES = (Status.APPLIED, Status.ACTIVE, Status.TRANSFERRING, Status.SUSPENDED)
+
+    class Mode(models.TextChoices):
+        EMPLOYER = "employer", _("单位入会")
+        INDIVIDUAL = "individual", _("个体入会")
+
+    class Channel(models.TextChoices):
+        QR = "qr", _("扫码入会")
+        ONLINE = "online", _("网上入会")
+        STAFF = "staff", _("工作人员录入")
+        PARTNER = "partner", _("平台批量")
+        IMPORT = "import", _("Excel导入")
+
+    member_no = models.CharField(_("会员编号"), max_length=16, unique=True, null=True)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="memberships")
+    status = models.CharField(_("状态"), max_length=14, choices=Status.choices)
+    mode = models.CharField(_("入会方式"), max_length=10, choices=Mode.choices)
+    channel = models.CharField(_("入会渠道"), max_length=10, choices=Channel.choices)
+    routing_reason = models.TextField(_("归属理由"))
+    via_enterprise = models.ForeignKey(
+        Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    consent_version = models.CharField(_("隐私告知版本"), max_length=20)
+    consent_at = models.DateTimeField(_("同意时间"))
+    applied_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    joined_at = models.DateTimeField(_("入会时间"), null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    last_contact_at = models.DateTimeField(_("最近联系"), db_index=True)
+
+    class Meta:
+        verbose_name = _("会籍")
+        verbose_name_plural = _("会籍")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status__in=["applied", "active", "transferring", "suspended"]),
+                name="one_open_membership_per_person",
+            )
+        ]
+        indexes = [models.Index(fields=["org", "status"])]
+
+    def __str__(self) -> str:
+        return self.member_no or f"#{self.pk}"
+
+
+class MembershipEvent(models.Model):
+    """Dated history of a membership; nothing about a membership is ever deleted."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=14, blank=True)
+    to_status = models.CharField(max_length=14, blank=True)
+    from_org = models.ForeignKey(Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_org = models.ForeignKey(Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    actor_label = models.CharField(max_length=80)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Transfer(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待接收")
+        ACCEPTED = "accepted", _("已接收")
+        REJECTED = "rejected", _("已退回")
+        CANCELLED = "cancelled", _("已撤回")
+
+    class Initiator(models.TextChoices):
+        MEMBER = "member", _("会员申请")
+        OLD_ORG = "old_org", _("转出工会发起")
+        NEW_ORG = "new_org", _("转入工会发起")
+        SYSTEM = "system", _("系统根据名册提出")
+
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="transfers")
+    from_org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="transfers_out")
+    to_org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="transfers_in")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    initiator = models.CharField(max_length=10, choices=Initiator.choices)
+    reason = models.TextField(blank=True)
+    # Where the member now works (street, employer, station, industry, labour relation ids/values)
+    # when the move is a change of job; applied to the person when the transfer is accepted.
+    new_context = models.JSONField(null=True, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    auto_accept_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(max_length=80, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=Q(status="pending"),
+                name="one_pending_transfer_per_membership",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "auto_accept_at"])]
+
+
+class FoundingTask(models.Model):
+    """25 rule: a street federation guides an enterprise with ≥ 25 individual members to found
+    its own union (seed §二(一)3)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("进行中")
+        CLOSED = "closed", _("已完成")
+
+    federation = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="founding_tasks")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="founding_tasks")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    member_count = models.PositiveIntegerField(_("个体会员数"))
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.TextField(blank=True)
+    founded_union = models.ForeignKey(Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["federation", "enterprise"],
+                condition=Q(status="open"),
+                name="one_open_founding_task",
+            )
+        ]
+
+
+class RosterEntry(models.Model):
+    """One row of a platform's workforce roster. Not a membership: the denominator of coverage
+    and the evidence that a member moved (transfer proposals, at-risk list)."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="roster")
+    external_id = models.CharField(max_length=64)
+    name = models.CharField(max_length=64)
+    id_hash = models.CharField(max_length=64, db_index=True)
+    id_enc = models.TextField()
+    id_masked = models.CharField(max_length=18)
+    phone_hash = models.CharField(max_length=64)
+    phone_enc = models.TextField()
+    phone_masked = models.CharField(max_length=11)
+    street = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    station = models.ForeignKey(Station, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    labor_relation = models.CharField(max_length=12, choices=LaborRelation.choices)
+    industry = models.CharField(max_length=20, choices=Industry.choices)
+    active = models.BooleanField()
+    first_seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "external_id"], name="roster_unique_external_id")
+        ]

@@ -1,0 +1,345 @@
+"""Membership services: joining, the membership lifecycle and the 25 rule (SPEC §3).
+
+Every function changes state inside one transaction and writes its audit row and membership
+event there too. Callers (views, API, commands) never save these models themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongyou.core import audit, crypto
+from gongyou.core.actors import Actor
+from gongyou.core.models import Enterprise, Org, Region
+from gongyou.members.inputs import CleanWorker
+from gongyou.members.models import FoundingTask, Membership, MembershipEvent, Person
+from gongyou.members.numbers import member_no_for
+from gongyou.members.routing import resolve_union
+
+S = Membership.Status
+
+
+@dataclass(frozen=True)
+class JoinResult:
+    membership: Membership
+    created: bool
+
+
+def _conflict(message: str, code: str, field: str = "status") -> ValidationError:
+    return ValidationError({field: [ValidationError(message, code=code)]})
+
+
+def add_event(
+    membership: Membership,
+    kind: str,
+    *,
+    actor: Actor,
+    from_status: str = "",
+    from_org: Org | None = None,
+    note: str = "",
+) -> MembershipEvent:
+    return MembershipEvent.objects.create(
+        membership=membership,
+        kind=kind,
+        from_status=from_status,
+        to_status=membership.status,
+        from_org=from_org,
+        to_org=membership.org,
+        actor_label=actor.label[:80],
+        note=note,
+    )
+
+
+def _person_values(worker: CleanWorker) -> dict[str, object]:
+    return {
+        "name": worker.name,
+        "id_enc": crypto.encrypt(worker.id_number),
+        "id_masked": crypto.mask_id_number(worker.id_number),
+        "phone_hash": worker.phone_hash,
+        "phone_enc": crypto.encrypt(worker.phone),
+        "phone_masked": crypto.mask_phone(worker.phone),
+        "birth_date": worker.birth_date,
+        "sex": worker.sex,
+        "labor_relation": worker.labor_relation,
+        "industry": worker.industry,
+        "employer": worker.employer,
+        "station": worker.station,
+        "work_street": worker.street,
+    }
+
+
+def _locked_person(worker: CleanWorker) -> tuple[Person, bool]:
+    """Get or create the person by ID hash and lock the row: the lock serialises concurrent
+    joins of one person, so only one of them can open a membership."""
+    created = False
+    person = Person.objects.select_for_update().filter(id_hash=worker.id_hash).first()
+    if person is None:
+        try:
+            with transaction.atomic():
+                person = Person.objects.create(id_hash=worker.id_hash, **_person_values(worker))
+                created = True
+        except IntegrityError:
+            # Another request created this person between our read and our insert.
+            person = Person.objects.select_for_update().get(id_hash=worker.id_hash)
+    return person, created
+
+
+def find_person(id_number: str) -> Person | None:
+    return Person.objects.filter(id_hash=crypto.id_hash(id_number)).first()
+
+
+def open_membership(person: Person) -> Membership | None:
+    return (
+        Membership.objects.select_related("org")
+        .filter(person=person, status__in=Membership.OPEN_STATUSES)
+        .first()
+    )
+
+
+def join(
+    worker: CleanWorker,
+    *,
+    channel: str,
+    actor: Actor,
+    via_enterprise: Enterprise | None = None,
+) -> JoinResult:
+    """Join a worker, idempotently: one person (ID number) holds at most one open membership, so
+    a repeated join — by any channel, also racing — returns the existing one (SPEC §3).
+    The union comes from the joining rule (members.routing.resolve_union)."""
+    for attempt in range(3):
+        try:
+            return _join_once(worker, channel=channel, actor=actor, via_enterprise=via_enterprise)
+        except IntegrityError:
+            # Lost a race on the one-open-membership index: the winner's row is now visible.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def _join_once(
+    worker: CleanWorker, *, channel: str, actor: Actor, via_enterprise: Enterprise | None
+) -> JoinResult:
+    now = timezone.now()
+    person, created_person = _locked_person(worker)
+    if not created_person and person.anonymised_at is None and person.name != worker.name:
+        raise _conflict(_("姓名与身份证号码登记的信息不一致"), "name_mismatch", field="name")
+    if via_enterprise is not None:
+        person.platforms.add(via_enterprise)
+    existing = open_membership(person)
+    if existing is not None:
+        Membership.objects.filter(pk=existing.pk).update(last_contact_at=now)
+        return JoinResult(existing, False)
+
+    if not created_person:
+        # A former member (withdrawn or lapsed) joins again: refresh what they told us now.
+        for key, value in _person_values(worker).items():
+            setattr(person, key, value)
+        person.anonymised_at = None
+        person.save()
+    routing = resolve_union(
+        street=worker.street,
+        industry=worker.industry,
+        labor_relation=worker.labor_relation,
+        employer=worker.employer,
+        station=worker.station,
+    )
+    status = S.APPLIED if routing.union.approval_required else S.ACTIVE
+    membership = Membership.objects.create(
+        person=person,
+        org=routing.union,
+        status=status,
+        mode=routing.mode,
+        channel=channel,
+        routing_reason=routing.reason,
+        via_enterprise=via_enterprise,
+        consent_version=worker.consent_version or settings.GONGYOU["PRIVACY_NOTICE_VERSION"],
+        consent_at=now,
+        joined_at=now if status == S.ACTIVE else None,
+        last_contact_at=now,
+    )
+    membership.member_no = member_no_for(membership.pk)
+    membership.save(update_fields=["member_no"])
+    add_event(membership, "applied" if status == S.APPLIED else "joined", actor=actor, note=routing.reason)
+    audit.record(
+        actor,
+        "membership.join",
+        membership,
+        after={"member_no": membership.member_no, "org": routing.union.pk, "status": status, "channel": channel},
+        org=routing.union,
+    )
+    if routing.mode == Membership.Mode.INDIVIDUAL and worker.employer is not None:
+        check_founding_threshold(worker.employer, worker.street, actor=actor)
+    return JoinResult(membership, True)
+
+
+# --- lifecycle ---------------------------------------------------------------------------------
+
+
+def _transition(
+    membership: Membership,
+    *,
+    allowed_from: tuple[str, ...],
+    to: str,
+    kind: str,
+    actor: Actor,
+    note: str = "",
+) -> Membership:
+    locked = Membership.objects.select_for_update().select_related("org").get(pk=membership.pk)
+    if locked.status not in allowed_from:
+        raise _conflict(
+            _("会籍当前状态为“%(status)s”，不能执行此操作") % {"status": locked.get_status_display()},
+            "bad_status",
+        )
+    before = locked.status
+    locked.status = to
+    now = timezone.now()
+    if to == S.ACTIVE and locked.joined_at is None:
+        locked.joined_at = now
+    if to in (S.WITHDRAWN, S.LAPSED, S.REJECTED):
+        locked.ended_at = now
+    locked.save(update_fields=["status", "joined_at", "ended_at"])
+    add_event(locked, kind, actor=actor, from_status=before, note=note)
+    audit.record(actor, f"membership.{kind}", locked, before={"status": before}, after={"status": to}, reason=note, org=locked.org)
+    return locked
+
+
+@transaction.atomic
+def approve_membership(membership: Membership, *, actor: Actor) -> Membership:
+    return _transition(membership, allowed_from=(S.APPLIED,), to=S.ACTIVE, kind="approved", actor=actor)
+
+
+@transaction.atomic
+def reject_application(membership: Membership, *, reason: str, actor: Actor) -> Membership:
+    if not reason.strip():
+        raise _conflict(_("请填写不予通过的理由"), "reason_required", field="reason")
+    return _transition(membership, allowed_from=(S.APPLIED,), to=S.REJECTED, kind="rejected", actor=actor, note=reason)
+
+
+@transaction.atomic
+def suspend_membership(membership: Membership, *, reason: str, actor: Actor) -> Membership:
+    return _transition(membership, allowed_from=(S.ACTIVE,), to=S.SUSPENDED, kind="suspended", actor=actor, note=reason)
+
+
+@transaction.atomic
+def reinstate_membership(membership: Membership, *, actor: Actor) -> Membership:
+    return _transition(membership, allowed_from=(S.SUSPENDED, S.LAPSED), to=S.ACTIVE, kind="reinstated", actor=actor)
+
+
+@transaction.atomic
+def withdraw_membership(membership: Membership, *, reason: str, actor: Actor) -> Membership:
+    if not reason.strip():
+        raise _conflict(_("请填写退会原因"), "reason_required", field="reason")
+    return _transition(
+        membership, allowed_from=(S.ACTIVE, S.SUSPENDED, S.APPLIED), to=S.WITHDRAWN, kind="withdrawn", actor=actor, note=reason
+    )
+
+
+@transaction.atomic
+def lapse_membership(membership: Membership, *, reason: str, actor: Actor) -> Membership:
+    return _transition(membership, allowed_from=(S.ACTIVE, S.SUSPENDED), to=S.LAPSED, kind="lapsed", actor=actor, note=reason)
+
+
+# --- the 25 rule -------------------------------------------------------------------------------
+
+
+def individual_members(enterprise: Enterprise, street: Region | None = None) -> QuerySet[Membership]:
+    """Open individual memberships of people working for the enterprise (optionally in one street)."""
+    qs = Membership.objects.filter(
+        status__in=Membership.OPEN_STATUSES, mode=Membership.Mode.INDIVIDUAL, person__employer=enterprise
+    ).exclude(status=S.TRANSFERRING)
+    if street is not None:
+        qs = qs.filter(person__work_street=street)
+    return qs
+
+
+def check_founding_threshold(enterprise: Enterprise, street: Region, *, actor: Actor) -> FoundingTask | None:
+    """When ≥ 25 individual members work for one enterprise inside a street federation's area,
+    that federation gets one open task to guide the enterprise to found a union
+    (seed §二(一)3: 街镇总工会指导推动个体入会职工达到25人以上的单位直接建立工会)."""
+    if enterprise.active_union() is not None:
+        return None
+    federation = (
+        Org.objects.filter(kind=Org.Kind.STREET_FEDERATION, region=street, status=Org.Status.ACTIVE)
+        .order_by("id")
+        .first()
+    )
+    if federation is None:
+        return None
+    existing = FoundingTask.objects.filter(
+        federation=federation, enterprise=enterprise, status=FoundingTask.Status.OPEN
+    ).first()
+    count = individual_members(enterprise, street).count()
+    if existing is not None:
+        if existing.member_count != count:
+            FoundingTask.objects.filter(pk=existing.pk).update(member_count=count)
+        return existing
+    if count < settings.GONGYOU["FOUNDING_TASK_THRESHOLD"]:
+        return None
+    try:
+        with transaction.atomic():
+            task = FoundingTask.objects.create(federation=federation, enterprise=enterprise, member_count=count)
+    except IntegrityError:
+        return FoundingTask.objects.get(federation=federation, enterprise=enterprise, status=FoundingTask.Status.OPEN)
+    audit.record(actor, "founding_task.open", task, after={"enterprise": enterprise.pk, "count": count}, org=federation)
+    return task
+
+
+def close_founding_tasks(enterprise: Enterprise, *, union: Org, actor: Actor) -> int:
+    """The enterprise founded its union: every open founding task for it is done."""
+    closed = 0
+    for task in FoundingTask.objects.select_for_update().filter(enterprise=enterprise, status=FoundingTask.Status.OPEN):
+        task.status = FoundingTask.Status.CLOSED
+        task.closed_at = timezone.now()
+        task.founded_union = union
+        task.closed_reason = _("企业已建立工会：%(org)s") % {"org": union.name}
+        task.save(update_fields=["status", "closed_at", "founded_union", "closed_reason"])
+        audit.record(actor, "founding_task.close", task, after={"union": union.pk}, org=task.federation)
+        closed += 1
+    return closed
+
+
+@transaction.atomic
+def update_founding_task(
+    task: FoundingTask, *, actor: Actor, notes: str | None = None, assignee_id: int | None = None, close_reason: str = ""
+) -> FoundingTask:
+    locked = FoundingTask.objects.select_for_update().get(pk=task.pk)
+    before = audit.snapshot(locked, ["notes", "assignee", "status"])
+    if notes is not None:
+        locked.notes = notes
+    if assignee_id is not None:
+        locked.assignee_id = assignee_id
+    if close_reason:
+        if locked.status != FoundingTask.Status.OPEN:
+            raise _conflict(_("任务已经关闭"), "already_closed")
+        locked.status = FoundingTask.Status.CLOSED
+        locked.closed_at = timezone.now()
+        locked.closed_reason = close_reason
+    locked.save()
+    audit.record(actor, "founding_task.update", locked, before=before, after=audit.snapshot(locked, ["notes", "assignee", "status"]), org=locked.federation)
+    return locked
+
+
+def at_risk_memberships(now: dt.datetime | None = None, months: int | None = None) -> QuerySet[Membership]:
+    """Members at risk of being lost (会员流动不流失): active members who have left every roster
+    they were on, or with no contact for N months."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from gongyou.members.models import RosterEntry
+
+    now = now or timezone.now()
+    months = months or settings.GONGYOU["AT_RISK_NO_CONTACT_MONTHS"]
+    cutoff = now - dt.timedelta(days=30 * months)
+    on_any_roster = RosterEntry.objects.filter(id_hash=OuterRef("person__id_hash"))
+    on_active_roster = on_any_roster.filter(active=True)
+    return Membership.objects.filter(status=S.ACTIVE).filter(
+        Q(last_contact_at__lt=cutoff) | (Exists(on_any_roster) & ~Exists(on_active_roster))
+    )

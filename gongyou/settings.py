@@ -1,0 +1,176 @@
+"""Gongyou settings: everything variable comes from the environment (see README)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from gongyou.env import env_bool, env_int, env_list, env_str
+from gongyou.secrets import required_secret
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("GONGYOU_VAR_DIR", str(BASE_DIR / "var")) or BASE_DIR / "var")
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = required_secret(
+    env_str("SECRET_KEY"), name="SECRET_KEY", debug=DEBUG, directory=VAR_DIR / "secrets"
+)
+# One master key for personal data; the encryption and lookup-hash keys are derived from it.
+GONGYOU_DATA_KEY = required_secret(
+    env_str("GONGYOU_DATA_KEY"), name="GONGYOU_DATA_KEY", debug=DEBUG, directory=VAR_DIR / "secrets"
+)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "gongyou.core",
+    "gongyou.members",
+    "gongyou.partners",
+    "gongyou.positions",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "gongyou.urls"
+WSGI_APPLICATION = "gongyou.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# SQLite is the embedded default; DATABASE_URL switches to PostgreSQL (or anything Django knows).
+_database_url = env_str("DATABASE_URL")
+if _database_url:
+    try:
+        DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "gongyou.sqlite3",
+            "OPTIONS": {
+                # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on the busy
+                # timeout instead of failing with "database is locked" on a lock upgrade.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+            # A file, not shared-cache memory: the concurrency tests use real threads.
+            "TEST": {"NAME": str(VAR_DIR / "test-gongyou.sqlite3")},
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+_redis_url = env_str("REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        if _redis_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "static_collected"
+# Front-end libraries come from npm (package.json + lockfile), never copied into the repo.
+STATICFILES_DIRS = [
+    (f"vendor/{name}", BASE_DIR / "node_modules" / path)
+    for name, path in {
+        "htmx": "htmx.org/dist",
+        "leaflet": "leaflet/dist",
+        "echarts": "echarts/dist",
+    }.items()
+    if (BASE_DIR / "node_modules" / path).is_dir()
+]
+
+LOGIN_URL = "/console/login/"
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "gongyou.core.api_errors.exception_handler",
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_RATES": {
+        "partner": env_str("GONGYOU_PARTNER_RATE", "600/min"),
+        "public": env_str("GONGYOU_PUBLIC_RATE", "120/min"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Gongyou API",
+    "DESCRIPTION": "Partner and public API of Gongyou (工友), the gig-worker union platform.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# Product rules that an operator may tune.
+GONGYOU = {
+    # Days after which a pending transfer is accepted automatically (the new org stayed silent).
+    "TRANSFER_AUTO_ACCEPT_DAYS": env_int("GONGYOU_TRANSFER_AUTO_ACCEPT_DAYS", 15, minimum=1),
+    # Months without contact after which a member is listed as at risk of being lost.
+    "AT_RISK_NO_CONTACT_MONTHS": env_int("GONGYOU_AT_RISK_NO_CONTACT_MONTHS", 6, minimum=1),
+    # Individual members of one enterprise in a street federation's area that open a founding task.
+    "FOUNDING_TASK_THRESHOLD": env_int("GONGYOU_FOUNDING_TASK_THRESHOLD", 25, minimum=1),
+    "ROSTER_BATCH_MAX": env_int("GONGYOU_ROSTER_BATCH_MAX", 5000, minimum=1),
+    "PRIVACY_NOTICE_VERSION": env_str("GONGYOU_PRIVACY_NOTICE_VERSION", "2026-11"),
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}
