@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "gongyou.members",
     "gongyou.partners",
     "gongyou.positions",
+    "gongyou.portal",
+    "gongyou.console",
 ]
 
 MIDDLEWARE = [
@@ -126,7 +128,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "static_collected"
 # Front-end libraries come from npm (package.json + lockfile), never copied into the repo.
-STATICFILES_DIRS = [
+STATICFILES_DIRS: list[object] = [BASE_DIR / "static"] + [
     (f"vendor/{name}", BASE_DIR / "node_modules" / path)
     for name, path in {
         "htmx": "htmx.org/dist",

@@ -7,5 +7,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("gongyou.partners.urls")),
+    path("api/v1/", include("gongyou.positions.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("console/", include("gongyou.console.urls")),
+    path("stations/", include("gongyou.positions.urls")),
+    # The worker portal owns the site root: a QR code or a WeChat link lands there.
+    path("", include("gongyou.portal.urls")),
 ]

@@ -343,3 +343,21 @@ def at_risk_memberships(now: dt.datetime | None = None, months: int | None = Non
     return Membership.objects.filter(status=S.ACTIVE).filter(
         Q(last_contact_at__lt=cutoff) | (Exists(on_any_roster) & ~Exists(on_active_roster))
     )
+
+
+# --- personal data ------------------------------------------------------------------------------
+
+REVEALABLE = {"id_number": "id_enc", "phone": "phone_enc"}
+
+
+def reveal_person_field(person: Person, field: str, *, actor: Actor, reason: str, org: Org | None = None) -> str:
+    """Show one sensitive value in full. Always an explicit, audited act with a reason (PIPL;
+    SPEC §9): the audit row is written before the plaintext leaves this function."""
+    if field not in REVEALABLE:
+        raise _conflict(_("只能查看身份证号码或手机号码"), "bad_field", field="field")
+    if not reason.strip():
+        raise _conflict(_("查看完整信息需要填写理由"), "reason_required", field="reason")
+    if person.anonymised_at is not None:
+        raise _conflict(_("该劳动者已撤回同意，个人信息已删除"), "anonymised", field="field")
+    audit.record(actor, f"reveal.{field}", person, reason=reason.strip(), org=org)
+    return crypto.decrypt(getattr(person, REVEALABLE[field]))

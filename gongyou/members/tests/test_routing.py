@@ -10,7 +10,7 @@ from gongyou.members.routing import resolve_union
 
 
 def route(world, **kw):
-    args = dict(street=world.street, industry="food_delivery", labor_relation="independent", employer=None, station=None)
+    args = {"street": world.street, "industry": "food_delivery", "labor_relation": "independent", "employer": None, "station": None}
     args.update(kw)
     return resolve_union(**args)
 
