@@ -1,0 +1,122 @@
+"""Shared browser fixtures for the Playwright journeys (STYLE §7).
+
+Journeys drive Debian's Chromium in headless mode against pytest-django's `live_server`.
+Without /usr/bin/chromium they skip locally; under CI=true a missing browser is a failure, so CI
+can never go green by silently skipping every journey.
+
+Use in a test:
+
+    @pytest.mark.browser
+    def test_it_joins(live_server, transactional_db, world, phone_page, screenshot):
+        phone_page.goto(live_server.url + "/join/")
+        screenshot(phone_page, "portal/join")   # → artifacts/screenshots/portal/join.png
+
+`transactional_db` is needed because the live server thread reads through its own connection and
+would not see rows written inside a test transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django would then refuse ORM calls
+# made by the test itself (fixtures creating rows) as "async unsafe". They are not: the loop only
+# drives the browser.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+SCREENSHOT_DIR = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
+
+# What WeChat's in-app browser (XWEB, Chromium based) sends on an Android phone: pages must not
+# sniff it into a degraded mode, and any WeChat-specific branch gets exercised.
+WECHAT_USER_AGENT = (
+    "Mozilla/5.0 (Linux; Android 13; V2227A Build/TP1A.220624.014; wv) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 "
+    "MMWEBSDK/20231202 MMWEBID/2585 MicroMessenger/8.0.47.2560(0x28002F35) WeChat/arm64 Weixin "
+    "NetType/WIFI Language/zh_CN ABI/arm64"
+)
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+DESKTOP_VIEWPORT = {"width": 1366, "height": 900}
+
+
+def _require_chromium() -> None:
+    if Path(CHROMIUM).exists():
+        return
+    message = f"{CHROMIUM} is missing: install Debian's chromium package to run browser journeys"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the whole session (launching costs about a second)."""
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+def _page(browser: Any, **context_options: Any) -> Iterator[Any]:
+    context = browser.new_context(**context_options)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def phone_page(browser: Any) -> Iterator[Any]:
+    """A fresh phone (390×844, touch, zh-CN, WeChat user agent) with its own cookies."""
+    yield from _page(
+        browser,
+        viewport=PHONE_VIEWPORT,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        user_agent=WECHAT_USER_AGENT,
+    )
+
+
+@pytest.fixture
+def desktop_page(browser: Any) -> Iterator[Any]:
+    """A fresh desktop window (1366×900, zh-CN) with its own cookies, for the staff console."""
+    yield from _page(browser, viewport=DESKTOP_VIEWPORT, locale="zh-CN", timezone_id="Asia/Shanghai")
+
+
+def save_screenshot(page: Any, name: str) -> Path:
+    """Save a full-page screenshot as artifacts/screenshots/<name>.png (name may hold folders)."""
+    safe = "/".join(re.sub(r"[^\w.-]+", "_", part) for part in name.strip("/").split("/") if part)
+    path = SCREENSHOT_DIR / f"{safe}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@pytest.fixture
+def screenshot() -> Callable[[Any, str], Path]:
+    """`screenshot(page, "portal/join")` → artifacts/screenshots/portal/join.png."""
+    return save_screenshot
