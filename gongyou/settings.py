@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -77,6 +78,7 @@ _database_url = env_str("DATABASE_URL")
 if _database_url:
     try:
         DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+        DATABASES["default"]["TEST"] = {"NAME": f"test_gongyou_{os.getpid()}"}
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
 else:
@@ -92,8 +94,9 @@ else:
                 "timeout": 30,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
-            # A file, not shared-cache memory: the concurrency tests use real threads.
-            "TEST": {"NAME": str(VAR_DIR / "test-gongyou.sqlite3")},
+            # A file, not shared-cache memory: the concurrency tests use real threads. One file per
+            # test process so parallel runs in one checkout never delete each other's database.
+            "TEST": {"NAME": str(VAR_DIR / f"test-gongyou-{os.getpid()}.sqlite3")},
         }
     }
 
