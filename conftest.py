@@ -13,6 +13,12 @@ from gongyou.core.testing import World, build_world
 PASSWORD = "Gongyou-test-2026!"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness is for production logins, not for building personas per test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def regions(db):
     load_regions()

@@ -1,0 +1,106 @@
+"""Scope matrix: persona × object → visible or 404 (SPEC §9; dual management, SPEC §2)."""
+
+import pytest
+from django.http import Http404
+
+from gongyou.core.access import get_in_scope, org_in_scope, orgs_in_scope
+from gongyou.core.actors import COMMAND, Actor
+from gongyou.core.models import Org
+from gongyou.core.services import create_org
+from gongyou.core.testing import worker_data
+from gongyou.members.access import founding_tasks_for, membership_for, memberships_for, transfers_for
+from gongyou.members.inputs import clean_worker
+from gongyou.members.models import FoundingTask, Membership
+from gongyou.members.services import join
+from gongyou.members.transfers import request_transfer
+
+ORGS = ["city", "district", "street_fed", "street_union_food", "platform_union", "agent_union", "station_union", "other_street_fed", "other_street_union"]
+
+# Which orgs each persona sees. The agent union's officer sees the station union it co-manages
+# (dual management) but not the street union that is the station union's territorial parent.
+VISIBLE = {
+    "city": set(ORGS),
+    "street": {"street_fed", "street_union_food", "platform_union", "agent_union", "station_union"},
+    "viewer": {"street_fed", "street_union_food", "platform_union", "agent_union", "station_union"},
+    "other_street": {"other_street_fed", "other_street_union"},
+    "station": {"station_union"},
+    "agent": {"agent_union", "station_union"},
+}
+
+
+@pytest.mark.parametrize("persona", sorted(VISIBLE))
+@pytest.mark.parametrize("org_name", ORGS)
+def test_org_scope_matrix(world, personas, persona, org_name):
+    user = personas[persona]
+    org = getattr(world, org_name)
+    expected = org_name in VISIBLE[persona]
+    assert org_in_scope(user, org) is expected
+    if expected:
+        assert get_in_scope(user, Org.objects.all(), "", pk=org.pk) == org
+    else:
+        with pytest.raises(Http404):
+            get_in_scope(user, Org.objects.all(), "", pk=org.pk)
+
+
+@pytest.fixture
+def members(world):
+    def make(seq, **kw):
+        return join(clean_worker(worker_data(seq, **kw)), channel="online", actor=Actor.worker()).membership
+
+    return {
+        "station_union": make(1, station_code=world.station.code),
+        "street_union_food": make(2),
+        "other_street_union": make(3, street_code=world.other_street.code, industry="express"),
+        "platform_union": make(4, labor_relation="employee", employer_uscc=world.platform.uscc),
+    }
+
+
+@pytest.mark.parametrize("persona", sorted(VISIBLE))
+def test_membership_scope_matrix(world, personas, members, persona):
+    user = personas[persona]
+    for org_name, membership in members.items():
+        assert membership.org == getattr(world, org_name)
+        if org_name in VISIBLE[persona]:
+            assert membership_for(user, membership.member_no) == membership
+        else:
+            with pytest.raises(Http404):
+                membership_for(user, membership.member_no)
+    expected = {m.pk for name, m in members.items() if name in VISIBLE[persona]}
+    assert set(memberships_for(user).values_list("pk", flat=True)) == expected
+
+
+def test_transfers_are_visible_to_both_sides_only(world, personas, members):
+    request_transfer(members["street_union_food"], world.other_street_union, initiator="member", actor=COMMAND)
+    assert transfers_for(personas["street"]).count() == 1
+    assert transfers_for(personas["other_street"]).count() == 1
+    assert transfers_for(personas["station"]).count() == 0
+    assert transfers_for(personas["agent"]).count() == 0
+
+
+def test_founding_tasks_scoped_to_federation(world, personas):
+    FoundingTask.objects.create(federation=world.street_fed, enterprise=world.no_union_enterprise, member_count=25)
+    assert founding_tasks_for(personas["street"]).count() == 1
+    assert founding_tasks_for(personas["city"]).count() == 1
+    assert founding_tasks_for(personas["other_street"]).count() == 0
+    assert founding_tasks_for(personas["station"]).count() == 0
+
+
+def test_new_union_group_under_station_union_is_in_both_managers_scope(world, personas):
+    group = create_org(
+        name="徐家汇站第一工会小组", kind=Org.Kind.UNION_GROUP, region=world.street, parent=world.station_union,
+        second_manager=world.agent_union, station=world.station, actor=COMMAND,
+    )
+    for persona in ("city", "street", "station", "agent"):
+        assert org_in_scope(personas[persona], group), persona
+    assert not org_in_scope(personas["other_street"], group)
+
+
+def test_staff_without_profile_sees_nothing(world, django_user_model):
+    nobody = django_user_model.objects.create_user("nobody", password="x")
+    assert orgs_in_scope(nobody).count() == 0
+    assert not Membership.objects.none().exists()
+
+
+def test_superuser_sees_everything(world, django_user_model):
+    root = django_user_model.objects.create_superuser("root", password="x")
+    assert orgs_in_scope(root).count() == Org.objects.count()
