@@ -1,0 +1,117 @@
+"""Partner credentials: issuing, revoking and checking the bearer tokens platforms use.
+
+A token is "gyp_<prefix>_<secret>". Only the prefix (to find the row) and a SHA-256 of the whole
+token are stored, so neither a database leak nor an admin screen ever shows a usable token; the
+plain token exists once, in the return value of `issue_partner_token`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import string
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongyou.core import audit
+from gongyou.core.actors import Actor
+from gongyou.core.models import Enterprise
+from gongyou.partners.models import PartnerCredential
+
+TOKEN_SCHEME = "gyp"
+PREFIX_LENGTH = 8
+SECRET_LENGTH = 40
+_ALPHABET = string.ascii_letters + string.digits  # no "_" so the token splits unambiguously
+# last_used_at is bookkeeping, not an audit trail: writing it at most once a minute per
+# credential keeps a 600-requests-a-minute partner from costing one UPDATE per request.
+TOUCH_INTERVAL = dt.timedelta(seconds=60)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _new_token() -> tuple[str, str]:
+    prefix = "".join(secrets.choice(_ALPHABET) for _i in range(PREFIX_LENGTH))
+    secret = "".join(secrets.choice(_ALPHABET) for _i in range(SECRET_LENGTH))
+    return prefix, f"{TOKEN_SCHEME}_{prefix}_{secret}"
+
+
+def issue_partner_token(enterprise: Enterprise, *, actor: Actor, name: str = "") -> str:
+    """Create a credential acting for `enterprise` and return its token (shown only this once)."""
+    name = name.strip()
+    if len(name) > 80:
+        raise ValidationError({"name": [ValidationError(_("凭证名称不能超过80个字符"), code="too_long")]})
+    for _attempt in range(5):
+        prefix, token = _new_token()
+        try:
+            with transaction.atomic():
+                credential = PartnerCredential.objects.create(
+                    enterprise=enterprise, name=name, prefix=prefix, token_hash=token_hash(token)
+                )
+                audit.record(
+                    actor,
+                    "partner_credential.issue",
+                    credential,
+                    after={"enterprise": enterprise.pk, "prefix": prefix, "name": name},
+                )
+            return token
+        except IntegrityError:
+            continue  # prefix collision (62^8 space): draw again
+    raise RuntimeError("could not draw a unique token prefix")
+
+
+@transaction.atomic
+def revoke_partner_token(credential: PartnerCredential, *, actor: Actor) -> PartnerCredential:
+    """Revoke a credential; requests with its token answer 401 from now on. Idempotent."""
+    locked = PartnerCredential.objects.select_for_update().get(pk=credential.pk)
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+        audit.record(
+            actor,
+            "partner_credential.revoke",
+            locked,
+            before={"revoked_at": None},
+            after={"revoked_at": locked.revoked_at.isoformat()},
+        )
+    return locked
+
+
+def parse_token(token: str) -> str | None:
+    """The prefix of a well-formed token, else None."""
+    scheme, _sep, rest = token.partition("_")
+    prefix, _sep, secret = rest.partition("_")
+    if scheme != TOKEN_SCHEME or len(prefix) != PREFIX_LENGTH or not secret:
+        return None
+    return prefix
+
+
+def check_token(token: str) -> PartnerCredential | None:
+    """The live credential this token belongs to, or None (unknown, wrong secret, revoked)."""
+    prefix = parse_token(token)
+    if prefix is None:
+        return None
+    credential = PartnerCredential.objects.select_related("enterprise").filter(prefix=prefix).first()
+    if credential is None:
+        return None
+    if not hmac.compare_digest(credential.token_hash, token_hash(token)):
+        return None
+    if credential.revoked_at is not None:
+        return None
+    return credential
+
+
+def touch_credential(credential: PartnerCredential, *, now: dt.datetime | None = None) -> None:
+    now = now or timezone.now()
+    if credential.last_used_at is not None and now - credential.last_used_at < TOUCH_INTERVAL:
+        return
+    PartnerCredential.objects.filter(pk=credential.pk).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - TOUCH_INTERVAL)
+    ).update(last_used_at=now)
+    credential.last_used_at = now
