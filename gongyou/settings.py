@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    # Swagger UI served from our own static files: /api/docs/ works offline and loads no CDN.
+    "drf_spectacular_sidecar",
     "gongyou.core",
     "gongyou.members",
     "gongyou.partners",
@@ -159,6 +161,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Partner and public API of Gongyou (工友), the gig-worker union platform.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Product rules that an operator may tune.
