@@ -222,6 +222,9 @@ class OrgReach(models.Model):
         ]
         indexes = [models.Index(fields=["descendant"])]
 
+    def __str__(self) -> str:
+        return f"{self.ancestor_id} → {self.descendant_id}"
+
 
 class StaffProfile(models.Model):
     class Role(models.TextChoices):
@@ -279,6 +282,9 @@ class AuditLog(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

@@ -139,6 +139,9 @@ class MembershipEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.membership_id} {self.kind}"
+
 
 class Transfer(models.Model):
     class Status(models.TextChoices):
@@ -179,6 +182,9 @@ class Transfer(models.Model):
         ]
         indexes = [models.Index(fields=["status", "auto_accept_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.membership_id}: {self.from_org_id} → {self.to_org_id} ({self.status})"
+
 
 class FoundingTask(models.Model):
     """25 rule: a street federation guides an enterprise with ≥ 25 individual members to found
@@ -211,6 +217,9 @@ class FoundingTask(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.federation_id}/{self.enterprise_id} ({self.status})"
+
 
 class RosterEntry(models.Model):
     """One row of a platform's workforce roster. Not a membership: the denominator of coverage
@@ -238,3 +247,6 @@ class RosterEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "external_id"], name="roster_unique_external_id")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}:{self.external_id}"
