@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -88,7 +89,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "gongyou.sqlite3",
+            "NAME": str(VAR_DIR / "gongyou.sqlite3"),
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on the busy
                 # timeout instead of failing with "database is locked" on a lock upgrade.
@@ -145,7 +146,7 @@ STATICFILES_DIRS: list[object] = [BASE_DIR / "static"] + [
 
 LOGIN_URL = "/console/login/"
 
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "gongyou.core.api_errors.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [],
@@ -167,7 +168,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Product rules that an operator may tune.
-GONGYOU = {
+GONGYOU: dict[str, Any] = {
     # Days after which a pending transfer is accepted automatically (the new org stayed silent).
     "TRANSFER_AUTO_ACCEPT_DAYS": env_int("GONGYOU_TRANSFER_AUTO_ACCEPT_DAYS", 15, minimum=1),
     # Months without contact after which a member is listed as at risk of being lost.

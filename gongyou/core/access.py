@@ -7,7 +7,7 @@ user into a filter. Out-of-scope objects are reported exactly like missing ones 
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -25,12 +25,12 @@ def staff_profile(user: AnyUser) -> StaffProfile | None:
     if not user.is_authenticated:
         return None
     try:
-        return user.staff_profile  # type: ignore[union-attr]
+        return user.staff_profile  # type: ignore[union-attr,attr-defined,no-any-return]
     except StaffProfile.DoesNotExist:
         return None
 
 
-def scope_org_ids(user: AnyUser) -> models.QuerySet[OrgReach] | None:
+def scope_org_ids(user: AnyUser) -> models.QuerySet[OrgReach, Any] | None:
     """A subquery of org ids in the user's scope; None means the whole city (superuser)."""
     if user.is_authenticated and getattr(user, "is_superuser", False):
         return None

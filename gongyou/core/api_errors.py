@@ -15,8 +15,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 
 def django_errors(exc: DjangoValidationError) -> dict[str, list[dict[str, str]]]:
+    items: list[tuple[str, list[DjangoValidationError]]]
     if hasattr(exc, "error_dict"):
-        items = exc.error_dict.items()
+        items = list(exc.error_dict.items())
     else:
         items = [("non_field_errors", exc.error_list)]
     out: dict[str, list[dict[str, str]]] = {}

@@ -40,7 +40,7 @@ class Region(models.Model):
 
     @property
     def full_name(self) -> str:
-        if self.level == self.Level.STREET and self.parent_id:
+        if self.level == self.Level.STREET and self.parent is not None:
             return f"{self.parent.name}{self.name}"
         return self.name
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import csv
 import datetime as dt
 from collections.abc import Iterable
@@ -19,6 +21,11 @@ from gongyou.core.actors import Actor
 from gongyou.core.choices import Industry
 from gongyou.core.models import Enterprise, Org, OrgReach, Region, StaffProfile, Station
 from gongyou.core.validators import normalise_region_code, validate_uscc
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrOrPromise
+else:
+    StrOrPromise = str
 
 DIVISIONS_CSV = Path(__file__).parent / "data" / "shanghai_divisions.csv"
 CITY_CODE = "310000"
@@ -43,7 +50,7 @@ ALLOWED_PARENTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _error(field: str, message: str, code: str) -> ValidationError:
+def _error(field: str, message: StrOrPromise, code: str) -> ValidationError:
     return ValidationError({field: [ValidationError(message, code=code)]})
 
 
