@@ -1,0 +1,86 @@
+"""Seed the demo: `manage.py seed_demo` (run by `make run`). Deterministic and idempotent: a
+second run creates nothing and changes nothing. See gongyou.core.demo for what it builds."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from gongyou.core.demo import DEFAULT_MEMBERS, Report, Seeder
+
+SERVER = "http://127.0.0.1:8000"
+
+LABELS = {
+    "regions": "行政区划",
+    "orgs": "工会组织",
+    "enterprises": "企业",
+    "stations": "配送站点",
+    "staff": "工作人员账号",
+    "members": "会员",
+    "transfers": "接转申请",
+    "roster_entries": "名册记录",
+    "partner_credentials": "平台凭证",
+}
+
+
+class Command(BaseCommand):
+    help = "Create the demo data (real Shanghai districts and streets, fictional platforms, synthetic members)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--members", type=int, default=DEFAULT_MEMBERS, help=f"synthetic members (default {DEFAULT_MEMBERS})"
+        )
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["members"] < 60:
+            self.stderr.write("--members must be at least 60 (the 25-rule example needs 30 of them)")
+            raise SystemExit(2)
+        started = time.monotonic()
+        progress = not options["no_progress"] and options["verbosity"] > 0
+        report = Seeder(members=options["members"], progress=progress).run()
+        self._summary(report, time.monotonic() - started)
+
+    def _summary(self, report: Report, seconds: float) -> None:
+        from gongyou.core.models import Enterprise, Org, Station
+        from gongyou.members.models import FoundingTask, Membership, RosterEntry, Transfer
+
+        w = self.stdout.write
+        w("")
+        w(self.style.SUCCESS(f"演示数据已就绪（用时 {seconds:.1f} 秒，本次新建 {report.total_created} 条）"))
+        w("  本次新建：" + "，".join(f"{LABELS.get(k, k)} {report.created.get(k, 0)}" for k in LABELS))
+        w(
+            f"  数据库中：工会组织 {Org.objects.count()}，企业 {Enterprise.objects.count()}，"
+            f"站点 {Station.objects.count()}，会籍 {Membership.objects.count()}"
+            f"（待审批 {Membership.objects.filter(status=Membership.Status.APPLIED).count()}），"
+            f"待接收接转 {Transfer.objects.filter(status=Transfer.Status.PENDING).count()}，"
+            f"名册记录 {RosterEntry.objects.count()}，"
+            f"建会任务 {FoundingTask.objects.filter(status=FoundingTask.Status.OPEN).count()}"
+        )
+        w("")
+        w(f"网站：{SERVER}    管理后台（工作台）：{SERVER}/console/    Django admin：{SERVER}/admin/")
+        w("")
+        w("演示账号（仅限演示；密码来自环境变量 GONGYOU_DEMO_PASSWORD，未设置时为 gongyou-demo-2026）：")
+        rows = [("用户名", "密码", "所在组织（角色）")] + [(u, p, org) for u, p, org, _desc in report.credentials]
+        widths = [max(_width(r[i]) for r in rows) for i in range(3)]
+        for n, row in enumerate(rows):
+            w("  " + "  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)))
+            if n == 0:
+                w("  " + "  ".join("-" * width for width in widths))
+        w("")
+        w(f"平台凭证（{report.partner_enterprise}）：")
+        if report.partner_token:
+            w(f"  Authorization: Bearer {report.partner_token}")
+        else:
+            w(f"  {report.partner_token_note}")
+
+
+def _width(text: str) -> int:
+    # CJK characters take two terminal columns.
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))

@@ -1,0 +1,137 @@
+import hashlib
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import override_settings
+
+from gongyou.core.demo import DEMO_PASSWORD, PLATFORMS, XUJIAHUI
+from gongyou.core.models import AuditLog, Enterprise, Org, OrgReach, Region, StaffProfile, Station
+from gongyou.members.models import FoundingTask, Membership, Person, RosterEntry, Transfer
+from gongyou.members.services import at_risk_memberships
+
+# The full demo has 2,400 members; a smaller run exercises every branch and keeps the suite fast.
+MEMBERS = 240
+MD5 = "django.contrib.auth.hashers.MD5PasswordHasher"
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+def seed(members=MEMBERS):
+    out = io.StringIO()
+    call_command("seed_demo", members=members, no_progress=True, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def fingerprint():
+    """Counts of everything the seed writes and a checksum of the rows that matter."""
+    models = [Region, Org, OrgReach, Enterprise, Station, Person, Membership, Transfer, RosterEntry,
+              FoundingTask, StaffProfile, AuditLog, get_user_model()]
+    counts = {m.__name__: m.objects.count() for m in models}
+    digest = hashlib.sha256()
+    for row in Membership.objects.order_by("member_no").values_list(
+        "member_no", "person__id_hash", "org__name", "status", "mode", "channel", "last_contact_at"
+    ):
+        digest.update(repr(row).encode())
+    for row in Org.objects.order_by("id").values_list("id", "name", "kind", "parent_id", "second_manager_id"):
+        digest.update(repr(row).encode())
+    for row in RosterEntry.objects.order_by("id").values_list("external_id", "id_hash", "street_id", "active", "updated_at"):
+        digest.update(repr(row).encode())
+    for row in Transfer.objects.order_by("id").values_list("membership_id", "to_org_id", "status"):
+        digest.update(repr(row).encode())
+    for row in get_user_model().objects.order_by("username").values_list("username", "password"):
+        digest.update(repr(row).encode())
+    return counts, digest.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seed once for the module (the seed takes seconds); each test still runs in its own
+    transaction on top and is rolled back."""
+    # The same fast hasher the per-test conftest fixture selects, so passwords check in tests.
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=[MD5]):
+        yield seed()
+        # Leave the test database as other modules expect it: empty.
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def test_it_is_idempotent_second_run_creates_and_changes_nothing(seeded):
+    before = fingerprint()
+    output = seed()
+    assert "本次新建 0 条" in output
+    assert fingerprint() == before
+
+
+def test_it_creates_the_real_regions_and_a_federation_for_every_street(seeded):
+    assert Region.objects.filter(level="district").count() == 16
+    assert Region.objects.filter(level="street").count() == 215
+    assert Org.objects.filter(kind="city_federation", name="上海市总工会").count() == 1
+    assert Org.objects.filter(kind="district_federation").count() == 16
+    assert Org.objects.filter(kind="street_federation").count() == 215
+    assert Org.objects.get(kind="street_federation", region__code=XUJIAHUI).name == "徐家汇街道总工会"
+
+
+def test_most_streets_have_several_street_unions_and_some_none(seeded):
+    per_street = [Org.objects.filter(kind="street_union", region=s).count() for s in Region.objects.filter(level="street")]
+    assert sum(1 for n in per_street if n >= 2) > 215 * 0.6
+    assert 0 in per_street
+    industries = set(Org.objects.filter(kind="street_union").values_list("industry", flat=True))
+    assert {"food_delivery", "express"} <= industries
+
+
+def test_platforms_are_fictional_with_hq_unions_agents_and_stations(seeded):
+    platforms = Enterprise.objects.filter(is_head=True)
+    assert platforms.count() >= 3
+    assert all(e.name.startswith("示例") for e in Enterprise.objects.all())
+    assert Org.objects.filter(kind="hq_union").count() >= 3
+    assert Enterprise.objects.filter(relation="agent").count() >= 3
+    assert Org.objects.filter(kind="agent_union").exists()
+    assert Station.objects.count() >= 200
+    assert Station.objects.values("street").distinct().count() > 50
+    assert len(PLATFORMS) >= 3
+
+
+def test_station_unions_are_dual_managed(seeded):
+    station_unions = Org.objects.filter(kind__in=["station_union", "union_group"])
+    assert station_unions.filter(kind="station_union").exists() and station_unions.filter(kind="union_group").exists()
+    for org in station_unions:
+        assert org.parent.kind in ("street_union", "street_federation")
+        assert org.second_manager.kind in ("hq_union", "agent_union")
+        assert OrgReach.objects.filter(ancestor=org.second_manager, descendant=org).exists()
+
+
+def test_members_joined_through_the_rule_by_every_channel(seeded):
+    assert Membership.objects.count() == MEMBERS
+    assert set(Membership.objects.values_list("channel", flat=True)) == {"qr", "online", "staff", "partner", "import"}
+    assert set(Membership.objects.values_list("mode", flat=True)) == {"employer", "individual"}
+    kinds = set(Membership.objects.values_list("org__kind", flat=True))
+    assert {"street_union", "station_union", "street_federation"} <= kinds
+    assert Membership.objects.filter(routing_reason__contains="兜底").exists()
+    assert Membership.objects.filter(status="applied").exists()
+    assert all(m.member_no for m in Membership.objects.all())
+
+
+def test_founding_task_transfers_and_at_risk_members_exist(seeded):
+    task = FoundingTask.objects.get(status="open")
+    assert task.federation.region.code == XUJIAHUI and task.member_count >= 25
+    assert Transfer.objects.filter(status="pending").count() >= 3
+    assert Transfer.objects.filter(status="pending", initiator="system").exists()
+    assert RosterEntry.objects.filter(active=False).exists()
+    assert at_risk_memberships().exists()
+
+
+def test_demo_accounts_log_in_with_the_demo_password(seeded, client):
+    for username in ["city_admin", "city_officer", "xuhui_officer", "xujiahui_officer", "station_leader", "hq_officer", "xuhui_viewer"]:
+        user = get_user_model().objects.get(username=username)
+        assert user.check_password(DEMO_PASSWORD)
+        assert hasattr(user, "staff_profile")
+    assert get_user_model().objects.get(username="xujiahui_officer").staff_profile.org.region.code == XUJIAHUI
+    assert get_user_model().objects.get(username="xuhui_viewer").staff_profile.role == "viewer"
+    assert get_user_model().objects.get(username="city_admin").staff_profile.role == "admin"
+    assert get_user_model().objects.get(username="superuser").is_superuser
+
+
+def test_summary_prints_urls_and_credentials(seeded):
+    assert "http://127.0.0.1:8000" in seeded and "/console/" in seeded
+    assert "xujiahui_officer" in seeded and DEMO_PASSWORD in seeded
