@@ -6,7 +6,7 @@ Thin views: input goes to the same cleaning and services as every other channel
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
@@ -51,7 +51,7 @@ class PartnerView(APIView):
     def enterprise(self, request: Request) -> Enterprise:
         return request.auth.enterprise  # type: ignore[union-attr]
 
-    def throttled(self, request: Request, wait: float | None) -> None:
+    def throttled(self, request: Request, wait: float | None) -> NoReturn:
         raise exceptions.Throttled(wait, detail=_("请求过于频繁，请稍后再试"))
 
 

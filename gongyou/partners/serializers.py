@@ -21,7 +21,9 @@ class ErrorItemSerializer(serializers.Serializer):
 
 
 class ErrorSerializer(serializers.Serializer):
-    errors = serializers.DictField(
+    # The contract names the field "errors"; the serializer metaclass moves declared fields out of
+    # the class namespace, so Serializer.errors is not shadowed at run time.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=ErrorItemSerializer(many=True), help_text="字段名 → 该字段的错误列表"
     )
 
@@ -45,7 +47,7 @@ class RosterRequestSerializer(serializers.Serializer):
 class RejectedRowSerializer(serializers.Serializer):
     index = serializers.IntegerField(help_text="该行在 workers 中的位置（从 0 开始）")
     external_id = serializers.CharField()
-    errors = serializers.DictField(child=ErrorItemSerializer(many=True))
+    errors = serializers.DictField(child=ErrorItemSerializer(many=True))  # type: ignore[assignment]
 
 
 class RosterResultSerializer(serializers.Serializer):
