@@ -253,7 +253,10 @@ def upsert_enterprise(
     actor: Actor,
 ) -> tuple[Enterprise, str]:
     """Create or update an enterprise by USCC; returns (enterprise, "created"|"updated"|"unchanged")."""
-    code = validate_uscc(uscc)
+    try:
+        code = validate_uscc(uscc)
+    except ValidationError as exc:
+        raise ValidationError({"uscc": exc.error_list}) from exc
     if not name.strip():
         raise _error("name", _("请填写企业名称"), "required")
     if industry not in Industry.values:

@@ -189,9 +189,13 @@ def propose_transfers(
     for membership in memberships:
         person = membership.person
         worker, _active = workers[person.id_hash]
+        # A new employer only counts when this roster says the person is *employed* here and
+        # their recorded employer no longer lists them as active: riders often deliver for
+        # several platforms at once, which is not a move.
         moved_employer = (
             person.employer_id is not None
             and person.employer_id != enterprise.pk
+            and worker.labor_relation == "employee"
             and not RosterEntry.objects.filter(
                 enterprise_id=person.employer_id, id_hash=person.id_hash, active=True
             ).exists()

@@ -106,3 +106,9 @@ def test_roster_for_another_employer_proposes_transfer_to_its_union(world):
     t = m.transfers.get()
     assert t.to_org == world.platform_union
     assert make_uscc(1) == world.platform.uscc
+
+
+def test_roster_of_a_second_platform_as_independent_is_not_a_move(world):
+    m = new_member(22, labor_relation="employee", employer_uscc=world.no_union_enterprise.uscc, industry="express")
+    upsert_roster(world.platform, [_row(22, labor_relation="independent", industry="express")], actor=COMMAND)
+    assert not m.transfers.exists()
