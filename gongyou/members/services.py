@@ -361,3 +361,75 @@ def reveal_person_field(person: Person, field: str, *, actor: Actor, reason: str
         raise _conflict(_("该劳动者已撤回同意，个人信息已删除"), "anonymised", field="field")
     audit.record(actor, f"reveal.{field}", person, reason=reason.strip(), org=org)
     return crypto.decrypt(getattr(person, REVEALABLE[field]))
+
+
+# --- worker self-service (portal) -----------------------------------------------------------------
+
+
+@transaction.atomic
+def change_phone(person: Person, phone: str, *, actor: Actor) -> Person:
+    """A member's new mobile number (verified by SMS by the caller). The audit row keeps only
+    masked numbers: the log is kept for months and must not become a copy of the registry."""
+    from gongyou.core.validators import validate_mobile
+
+    try:
+        phone = validate_mobile(phone)
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.error_list}) from exc
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if locked.anonymised_at is not None:
+        raise _conflict(_("该劳动者已撤回同意，个人信息已删除"), "anonymised", field="phone")
+    new_hash = crypto.phone_hash(phone)
+    if new_hash == locked.phone_hash:
+        raise _conflict(_("新手机号与原手机号相同"), "same_phone", field="phone")
+    before = {"phone": locked.phone_masked}
+    locked.phone_hash = new_hash
+    locked.phone_enc = crypto.encrypt(phone)
+    locked.phone_masked = crypto.mask_phone(phone)
+    locked.save(update_fields=["phone_hash", "phone_enc", "phone_masked", "updated_at"])
+    membership = open_membership(locked)
+    audit.record(
+        actor, "person.change_phone", locked, before=before, after={"phone": locked.phone_masked},
+        org=membership.org if membership else None,
+    )
+    return locked
+
+
+ANONYMISED_NAME = "已注销"
+
+
+@transaction.atomic
+def withdraw_consent(person: Person, *, actor: Actor, reason: str = "") -> Person:
+    """The worker withdraws consent to processing (PIPL art. 15, 47): drop what identifies them —
+    name, ID number, phone, birth date, sex — and end an open membership (withdrawn). The
+    membership record and its event history stay (union records, SPEC §3 "nothing is deleted");
+    the lookup hashes become random so the same ID number can join again as a new person."""
+    import secrets
+
+    from gongyou.members.models import Transfer
+
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if locked.anonymised_at is not None:
+        raise _conflict(_("个人信息已经删除，无需重复操作"), "already_anonymised", field="person")
+    note = reason.strip() or _("本人撤回个人信息处理同意")
+    membership = open_membership(locked)
+    if membership is not None:
+        if membership.status == S.TRANSFERRING:
+            from gongyou.members.transfers import cancel_transfer
+
+            pending = Transfer.objects.get(membership=membership, status=Transfer.Status.PENDING)
+            cancel_transfer(pending, actor=actor, note=note)
+        membership = withdraw_membership(membership, reason=note, actor=actor)
+    locked.name = ANONYMISED_NAME
+    locked.id_hash = secrets.token_hex(32)
+    locked.id_enc = crypto.encrypt("")
+    locked.id_masked = ""
+    locked.phone_hash = secrets.token_hex(32)
+    locked.phone_enc = crypto.encrypt("")
+    locked.phone_masked = ""
+    locked.birth_date = None
+    locked.sex = ""
+    locked.anonymised_at = timezone.now()
+    locked.save()
+    audit.record(actor, "person.withdraw_consent", locked, reason=note, org=membership.org if membership else None)
+    return locked

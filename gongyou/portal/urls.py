@@ -1,3 +1,28 @@
+from django.urls import path, re_path
+
+from gongyou.portal.views import card, join, me, pages, staff
 
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("privacy/", pages.privacy, name="privacy"),
+    path("manifest.json", card.manifest, name="manifest"),
+    path("join/", join.join, name="join"),
+    path("join/done/", join.join_done, name="join_done"),
+    path("join/streets/", join.streets, name="streets"),
+    path("join/employers/", join.employers, name="employers"),
+    path("join/demo-sms/", staff.demo_sms, name="demo_sms"),
+    re_path(r"^join/qr/(?P<kind>org|station)/(?P<pk>[0-9]+)\.(?P<fmt>png|svg|pdf|txt)$", staff.qr_download, name="join_qr"),
+    path("sms/send/", join.sms_send, name="sms_send"),
+    path("card/", card.card, name="card"),
+    path("card/qr/", card.card_qr, name="card_qr"),
+    path("verify/<str:token>/", card.verify, name="verify"),
+    path("me/", me.me, name="me"),
+    path("me/login/", me.login, name="login"),
+    path("me/logout/", me.logout, name="logout"),
+    path("me/phone/", me.phone, name="phone"),
+    path("me/transfer/", me.transfer, name="transfer"),
+    path("me/transfer/cancel/", me.transfer_cancel, name="transfer_cancel"),
+    path("me/leave/", me.leave, name="leave"),
+    path("me/withdraw-consent/", me.consent, name="consent"),
+]

@@ -1,0 +1,129 @@
+"""Portal forms. They only carry and re-display what was typed; the rules (ID number, mobile,
+street, joining rule) live in members.inputs / members.services and come back as field errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from gongyou.core.choices import Industry, LaborRelation
+from gongyou.portal import pickers
+
+LABOR_RELATION_HELP = {
+    LaborRelation.EMPLOYEE: _("和公司签了劳动合同，公司给交社保"),
+    LaborRelation.PARTIAL: _("通过外包、劳务公司接单，公司管排班但没签劳动合同"),
+    LaborRelation.INDEPENDENT: _("自己在平台上接单（如众包），自主安排时间"),
+}
+
+
+def _text(label: Any, *, max_length: int = 64, **attrs: str) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=False, max_length=max_length, widget=forms.TextInput(attrs={"maxlength": str(max_length), **attrs})
+    )
+
+
+def _select(label: Any, **attrs: str) -> forms.CharField:
+    # A CharField with a <select>: the options change with the district, and the domain cleaner
+    # reports an unknown value in rider words instead of Django's "select a valid choice".
+    return forms.CharField(label=label, required=False, widget=forms.Select(attrs=attrs))
+
+
+class PhoneCodeMixin(forms.Form):
+    phone = _text(_("手机号码"), max_length=20, inputmode="tel", autocomplete="tel", placeholder=_("11位手机号"))
+    sms_code = _text(
+        _("短信验证码"), max_length=8, inputmode="numeric", autocomplete="one-time-code", placeholder=_("6位数字")
+    )
+
+
+class StreetPickerMixin(forms.Form):
+    district = _select(_("工作所在区"))
+    street_q = _text(_("搜索街镇"), max_length=20, placeholder=_("输入街镇名称，如：徐家汇"), autocomplete="off")
+    street_code = _select(_("工作所在街镇"))
+    industry = forms.ChoiceField(
+        label=_("所在行业"), required=False, choices=Industry.choices, widget=forms.RadioSelect
+    )
+    labor_relation = forms.ChoiceField(
+        label=_("用工关系"), required=False, choices=LaborRelation.choices, widget=forms.RadioSelect
+    )
+    employer = _select(_("用工单位 / 平台（选填）"))
+    station_code = _text(_("站点编码（选填）"), max_length=40, placeholder=_("站点海报上的编码，如 ST-001"), autocomplete="off")
+
+    def setup_pickers(self, *, fixed_street: Any = None) -> None:
+        data = self.data if self.is_bound else self.initial
+        street_code = str(data.get("street_code") or "")
+        district = str(data.get("district") or "") or (pickers.district_of(street_code) if street_code else "")
+        if not self.is_bound and district:
+            self.initial["district"] = district
+        self.fields["district"].widget.choices = pickers.district_choices()
+        self.fields["street_code"].widget.choices = pickers.street_choices(
+            district, str(data.get("street_q") or ""), selected=fixed_street or _street(street_code)
+        )
+        self.fields["employer"].widget.choices = pickers.employer_choices(street_code, str(data.get("employer") or ""))
+        # htmx: picking a street refreshes the employer list (the street's enterprises first).
+        self.fields["street_code"].widget.attrs.update(
+            {
+                "hx-get": reverse("portal:employers"),
+                "hx-trigger": "change",
+                "hx-target": "#employer-select",
+                "hx-swap": "outerHTML",
+                "hx-include": "[name=street_code],[name=employer]",
+            }
+        )
+
+
+def _street(code: str) -> Any:
+    from gongyou.core.models import Region
+
+    return Region.objects.filter(code=code, level=Region.Level.STREET).select_related("parent").first() if code else None
+
+
+class JoinForm(PhoneCodeMixin, StreetPickerMixin):
+    t = forms.CharField(required=False, widget=forms.HiddenInput)
+    name = _text(_("姓名"), autocomplete="name", placeholder=_("与身份证上一致"))
+    id_number = _text(
+        _("身份证号码"), max_length=24, autocomplete="off", placeholder=_("18位，最后一位可能是X"), autocapitalize="characters"
+    )
+    consent = forms.BooleanField(label=_("我已阅读并同意《入会个人信息处理告知》"), required=False)
+    consent_id = forms.BooleanField(
+        label=_("我单独同意工会处理我的身份证号码（敏感个人信息），仅用于会员实名登记"), required=False
+    )
+
+    field_order = [
+        "t", "name", "id_number", "phone", "sms_code", "district", "street_q", "street_code",
+        "industry", "labor_relation", "employer", "station_code", "consent", "consent_id",
+    ]
+
+
+class LoginForm(PhoneCodeMixin):
+    pass
+
+
+class ChangePhoneForm(PhoneCodeMixin):
+    pass
+
+
+class TransferForm(StreetPickerMixin):
+    reason = _text(_("接转原因（选填）"), max_length=200, placeholder=_("如：换了站点、换了平台"))
+
+
+LEAVE_REASONS = [
+    ("changed_job", _("不再从事这一行")),
+    ("left_city", _("离开上海")),
+    ("other_union", _("已在其他单位入会")),
+    ("other", _("其他原因")),
+]
+
+
+class LeaveForm(forms.Form):
+    reason = forms.ChoiceField(label=_("退会原因"), choices=LEAVE_REASONS, widget=forms.RadioSelect, required=False)
+    detail = _text(_("补充说明（选填）"), max_length=200)
+
+    def reason_text(self) -> str:
+        labels = dict(LEAVE_REASONS)
+        code = self.cleaned_data.get("reason") or ""
+        text = str(labels.get(code, ""))
+        detail = (self.cleaned_data.get("detail") or "").strip()
+        return f"{text}：{detail}" if text and detail else text or detail

@@ -1,0 +1,80 @@
+"""Helpers shared by the portal's page groups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from gongyou.core.validators import validate_mobile
+from gongyou.portal import ratelimit, sms
+from gongyou.portal.session import SESSION_KEY
+
+
+def page(request: HttpRequest, template: str, context: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
+    ctx = {
+        "member_logged_in": isinstance(request.session.get(SESSION_KEY), int),
+        "privacy_version": settings.GONGYOU["PRIVACY_NOTICE_VERSION"],
+    }
+    ctx.update(context or {})
+    response = render(request, template, ctx, status=status)
+    # Pages show personal data: never keep them in a shared (WeChat) cache or the back-forward cache.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def add_errors(form: forms.Form, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
+    """Put a service's {field: [errors]} onto the form's fields (unknown fields → top of form)."""
+    field_map = field_map or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        target = field_map.get(field, field)
+        form.add_error(target if target in form.fields else None, errors)
+
+
+def sms_state(request: HttpRequest, phone_raw: str, purpose: str) -> dict[str, Any]:
+    """Send a code to the typed number; returns the state the SMS box shows (ok/message/error)."""
+    try:
+        phone = validate_mobile(phone_raw)
+    except ValidationError as exc:
+        return {"sms_ok": False, "sms_message": exc.messages[0], "sms_phone_error": True}
+    try:
+        sms.send_code(phone, purpose, ip=ratelimit.client_ip(request))
+    except sms.SmsError as exc:
+        return {"sms_ok": False, "sms_message": exc.message, "sms_cooldown": exc.retry_after if exc.code == "too_soon" else 0}
+    state: dict[str, Any] = {
+        "sms_ok": True,
+        "sms_message": _("验证码已发送到%(phone)s，5分钟内有效") % {"phone": phone[:3] + "****" + phone[-4:]},
+        "sms_cooldown": sms.RESEND_AFTER,
+    }
+    if settings.DEBUG and sms.is_console_backend():
+        # Demo convenience (make run): there is no real SMS, so show the code the console "sent".
+        state["sms_demo_code"] = sms.ConsoleBackend.last_code(phone, purpose)
+    return state
+
+
+def check_code(form: forms.Form, purpose: str, *, consume: bool) -> str | None:
+    """Validate the phone and its SMS code on the form; the clean phone number or None."""
+    try:
+        phone = validate_mobile(form.data.get("phone", ""))
+    except ValidationError as exc:
+        if "phone" not in form.errors:
+            form.add_error("phone", exc)
+        return None
+    try:
+        sms.verify_code(phone, purpose, form.data.get("sms_code", ""), consume=consume)
+    except sms.SmsError as exc:
+        form.add_error("sms_code", ValidationError(exc.message, code=exc.code))
+        return None
+    return phone
+
+
+def submit_allowed(request: HttpRequest, scope: str, *, limit: int = 30, window: int = 3600) -> bool:
+    return ratelimit.hit(f"submit-{scope}", ratelimit.client_ip(request), limit=limit, window=window)

@@ -1,0 +1,290 @@
+"""My membership: SMS login, status and history, phone change, transfer, leaving, withdrawing
+consent, logout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gongyou.core import crypto
+from gongyou.core.actors import Actor
+from gongyou.core.choices import Industry, LaborRelation
+from gongyou.core.models import Enterprise, Region, Station
+from gongyou.core.validators import normalise_region_code
+from gongyou.members.inputs import FieldErrors
+from gongyou.members.models import Membership, Person, Transfer
+from gongyou.members.routing import Routing, resolve_union
+from gongyou.members.services import change_phone, withdraw_consent, withdraw_membership
+from gongyou.members.transfers import cancel_transfer, request_transfer, work_context
+from gongyou.portal.forms import ChangePhoneForm, LeaveForm, LoginForm, TransferForm
+from gongyou.portal.models import SmsChallenge
+from gongyou.portal.session import log_in, log_out, member_required
+from gongyou.portal.views.common import add_errors, check_code, page, sms_state, submit_allowed
+
+EVENT_LABELS = {
+    "applied": gettext_lazy("提交入会申请"),
+    "joined": gettext_lazy("入会"),
+    "approved": gettext_lazy("入会申请通过"),
+    "rejected": gettext_lazy("入会申请未通过"),
+    "suspended": gettext_lazy("会籍暂停"),
+    "reinstated": gettext_lazy("会籍恢复"),
+    "lapsed": gettext_lazy("会籍失效"),
+    "withdrawn": gettext_lazy("退会"),
+    "transfer_requested": gettext_lazy("申请组织关系接转"),
+    "transfer_accepted": gettext_lazy("接转完成"),
+    "transfer_rejected": gettext_lazy("接转被退回"),
+    "transfer_cancelled": gettext_lazy("接转已撤回"),
+}
+
+
+def _actor(membership: Membership) -> Actor:
+    return Actor.worker(membership.member_no or "")
+
+
+# --- login / logout -------------------------------------------------------------------------------
+
+
+def _membership_for_phone(phone: str) -> Membership | None:
+    """The member a verified phone belongs to: an open membership first, else the latest one."""
+    people = Person.objects.filter(phone_hash=crypto.phone_hash(phone), anonymised_at__isnull=True)
+    return (
+        Membership.objects.filter(person__in=people)
+        .annotate(is_open=Case(When(status__in=Membership.OPEN_STATUSES, then=0), default=1, output_field=IntegerField()))
+        .order_by("is_open", "-applied_at", "-id")
+        .first()
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def login(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        next_url = ""
+    context: dict[str, Any] = {"next": next_url, "sms_purpose": SmsChallenge.Purpose.LOGIN}
+    if request.method == "GET":
+        return page(request, "portal/login.html", {"form": LoginForm(), **context})
+    form = LoginForm(request.POST)
+    form.is_valid()
+    if request.POST.get("action") == "send_code":
+        return page(request, "portal/login.html", {"form": form, **context, **sms_state(request, form.data.get("phone", ""), "login")})
+    if not submit_allowed(request, "login"):
+        form.add_error(None, _("提交太频繁了，请过一会儿再试"))
+        return page(request, "portal/login.html", {"form": form, **context})
+    phone = check_code(form, "login", consume=True)
+    if phone is not None:
+        membership = _membership_for_phone(phone)
+        if membership is not None:
+            log_in(request, membership)
+            return redirect(next_url or "portal:me")
+        form.add_error("phone", ValidationError(_("这个手机号还没有入会记录，请先入会"), code="not_member"))
+    return page(request, "portal/login.html", {"form": form, **context})
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    log_out(request)
+    return redirect("portal:home")
+
+
+# --- my membership ----------------------------------------------------------------------------------
+
+
+@member_required
+def me(request: HttpRequest) -> HttpResponse:
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    events = [
+        {"event": e, "label": EVENT_LABELS.get(e.kind, e.kind)}
+        for e in membership.events.select_related("from_org", "to_org").order_by("-at", "-id")
+    ]
+    pending = membership.transfers.filter(status=Transfer.Status.PENDING).select_related("to_org").first()
+    return page(
+        request,
+        "portal/me.html",
+        {
+            "membership": membership,
+            "person": membership.person,
+            "events": events,
+            "pending_transfer": pending,
+            "is_open": membership.status in Membership.OPEN_STATUSES,
+        },
+    )
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def phone(request: HttpRequest) -> HttpResponse:
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    context: dict[str, Any] = {"membership": membership, "sms_purpose": SmsChallenge.Purpose.CHANGE_PHONE}
+    if request.method == "GET":
+        return page(request, "portal/phone.html", {"form": ChangePhoneForm(), **context})
+    form = ChangePhoneForm(request.POST)
+    form.is_valid()
+    if request.POST.get("action") == "send_code":
+        state = sms_state(request, form.data.get("phone", ""), "change_phone")
+        return page(request, "portal/phone.html", {"form": form, **context, **state})
+    if not submit_allowed(request, "phone"):
+        form.add_error(None, _("提交太频繁了，请过一会儿再试"))
+        return page(request, "portal/phone.html", {"form": form, **context})
+    new_phone = check_code(form, "change_phone", consume=True)
+    if new_phone is not None:
+        try:
+            change_phone(membership.person, new_phone, actor=_actor(membership))
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("手机号已更新为%(phone)s") % {"phone": crypto.mask_phone(new_phone)})
+            return redirect("portal:me")
+    return page(request, "portal/phone.html", {"form": form, **context})
+
+
+# --- transfer ---------------------------------------------------------------------------------------
+
+
+def _clean_work(data: Any) -> dict[str, Any]:
+    """The new job from the transfer form: street, industry and labour relation required."""
+    errors = FieldErrors()
+    street = Region.objects.filter(code=normalise_region_code(str(data.get("street_code") or "")), level=Region.Level.STREET).first()
+    if street is None:
+        errors.add_code("street_code", _("请选择新的工作街镇"), "required")
+    industry = str(data.get("industry") or "")
+    if industry not in Industry.values:
+        errors.add_code("industry", _("请选择所在行业"), "required")
+    labor_relation = str(data.get("labor_relation") or "")
+    if labor_relation not in LaborRelation.values:
+        errors.add_code("labor_relation", _("请选择用工关系"), "required")
+    employer = None
+    employer_id = str(data.get("employer") or "")
+    if employer_id:
+        employer = Enterprise.objects.filter(pk=int(employer_id)).first() if employer_id.isdigit() else None
+        if employer is None:
+            errors.add_code("employer", _("请重新选择用工单位"), "unknown_enterprise")
+    station = None
+    station_code = str(data.get("station_code") or "").strip()
+    if station_code:
+        station = Station.objects.filter(code=station_code).first()
+        if station is None:
+            errors.add_code("station_code", _("找不到这个站点编码，请核对站点海报上的编码"), "unknown_station")
+    errors.raise_if_any()
+    return {"street": street, "industry": industry, "labor_relation": labor_relation, "employer": employer, "station": station}
+
+
+def _transfer_initial(person: Person) -> dict[str, Any]:
+    return {
+        "street_code": person.work_street.code,
+        "industry": person.industry,
+        "labor_relation": person.labor_relation,
+        "employer": str(person.employer_id or ""),
+        "station_code": person.station.code if person.station_id else "",
+    }
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def transfer(request: HttpRequest) -> HttpResponse:
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    base: dict[str, Any] = {"membership": membership}
+    if membership.status != Membership.Status.ACTIVE:
+        return page(request, "portal/transfer.html", {**base, "blocked": True})
+    if request.method == "GET":
+        form = TransferForm(initial=_transfer_initial(membership.person))
+        form.setup_pickers()
+        return page(request, "portal/transfer.html", {**base, "form": form})
+    form = TransferForm(request.POST)
+    form.is_valid()
+    action = request.POST.get("action", "preview")
+    routing: Routing | None = None
+    work: dict[str, Any] = {}
+    if action in ("preview", "confirm"):
+        try:
+            work = _clean_work(form.data)
+            routing = resolve_union(**work)
+        except ValidationError as exc:
+            add_errors(form, exc)
+    form.setup_pickers()
+    if routing is None or action == "refresh":
+        return page(request, "portal/transfer.html", {**base, "form": form})
+    same_org = routing.union.pk == membership.org_id
+    if action == "preview" or same_org:
+        return page(request, "portal/transfer_confirm.html", {**base, "form": form, "routing": routing, "same_org": same_org, "work": work})
+    try:
+        request_transfer(
+            membership,
+            routing.union,
+            initiator=Transfer.Initiator.MEMBER,
+            actor=_actor(membership),
+            reason=(form.data.get("reason") or "").strip()[:200],
+            new_context=work_context(**work),
+        )
+    except ValidationError as exc:
+        add_errors(form, exc)
+        return page(request, "portal/transfer.html", {**base, "form": form})
+    messages.success(request, _("接转申请已提交，等待%(org)s接收") % {"org": routing.union.name})
+    return redirect("portal:me")
+
+
+@member_required
+@require_POST
+def transfer_cancel(request: HttpRequest) -> HttpResponse:
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    pending = membership.transfers.filter(status=Transfer.Status.PENDING).first()
+    if pending is not None:
+        try:
+            cancel_transfer(pending, actor=_actor(membership), note=_("会员本人撤回"))
+            messages.success(request, _("接转申请已撤回"))
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+    return redirect("portal:me")
+
+
+# --- leaving and withdrawing consent -----------------------------------------------------------------
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def leave(request: HttpRequest) -> HttpResponse:
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    form = LeaveForm(request.POST if request.method == "POST" else None)
+    base = {"membership": membership, "form": form}
+    if request.method == "GET":
+        return page(request, "portal/leave.html", base)
+    form.is_valid()
+    with translation.override("zh-hans"):  # the union's records are kept in Chinese
+        reason = form.reason_text()
+    if not reason:
+        form.add_error("reason", ValidationError(_("请选择或填写退会原因"), code="reason_required"))
+        return page(request, "portal/leave.html", base)
+    if request.POST.get("action") != "confirm":
+        return page(request, "portal/leave.html", {**base, "confirming": True, "reason": reason})
+    try:
+        withdraw_membership(membership, reason=reason, actor=_actor(membership))
+    except ValidationError as exc:
+        add_errors(form, exc)
+        return page(request, "portal/leave.html", base)
+    messages.success(request, _("您已退会。感谢您曾经的参与，欢迎随时重新入会。"))
+    return redirect("portal:me")
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def consent(request: HttpRequest) -> HttpResponse:
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    if request.method == "GET":
+        return page(request, "portal/consent.html", {"membership": membership})
+    if not request.POST.get("confirm"):
+        return page(request, "portal/consent.html", {"membership": membership, "confirm_error": _("请勾选确认后再提交")})
+    try:
+        withdraw_consent(membership.person, actor=_actor(membership))
+    except ValidationError as exc:
+        return page(request, "portal/consent.html", {"membership": membership, "confirm_error": exc.messages[0]})
+    log_out(request)
+    return page(request, "portal/consent_done.html")
