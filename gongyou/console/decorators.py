@@ -1,0 +1,63 @@
+"""The gate every console view passes: login, idle timeout, second factor, staff only, and
+read-only roles refused on every POST (STYLE: viewer writing == 403).
+
+The settings' MIDDLEWARE list is shared by the whole site, so the console enforces its session
+rules here, once, for every console view instead of in a middleware.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from gongyou.console import security
+from gongyou.core import audit
+from gongyou.core.access import require_write, staff_profile
+from gongyou.core.actors import Actor
+
+View = Callable[..., HttpResponse]
+
+
+def _login_redirect(request: HttpRequest) -> HttpResponse:
+    response = redirect_to_login(request.get_full_path())
+    if request.headers.get("HX-Request"):
+        # htmx would swap the login page into a table cell; make it navigate instead.
+        response["HX-Redirect"] = response["Location"]
+    return response
+
+
+def console_view(view: View | None = None, *, admin: bool = False) -> Any:
+    def decorate(func: View) -> View:
+        @wraps(func)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = request.user
+            if not user.is_authenticated:
+                return _login_redirect(request)
+            if not security.touch(request):
+                profile = staff_profile(user)
+                audit.record(Actor.staff(user), "login.idle_timeout", user, org=profile.org if profile else None)
+                logout(request)
+                messages.info(request, _("长时间未操作，已自动退出，请重新登录。"))
+                return _login_redirect(request)
+            if not security.is_console_user(user):
+                raise PermissionDenied
+            if security.requires_totp(user) and not request.session.get(security.OTP_OK):
+                return redirect("console:totp")
+            if admin and not security.is_admin(user):
+                raise PermissionDenied
+            if request.method not in ("GET", "HEAD", "OPTIONS"):
+                require_write(user)
+            return func(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate

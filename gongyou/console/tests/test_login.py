@@ -1,0 +1,137 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from conftest import PASSWORD
+from gongyou.console import security, totp
+from gongyou.console.models import LoginFailure, StaffTOTP
+from gongyou.core import crypto
+from gongyou.core.actors import COMMAND
+from gongyou.core.models import AuditLog, StaffProfile
+from gongyou.core.services import create_staff
+
+LOGIN = "/console/login/"
+
+
+def post_login(client, username, password=PASSWORD, **extra):
+    return client.post(LOGIN, {"username": username, "password": password, **extra})
+
+
+def test_it_redirects_anonymous_users_to_login(client, db):
+    response = client.get("/console/members/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN + "?next=/console/members/")
+
+
+def test_it_logs_an_officer_in_and_audits_it(client, personas):
+    response = post_login(client, "street", next="/console/members/")
+    assert response.status_code == 302 and response["Location"] == "/console/members/"
+    assert client.get("/console/").status_code == 200
+    assert AuditLog.objects.filter(action="login.success", actor=personas["street"]).exists()
+
+
+def test_it_refuses_a_bad_password_and_audits_it(client, personas):
+    response = post_login(client, "street", "wrong")
+    assert response.status_code == 400
+    assert "用户名或密码不正确" in response.content.decode()
+    assert AuditLog.objects.filter(action="login.failed", actor_label="login:street").count() == 1
+
+
+def test_it_locks_a_username_after_five_failures_even_with_the_right_password(client, personas):
+    for _ in range(5):
+        post_login(client, "street", "wrong")
+    response = post_login(client, "street")
+    assert response.status_code == 400
+    assert "锁定" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert AuditLog.objects.filter(action="login.locked").exists()
+
+
+def test_the_lockout_ends_after_fifteen_minutes(client, personas):
+    for _ in range(5):
+        post_login(client, "street", "wrong")
+    LoginFailure.objects.update(at=timezone.now() - dt.timedelta(minutes=16))
+    assert post_login(client, "street").status_code == 302
+
+
+def test_it_locks_an_ip_after_many_failures_across_usernames(client, personas):
+    for i in range(security.IP_FAILURE_LIMIT):
+        post_login(client, f"guess{i}", "wrong")
+    assert post_login(client, "city").status_code == 400
+
+
+def test_a_user_without_staff_profile_cannot_use_the_console(client, django_user_model, db):
+    django_user_model.objects.create_user("plain", password=PASSWORD)
+    response = post_login(client, "plain")
+    assert response.status_code == 400
+    client.force_login(django_user_model.objects.get(username="plain"))
+    assert client.get("/console/").status_code == 403
+
+
+def test_logout_ends_the_session(client, personas):
+    client.force_login(personas["street"])
+    assert client.post("/console/logout/").status_code == 302
+    assert client.get("/console/").status_code == 302
+    assert AuditLog.objects.filter(action="logout").exists()
+
+
+def test_an_idle_session_times_out(client, personas):
+    client.force_login(personas["street"])
+    assert client.get("/console/").status_code == 200
+    session = client.session
+    session[security.LAST_SEEN] = (timezone.now() - dt.timedelta(minutes=31)).timestamp()
+    session.save()
+    response = client.get("/console/")
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    assert client.get("/console/").status_code == 302
+    assert AuditLog.objects.filter(action="login.idle_timeout").exists()
+
+
+@pytest.fixture
+def admin_user(world):
+    return create_staff(username="boss", password=PASSWORD, org=world.street_fed, role=StaffProfile.Role.ADMIN, actor=COMMAND)
+
+
+def test_an_admin_must_enrol_and_pass_totp(client, admin_user):
+    response = post_login(client, "boss")
+    assert response.status_code == 302 and response["Location"].startswith("/console/login/totp/")
+    assert "_auth_user_id" not in client.session  # not logged in before the second factor
+    page = client.get("/console/login/totp/")
+    assert page.status_code == 200 and "data:image/svg+xml" in page.content.decode()
+    device = StaffTOTP.objects.get(user=admin_user)
+    secret = crypto.decrypt(device.secret_enc)
+    assert secret not in device.secret_enc
+    assert client.post("/console/login/totp/", {"code": "000000"}).status_code == 400
+    response = client.post("/console/login/totp/", {"code": totp.code_at(secret)})
+    assert response.status_code == 302
+    assert client.get("/console/").status_code == 200
+    assert StaffTOTP.objects.get(user=admin_user).confirmed_at is not None
+    assert AuditLog.objects.filter(action="totp.enrol", actor=admin_user).exists()
+
+
+def test_an_admin_signed_in_elsewhere_still_needs_the_second_factor(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/console/")
+    assert response.status_code == 302 and response["Location"] == "/console/login/totp/"
+
+
+def test_a_used_totp_code_cannot_be_replayed(client, admin_user):
+    secret = totp.new_secret()
+    StaffTOTP.objects.create(user=admin_user, secret_enc=crypto.encrypt(secret), confirmed_at=timezone.now())
+    code = totp.code_at(secret)
+    post_login(client, "boss")
+    assert client.post("/console/login/totp/", {"code": code}).status_code == 302
+    client.post("/console/logout/")
+    post_login(client, "boss")
+    assert client.post("/console/login/totp/", {"code": code}).status_code == 400
+
+
+def test_five_wrong_totp_codes_lock_the_admin(client, admin_user):
+    secret = totp.new_secret()
+    StaffTOTP.objects.create(user=admin_user, secret_enc=crypto.encrypt(secret), confirmed_at=timezone.now())
+    post_login(client, "boss")
+    for _ in range(5):
+        client.post("/console/login/totp/", {"code": "000000"})
+    response = client.post("/console/login/totp/", {"code": totp.code_at(secret)})
+    assert response.status_code == 400 and "锁定" in response.content.decode()

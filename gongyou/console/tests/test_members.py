@@ -1,0 +1,107 @@
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from gongyou.core.models import AuditLog
+from gongyou.core.testing import make_id_number, make_phone
+from gongyou.members.models import Membership
+
+
+@pytest.fixture
+def street_client(client, personas):
+    client.force_login(personas["street"])
+    return client
+
+
+def rows_of(response):
+    book = load_workbook(BytesIO(response.content))
+    return [list(r) for r in book.active.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [lambda d: d.street_member.member_no, lambda d: make_id_number(1), lambda d: make_phone(1), lambda d: "测试1号",
+     lambda d: make_phone(1)[:3] + " " + make_phone(1)[3:7] + " " + make_phone(1)[7:]],
+    ids=["member_no", "id_number", "phone", "name", "phone-with-spaces"],
+)
+def test_it_finds_a_member_by_number_id_phone_or_name(street_client, console_data, query):
+    html = street_client.get("/console/members/", {"q": query(console_data)}).content.decode()
+    assert console_data.street_member.member_no in html
+    assert console_data.applied.member_no not in html
+
+
+def test_it_never_shows_full_id_or_phone_in_the_list(street_client, console_data):
+    html = street_client.get("/console/members/").content.decode()
+    assert make_id_number(1) not in html and make_phone(1) not in html
+    assert console_data.street_member.person.phone_masked in html
+
+
+def test_an_id_number_with_a_bad_check_digit_says_so(street_client, console_data):
+    bad = make_id_number(1)[:-1] + ("0" if make_id_number(1)[-1] != "0" else "1")
+    html = street_client.get("/console/members/", {"q": bad}).content.decode()
+    assert "校验位不正确" in html
+
+
+def test_it_filters_by_status_org_and_channel(street_client, world, console_data):
+    html = street_client.get("/console/members/", {"status": "applied"}).content.decode()
+    assert console_data.applied.member_no in html and console_data.street_member.member_no not in html
+    html = street_client.get("/console/members/", {"org": world.street_union_express.pk}).content.decode()
+    assert console_data.street_member.member_no not in html
+    html = street_client.get("/console/members/", {"channel": "qr"}).content.decode()
+    assert "没有符合条件的会员" in html
+
+
+def test_the_export_holds_the_current_result_masked(street_client, console_data):
+    response = street_client.get("/console/members/export/", {"status": "applied"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = rows_of(response)
+    assert rows[0][0] == "会员编号"
+    assert [r[0] for r in rows[1:]] == [console_data.applied.member_no]
+    assert make_id_number(3) not in str(rows) and "*" in rows[1][2]
+
+
+def test_the_member_list_is_scoped(client, personas, console_data):
+    client.force_login(personas["other_street"])
+    html = client.get("/console/members/").content.decode()
+    assert console_data.other_member.member_no in html
+    assert console_data.street_member.member_no not in html
+
+
+def test_revealing_the_id_number_needs_a_reason_and_is_audited(street_client, console_data):
+    url = f"/console/members/{console_data.street_member.member_no}/reveal/"
+    response = street_client.post(url, {"field": "id_number", "reason": ""})
+    assert response.status_code == 400 and "理由" in response.content.decode()
+    response = street_client.post(url, {"field": "id_number", "reason": "核实身份"}, HTTP_HX_REQUEST="true")
+    assert make_id_number(1) in response.content.decode()
+    log = AuditLog.objects.get(action="reveal.id_number")
+    assert log.reason == "核实身份" and log.actor.username == "street"
+
+
+def test_suspend_reinstate_and_withdraw_go_through_services(street_client, console_data):
+    no = console_data.street_member.member_no
+    street_client.post(f"/console/members/{no}/suspend/", {"reason": "长期失联"})
+    assert Membership.objects.get(member_no=no).status == "suspended"
+    street_client.post(f"/console/members/{no}/reinstate/")
+    assert Membership.objects.get(member_no=no).status == "active"
+    response = street_client.post(f"/console/members/{no}/withdraw/", {"reason": ""}, follow=True)
+    assert "请填写退会原因" in response.content.decode()
+    street_client.post(f"/console/members/{no}/withdraw/", {"reason": "本人申请"})
+    assert Membership.objects.get(member_no=no).status == "withdrawn"
+    html = street_client.get(f"/console/members/{no}/").content.decode()
+    for kind in ("暂停会籍", "恢复会籍", "退会"):
+        assert kind in html
+
+
+def test_staff_can_start_a_transfer_to_any_active_org(street_client, world, console_data):
+    no = console_data.street_member.member_no
+    response = street_client.post(f"/console/members/{no}/transfer/", {"to_org": world.other_street_union.pk, "reason": "换街道"}, follow=True)
+    assert "等待" in response.content.decode()
+    membership = Membership.objects.get(member_no=no)
+    assert membership.status == "transferring"
+    assert membership.transfers.get().to_org == world.other_street_union
+
+
+def test_the_org_picker_searches_all_active_orgs(street_client, world, console_data):
+    html = street_client.get("/console/orgs/pick/", {"q": world.other_street.name}).content.decode()
+    assert f'value="{world.other_street_union.pk}"' in html

@@ -1,0 +1,102 @@
+"""One permission matrix for the console: persona × url × method → status (STYLE §6).
+
+Personas: city (city federation officer), street (徐家汇 street federation officer), other_street,
+station (station union officer), agent (agent union officer, dual manager of the station union),
+viewer (read-only at the street federation). Out of scope answers 404 like a missing object;
+a read-only role writing answers 403; the wrong side of a transfer answers 403 (it can see it).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+PERSONAS = ("city", "street", "other_street", "station", "agent", "viewer")
+OK, FOUND, FORBIDDEN, MISSING = 200, 302, 403, 404
+
+
+def everyone(status):
+    return dict.fromkeys(PERSONAS, status)
+
+
+def reads(**overrides):
+    return {**everyone(OK), **overrides}
+
+
+def writes(**overrides):
+    return {**everyone(FOUND), "viewer": FORBIDDEN, **overrides}
+
+
+# (case id, method, url builder, POST data builder, {persona: status})
+CASES = [
+    ("home", "get", lambda d, w: "/console/", None, reads()),
+    ("members", "get", lambda d, w: "/console/members/", None, reads()),
+    ("members-export", "get", lambda d, w: "/console/members/export/", None, reads()),
+    ("member-street", "get", lambda d, w: f"/console/members/{d.street_member.member_no}/", None,
+     reads(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("member-other", "get", lambda d, w: f"/console/members/{d.other_member.member_no}/", None,
+     reads(street=MISSING, station=MISSING, agent=MISSING, viewer=MISSING)),
+    ("member-missing", "get", lambda d, w: "/console/members/GY0000000000/", None, everyone(MISSING)),
+    ("member-suspend", "post", lambda d, w: f"/console/members/{d.street_member.member_no}/suspend/", lambda d, w: {"reason": "测试"},
+     writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("member-reveal", "post", lambda d, w: f"/console/members/{d.street_member.member_no}/reveal/", lambda d, w: {"field": "phone", "reason": "核实"},
+     {**writes(other_street=MISSING, station=MISSING, agent=MISSING), "city": OK, "street": OK}),
+    ("member-transfer", "post", lambda d, w: f"/console/members/{d.street_member.member_no}/transfer/",
+     lambda d, w: {"to_org": w.street_union_express.pk}, writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("applications", "get", lambda d, w: "/console/applications/", None, reads()),
+    ("applications-export", "get", lambda d, w: "/console/applications/export/", None, reads()),
+    ("applications-approve", "post", lambda d, w: "/console/applications/approve/", lambda d, w: {"ids": [d.applied.pk]}, writes()),
+    ("transfers", "get", lambda d, w: "/console/transfers/?box=outgoing", None, reads()),
+    ("transfers-export", "get", lambda d, w: "/console/transfers/export/", None, reads()),
+    ("transfer-accept", "post", lambda d, w: f"/console/transfers/{d.transfer.pk}/accept/", lambda d, w: {},
+     writes(other_street=FORBIDDEN, station=MISSING, agent=MISSING)),
+    ("transfer-cancel", "post", lambda d, w: f"/console/transfers/{d.transfer.pk}/cancel/", lambda d, w: {},
+     writes(street=FORBIDDEN, station=MISSING, agent=MISSING)),
+    ("bulk-transfer", "get", lambda d, w: f"/console/transfers/bulk/?enterprise={w.platform.pk}", None, reads()),
+    ("orgs", "get", lambda d, w: "/console/orgs/", None, reads()),
+    ("orgs-export", "get", lambda d, w: "/console/orgs/export/", None, reads()),
+    ("org-street-union", "get", lambda d, w: f"/console/orgs/{w.street_union_food.pk}/", None,
+     reads(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("org-station-union", "get", lambda d, w: f"/console/orgs/{w.station_union.pk}/", None, reads(other_street=MISSING)),
+    ("org-children", "get", lambda d, w: f"/console/orgs/{w.street_fed.pk}/children/", None,
+     reads(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("org-approval", "post", lambda d, w: f"/console/orgs/{w.street_union_express.pk}/approval/", lambda d, w: {"approval_required": "1"},
+     writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("org-create-station-union", "post", lambda d, w: f"/console/orgs/{w.street_union_express.pk}/create/",
+     lambda d, w: {"kind": "station_union", "name": "漕河泾站分工会", "station": w.bare_station.pk, "second_manager": w.agent_union.pk},
+     writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("enterprises", "get", lambda d, w: "/console/enterprises/", None, reads()),
+    ("enterprises-export", "get", lambda d, w: "/console/enterprises/export/", None, reads()),
+    ("enterprise", "get", lambda d, w: f"/console/enterprises/{w.no_union_enterprise.pk}/", None,
+     reads(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("stations", "get", lambda d, w: "/console/stations/", None, reads()),
+    ("stations-export", "get", lambda d, w: "/console/stations/export/", None, reads()),
+    ("tasks", "get", lambda d, w: "/console/tasks/", None, reads()),
+    ("tasks-export", "get", lambda d, w: "/console/tasks/export/", None, reads()),
+    ("task", "get", lambda d, w: f"/console/tasks/{d.task.pk}/", None, reads(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("task-update", "post", lambda d, w: f"/console/tasks/{d.task.pk}/", lambda d, w: {"notes": "已约谈企业"},
+     writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("roster", "get", lambda d, w: "/console/roster/", None, reads()),
+    ("roster-template", "get", lambda d, w: "/console/roster/template/", None, reads()),
+    ("roster-upload", "post", lambda d, w: "/console/roster/upload/", lambda d, w: {}, writes()),
+    ("audit", "get", lambda d, w: "/console/audit/", None, everyone(FORBIDDEN)),
+    ("audit-export", "get", lambda d, w: "/console/audit/export/", None, everyone(FORBIDDEN)),
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("case", "method", "url", "data", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_permission_matrix(client, world, personas, console_data, persona, case, method, url, data, expected):
+    client.force_login(personas[persona])
+    target = url(console_data, world)
+    if method == "get":
+        response = client.get(target)
+    else:
+        response = client.post(target, data(console_data, world))
+    assert response.status_code == expected[persona], f"{persona} {method.upper()} {target}"
+
+
+@pytest.mark.parametrize(("case", "method", "url", "data", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_anonymous_users_are_sent_to_login(client, world, console_data, case, method, url, data, expected):
+    target = url(console_data, world)
+    response = client.get(target) if method == "get" else client.post(target, data(console_data, world))
+    assert response.status_code == 302 and response["Location"].startswith("/console/login/")

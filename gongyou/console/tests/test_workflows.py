@@ -1,0 +1,165 @@
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from gongyou.console.tests.conftest import join_worker
+from gongyou.core.actors import COMMAND
+from gongyou.core.models import AuditLog, Org
+from gongyou.core.services import create_org
+from gongyou.members.models import FoundingTask, Membership, Transfer
+
+
+@pytest.fixture
+def street_client(client, personas):
+    client.force_login(personas["street"])
+    return client
+
+
+def test_home_counts_the_scope_in_a_fixed_number_of_queries(street_client, console_data, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        response = street_client.get("/console/")
+    ctx = response.context
+    assert ctx["applied"] == 1
+    assert ctx["incoming"] == 1
+    assert ctx["open_tasks"] == 1
+    # street member, applicant and the two employees in 徐家汇; the incoming member is still the other street's.
+    assert ctx["member_total"] == 4
+
+
+def test_home_for_the_other_street_counts_only_its_own(client, personas, console_data):
+    client.force_login(personas["other_street"])
+    ctx = client.get("/console/").context
+    assert (ctx["applied"], ctx["incoming"], ctx["open_tasks"], ctx["member_total"]) == (0, 0, 0, 1)
+
+
+def test_list_pages_use_a_bounded_number_of_queries(street_client, console_data, django_assert_max_num_queries):
+    for seq in range(20, 30):
+        join_worker(seq)
+    for url in ("/console/members/", "/console/applications/", "/console/transfers/", "/console/tasks/", "/console/enterprises/", "/console/stations/"):
+        with django_assert_max_num_queries(16):
+            assert street_client.get(url).status_code == 200
+
+
+def test_approve_reject_and_bulk_approve(street_client, console_data):
+    more = [join_worker(40), join_worker(41)]
+    no = console_data.applied.member_no
+    response = street_client.post(f"/console/members/{no}/reject/", {"reason": ""}, follow=True)
+    assert "请填写不予通过的理由" in response.content.decode()
+    street_client.post(f"/console/members/{no}/approve/")
+    assert Membership.objects.get(member_no=no).status == "active"
+    street_client.post("/console/applications/approve/", {"ids": [m.pk for m in more]})
+    assert set(Membership.objects.filter(pk__in=[m.pk for m in more]).values_list("status", flat=True)) == {"active"}
+    other = join_worker(42)
+    street_client.post(f"/console/members/{other.member_no}/reject/", {"reason": "不在本街道工作"})
+    assert Membership.objects.get(pk=other.pk).status == "rejected"
+
+
+def test_bulk_approve_ignores_applications_out_of_scope(client, personas, console_data):
+    client.force_login(personas["other_street"])
+    client.post("/console/applications/approve/", {"ids": [console_data.applied.pk]})
+    assert Membership.objects.get(pk=console_data.applied.pk).status == "applied"
+
+
+def test_the_receiving_side_accepts_and_the_member_moves(street_client, world, console_data):
+    html = street_client.get("/console/transfers/?box=incoming").content.decode()
+    assert console_data.other_member.person.name in html
+    street_client.post(f"/console/transfers/{console_data.transfer.pk}/accept/", {"note": "欢迎"})
+    membership = Membership.objects.get(pk=console_data.other_member.pk)
+    assert membership.org == world.street_union_food and membership.status == "active"
+    assert AuditLog.objects.filter(action="transfer.accept", actor__username="street").exists()
+
+
+def test_rejecting_needs_a_note_and_keeps_the_member(street_client, world, console_data):
+    url = f"/console/transfers/{console_data.transfer.pk}/reject/"
+    street_client.post(url, {"note": ""})
+    assert Transfer.objects.get(pk=console_data.transfer.pk).status == "pending"
+    street_client.post(url, {"note": "不在本街道"})
+    assert Transfer.objects.get(pk=console_data.transfer.pk).status == "rejected"
+    assert Membership.objects.get(pk=console_data.other_member.pk).org == world.other_street_union
+
+
+def test_the_sending_side_sees_it_as_outgoing_and_may_cancel(client, personas, console_data):
+    client.force_login(personas["other_street"])
+    assert console_data.other_member.member_no in client.get("/console/transfers/?box=outgoing").content.decode()
+    assert console_data.other_member.member_no not in client.get("/console/transfers/?box=incoming").content.decode()
+    client.post(f"/console/transfers/{console_data.transfer.pk}/cancel/")
+    assert Transfer.objects.get(pk=console_data.transfer.pk).status == "cancelled"
+
+
+def test_founding_the_union_lets_staff_bulk_transfer_the_individual_members(street_client, world, console_data):
+    html = street_client.get(f"/console/tasks/{console_data.task.pk}/").content.decode()
+    assert world.no_union_enterprise.name in html and "批量转入" not in html
+    union = create_org(name="无工会快递有限公司工会", kind=Org.Kind.ENTERPRISE_UNION, region=world.street, parent=world.street_fed,
+                       enterprise=world.no_union_enterprise, actor=COMMAND)
+    assert FoundingTask.objects.get().status == "closed"
+    html = street_client.get(f"/console/tasks/{console_data.task.pk}/").content.decode()
+    assert "批量转入" in html
+    page = street_client.get(f"/console/transfers/bulk/?enterprise={world.no_union_enterprise.pk}").content.decode()
+    for m in console_data.employees:
+        assert m.member_no in page
+    street_client.post("/console/transfers/bulk/", {"enterprise": world.no_union_enterprise.pk, "ids": [m.pk for m in console_data.employees]})
+    assert set(Membership.objects.filter(pk__in=[m.pk for m in console_data.employees]).values_list("org", flat=True)) == {union.pk}
+
+
+def test_task_notes_and_assignee_are_saved_and_audited(street_client, personas, console_data):
+    street_client.post(f"/console/tasks/{console_data.task.pk}/", {"notes": "已约谈企业负责人", "assignee": personas["street"].pk})
+    task = FoundingTask.objects.get()
+    assert task.notes == "已约谈企业负责人" and task.assignee == personas["street"]
+    assert "已约谈企业负责人" in street_client.get("/console/tasks/").content.decode()
+    assert AuditLog.objects.filter(action="founding_task.update").exists()
+
+
+def test_the_tree_shows_dual_management_both_ways(client, personas, world, console_data):
+    client.force_login(personas["agent"])
+    html = client.get("/console/orgs/").content.decode()
+    assert world.station_union.name in html and "双重管理" in html
+    client.force_login(personas["street"])
+    html = client.get(f"/console/orgs/{world.street_union_food.pk}/children/").content.decode()
+    assert world.station_union.name in html and world.agent_union.name in html
+
+
+def test_staff_create_a_station_union_with_its_second_manager(street_client, world, console_data):
+    response = street_client.post(
+        f"/console/orgs/{world.street_union_express.pk}/create/",
+        {"kind": "station_union", "name": "漕河泾站分工会", "station": world.bare_station.pk, "second_manager": world.agent_union.pk},
+    )
+    org = Org.objects.get(name="漕河泾站分工会")
+    assert response["Location"] == f"/console/orgs/{org.pk}/"
+    assert org.parent == world.street_union_express and org.second_manager == world.agent_union
+    html = street_client.get("/console/stations/?union=yes").content.decode()
+    assert "漕河泾站分工会" in html
+
+
+def test_approval_mode_is_switched(street_client, world, console_data):
+    street_client.post(f"/console/orgs/{world.street_union_express.pk}/approval/", {"approval_required": "1"})
+    assert Org.objects.get(pk=world.street_union_express.pk).approval_required
+
+
+def test_enterprise_list_shows_union_coverage_and_exports(street_client, world, console_data):
+    html = street_client.get("/console/enterprises/?union=no").content.decode()
+    assert world.no_union_enterprise.name in html and world.platform.name not in html
+    rows = [list(r) for r in load_workbook(BytesIO(street_client.get("/console/enterprises/export/").content)).active.iter_rows(values_only=True)]
+    unions = {r[0]: r[-1] for r in rows[1:]}
+    assert unions[world.no_union_enterprise.name] == "未建会"
+    assert unions[world.platform.name] == world.platform_union.name
+
+
+def test_audit_viewer_is_for_admins_and_scoped(client, world, personas, console_data, django_user_model):
+    from gongyou.console import security
+    from gongyou.core.models import StaffProfile
+    from gongyou.core.services import create_staff
+
+    admin = create_staff(username="other_admin", password="x" * 12, org=world.other_street_fed, role=StaffProfile.Role.ADMIN, actor=COMMAND)
+    client.force_login(admin)
+    session = client.session
+    session[security.OTP_OK] = True
+    session.save()
+    html = client.get("/console/audit/").content.decode()
+    assert "transfer.request" in html  # the other street's outgoing transfer
+    assert "membership.join" in html
+    street_pks = {str(console_data.street_member.pk), str(console_data.applied.pk)}
+    visible = {row.object_id for row in client.get("/console/audit/?action=membership.join").context["rows"]}
+    assert not visible & street_pks
+    response = client.get("/console/audit/export/?action=membership")
+    assert response.status_code == 200

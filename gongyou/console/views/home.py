@@ -1,0 +1,37 @@
+"""Home: the numbers of the staff member's scope that ask for action."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from gongyou.console.decorators import console_view
+from gongyou.core.access import scope_org_ids, scoped
+from gongyou.members.access import founding_tasks_for, memberships_for
+from gongyou.members.models import FoundingTask, Membership, Transfer
+from gongyou.members.services import at_risk_memberships
+
+
+def incoming_pending(user: object) -> int:
+    ids = scope_org_ids(user)  # type: ignore[arg-type]
+    qs = Transfer.objects.filter(status=Transfer.Status.PENDING)
+    return (qs if ids is None else qs.filter(to_org__in=ids)).count()
+
+
+@console_view
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    by_status = dict(
+        memberships_for(user).order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    statuses = [(value, label, by_status.get(value, 0)) for value, label in Membership.Status.choices]
+    context = {
+        "statuses": statuses,
+        "member_total": sum(n for s, n in by_status.items() if s in Membership.OPEN_STATUSES),
+        "applied": by_status.get(Membership.Status.APPLIED, 0),
+        "incoming": incoming_pending(user),
+        "open_tasks": founding_tasks_for(user).filter(status=FoundingTask.Status.OPEN).count(),
+        "at_risk": scoped(user, at_risk_memberships(), "org").count(),
+    }
+    return render(request, "console/home.html", context)

@@ -1,0 +1,104 @@
+"""Roster import from Excel: template download, upload → preview, import into a chosen
+enterprise in scope with an htmx-polled progress bar, and the rejected rows as Excel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongyou.console import excel, services
+from gongyou.console.decorators import console_view
+from gongyou.console.models import RosterImport
+from gongyou.console.roster_io import COLUMNS, label, rejected_bytes, template_bytes
+from gongyou.console.scope import enterprises_for
+from gongyou.console.views.common import actor, can_write, error_text
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def _staged(request: HttpRequest, pk: int) -> RosterImport:
+    """Imports are private to whoever uploaded them (the file holds personal data)."""
+    qs = RosterImport.objects.select_related("enterprise")
+    if not getattr(request.user, "is_superuser", False):
+        qs = qs.filter(created_by=request.user)
+    staged = qs.filter(pk=pk).first()
+    if staged is None:
+        raise Http404
+    return staged
+
+
+@console_view
+def roster_home(request: HttpRequest) -> HttpResponse:
+    recent = RosterImport.objects.filter(created_by=request.user).select_related("enterprise")[:10]
+    return render(request, "console/roster/home.html", {"recent": recent, "can_write": can_write(request.user)})
+
+
+@console_view
+def roster_template(request: HttpRequest) -> HttpResponse:
+    return excel.xlsx_response(_("名册导入模板"), template_bytes())
+
+
+@require_POST
+@console_view
+def roster_upload(request: HttpRequest) -> HttpResponse:
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("请选择要上传的Excel文件"))
+        return redirect("console:roster")
+    if upload.size and upload.size > MAX_UPLOAD_BYTES:
+        messages.error(request, _("文件太大（最大20MB），请分成几个文件上传"))
+        return redirect("console:roster")
+    try:
+        staged = services.stage_roster_import(upload, filename=upload.name or "", user=request.user, actor=actor(request))
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+        return redirect("console:roster")
+    return redirect("console:roster_import", pk=staged.pk)
+
+
+@console_view
+def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
+    staged = _staged(request, pk)
+    if request.method == "POST":
+        enterprise = enterprises_for(request.user).filter(pk=request.POST.get("enterprise") or 0).first()
+        if enterprise is None:
+            messages.error(request, _("请选择名册所属企业"))
+        elif staged.status == RosterImport.Status.PREVIEW:
+            services.start_roster_import(staged, enterprise, actor=actor(request))
+        return redirect("console:roster_import", pk=staged.pk)
+    context: dict[str, Any] = {
+        "staged": staged,
+        "columns": [(c, label(c)) for c in COLUMNS],
+        "enterprises": enterprises_for(request.user).order_by("name")[:1000],
+        "can_write": can_write(request.user),
+        **_result_context(staged),
+    }
+    return render(request, "console/roster/import.html", context)
+
+
+def _result_context(staged: RosterImport) -> dict[str, Any]:
+    shown = []
+    for item in staged.rejected[:100]:
+        reasons = [f"{label(f)}：{'；'.join(e['message'] for e in errs)}" for f, errs in item["errors"].items()]
+        shown.append({**item, "reasons": reasons})
+    return {"rejected": shown, "rejected_total": len(staged.rejected)}
+
+
+@require_POST
+@console_view
+def roster_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """Each poll imports one chunk and answers with the refreshed progress panel."""
+    staged = services.import_next_chunk(_staged(request, pk), actor=actor(request))
+    return render(request, "console/roster/_progress.html", {"staged": staged, **_result_context(staged)})
+
+
+@console_view
+def roster_rejected(request: HttpRequest, pk: int) -> HttpResponse:
+    staged = _staged(request, pk)
+    return excel.xlsx_response(_("未导入的行"), rejected_bytes(staged.rejected))
