@@ -1,2 +1,9 @@
+from django.urls import path
 
-urlpatterns: list = []
+from gongyou.positions import api
+
+app_name = "positions_api"
+
+urlpatterns = [
+    path("stations/nearby", api.NearbyView.as_view(), name="nearby"),
+]

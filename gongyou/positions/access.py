@@ -1,0 +1,54 @@
+"""Scoped reads of positions and feedback for staff (see core.access): out of scope is 404."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from gongyou.core.access import AnyUser, get_in_scope, orgs_in_scope, scoped, staff_profile
+from gongyou.core.models import Org, Region
+from gongyou.positions.models import Feedback, ServicePosition
+
+
+def positions_for(user: AnyUser) -> QuerySet[ServicePosition]:
+    return scoped(user, ServicePosition.objects.select_related("org", "street__parent"), "org")
+
+
+def position_for(user: AnyUser, pk: object) -> ServicePosition:
+    return get_in_scope(user, ServicePosition.objects.select_related("org", "street__parent"), "org", pk=pk)
+
+
+def feedback_for(user: AnyUser) -> QuerySet[Feedback]:
+    return scoped(user, Feedback.objects.select_related("position", "org"), "org")
+
+
+def feedback_item_for(user: AnyUser, pk: object) -> Feedback:
+    return get_in_scope(user, Feedback.objects.select_related("position", "org"), "org", pk=pk)
+
+
+def manageable_orgs(user: AnyUser) -> dict[str, Org]:
+    """Orgs the user may assign as managing org, by id and by exact name (for spreadsheets);
+    a name shared by two orgs in scope is left out so it can never pick the wrong one."""
+    orgs = list(orgs_in_scope(user).filter(status=Org.Status.ACTIVE).order_by("id"))
+    out: dict[str, Org] = {str(o.pk): o for o in orgs}
+    names: dict[str, list[Org]] = {}
+    for org in orgs:
+        names.setdefault(org.name, []).append(org)
+    out.update({name: found[0] for name, found in names.items() if len(found) == 1})
+    return out
+
+
+def streets_for(user: AnyUser) -> QuerySet[Region]:
+    """Streets whose coverage the user looks after: the city sees all, a district federation its
+    district, a street-level org its street."""
+    streets = Region.objects.filter(level=Region.Level.STREET).select_related("parent")
+    if user.is_authenticated and getattr(user, "is_superuser", False):
+        return streets
+    profile = staff_profile(user)
+    if profile is None:
+        return streets.none()
+    region = profile.org.region
+    if region.level == Region.Level.DISTRICT:
+        return streets.filter(parent=region)
+    if region.level == Region.Level.STREET:
+        return streets.filter(pk=region.pk)
+    return streets

@@ -1,0 +1,176 @@
+"""Coverage and blind spots (seed §二(二)7 全域覆盖): where workers are and how far the nearest
+open relay station is, so the federation knows where the next station should go.
+
+By street: workers = distinct people on an active roster row in the street or holding an open
+membership with the street as work street; the distance is from the street's reference point to
+the nearest open relay station. By grid cell: when finer worker locations exist (e.g. points
+from a platform), `grid_coverage` counts per cell the workers with no station within the radius.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count
+
+from gongyou.core.models import Region
+from gongyou.members.models import Membership, Person, RosterEntry
+from gongyou.positions.models import ServicePosition
+from gongyou.positions.nearest import nearest_station, project, unproject
+from gongyou.positions.vocab import Kind, Status
+
+
+def default_radius_m() -> int:
+    return int(getattr(settings, "GONGYOU_BLIND_SPOT_RADIUS_M", 1000))
+
+
+@dataclass
+class StreetCoverage:
+    street: Region
+    workers: int
+    roster_workers: int
+    members: int
+    positions: int
+    relay_stations: int
+    nearest_relay_m: float | None
+    radius_m: int
+
+    @property
+    def blind(self) -> bool:
+        return self.workers > 0 and (self.nearest_relay_m is None or self.nearest_relay_m > self.radius_m)
+
+
+def _worker_counts(street_ids: list[int]) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
+    """(distinct workers, roster workers, members) per street, each in one grouped query."""
+    roster_t, person_t, member_t = RosterEntry._meta.db_table, Person._meta.db_table, Membership._meta.db_table
+    statuses = list(Membership.OPEN_STATUSES)
+    marks = ", ".join(["%s"] * len(statuses))
+    # UNION (not UNION ALL) drops a person counted by both a roster row and a membership.
+    sql = f"""
+        SELECT street_id, COUNT(*) FROM (
+            SELECT r.street_id AS street_id, r.id_hash AS id_hash FROM {roster_t} r WHERE r.active = %s
+            UNION
+            SELECT p.work_street_id, p.id_hash FROM {person_t} p
+            JOIN {member_t} m ON m.person_id = p.id WHERE m.status IN ({marks})
+        ) u GROUP BY street_id
+    """  # noqa: S608 (table names from model metadata, values are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [True, *statuses])
+        workers = dict(cursor.fetchall())
+    roster = dict(
+        RosterEntry.objects.filter(active=True, street_id__in=street_ids)
+        .values("street_id")
+        .annotate(n=Count("id_hash", distinct=True))
+        .values_list("street_id", "n")
+    )
+    members = dict(
+        Membership.objects.filter(status__in=statuses, person__work_street_id__in=street_ids)
+        .values("person__work_street_id")
+        .annotate(n=Count("id"))
+        .values_list("person__work_street_id", "n")
+    )
+    return workers, roster, members
+
+
+def street_coverage(streets: Iterable[Region], *, radius_m: int | None = None) -> list[StreetCoverage]:
+    """Coverage of the given streets, blind spots first (most workers first among them)."""
+    radius = radius_m or default_radius_m()
+    streets = list(streets)
+    ids = [s.pk for s in streets]
+    workers, roster, members = _worker_counts(ids)
+    open_positions = ServicePosition.objects.filter(status=Status.OPEN)
+    per_street = dict(
+        open_positions.filter(street_id__in=ids)
+        .values("street_id")
+        .annotate(n=Count("id"))
+        .values_list("street_id", "n")
+    )
+    relay_per_street = dict(
+        open_positions.filter(street_id__in=ids, kind=Kind.RELAY_STATION)
+        .values("street_id")
+        .annotate(n=Count("id"))
+        .values_list("street_id", "n")
+    )
+    relay = np.array(list(open_positions.filter(kind=Kind.RELAY_STATION).values_list("lng", "lat")), dtype=np.float64).reshape(-1, 2)
+    located = [s for s in streets if s.lng is not None and s.lat is not None]
+    dist, _ = nearest_station(
+        np.array([s.lng for s in located]), np.array([s.lat for s in located]), relay[:, 0], relay[:, 1]
+    )
+    nearest = {s.pk: (float(d) if np.isfinite(d) else None) for s, d in zip(located, dist, strict=True)}
+    rows = [
+        StreetCoverage(
+            street=s,
+            workers=workers.get(s.pk, 0),
+            roster_workers=roster.get(s.pk, 0),
+            members=members.get(s.pk, 0),
+            positions=per_street.get(s.pk, 0),
+            relay_stations=relay_per_street.get(s.pk, 0),
+            nearest_relay_m=nearest.get(s.pk),
+            radius_m=radius,
+        )
+        for s in streets
+    ]
+    rows.sort(key=lambda r: (not r.blind, -r.workers, -(r.nearest_relay_m or 0), r.street.code))
+    return rows
+
+
+@dataclass
+class GridCoverage:
+    """Per grid cell: centre (WGS-84), workers, workers with no station within the radius and
+    the smallest worker-to-station distance in the cell."""
+
+    lng: np.ndarray
+    lat: np.ndarray
+    workers: np.ndarray
+    uncovered: np.ndarray
+    nearest_m: np.ndarray
+    worker_distance_m: np.ndarray
+
+    def blind_spots(self, *, top: int = 50, min_workers: int = 1) -> list[dict[str, float]]:
+        """Cells ranked by workers without a station in reach, most first."""
+        order = np.lexsort((-self.workers, -self.uncovered))
+        out = []
+        for i in order:
+            if self.uncovered[i] < min_workers:
+                break
+            out.append(
+                {
+                    "lng": float(self.lng[i]),
+                    "lat": float(self.lat[i]),
+                    "workers": int(self.workers[i]),
+                    "uncovered": int(self.uncovered[i]),
+                    "nearest_m": float(self.nearest_m[i]),
+                }
+            )
+            if len(out) == top:
+                break
+        return out
+
+
+def grid_coverage(
+    worker_lng: np.ndarray,
+    worker_lat: np.ndarray,
+    station_lng: np.ndarray,
+    station_lat: np.ndarray,
+    *,
+    cell_m: float = 500.0,
+    radius_m: float = 1000.0,
+) -> GridCoverage:
+    worker_lng, worker_lat = np.asarray(worker_lng, dtype=np.float64), np.asarray(worker_lat, dtype=np.float64)
+    dist, _ = nearest_station(worker_lng, worker_lat, station_lng, station_lat)
+    lat0 = float(np.mean(worker_lat)) if worker_lat.size else 31.2
+    x, y = project(worker_lng, worker_lat, lat0)
+    ix, iy = np.floor(x / cell_m).astype(np.int64), np.floor(y / cell_m).astype(np.int64)
+    iy0 = int(iy.min()) if iy.size else 0  # keeps the packed key's low half non-negative
+    cells, inverse, counts = np.unique(ix * np.int64(1 << 32) + (iy - iy0), return_inverse=True, return_counts=True)
+    uncovered = np.bincount(inverse, weights=(dist > radius_m), minlength=cells.size).astype(np.int64)
+    nearest = np.full(cells.size, np.inf)
+    np.minimum.at(nearest, inverse, dist)
+    cx = (np.floor_divide(cells, np.int64(1 << 32)) + 0.5) * cell_m
+    cy = (cells - np.floor_divide(cells, np.int64(1 << 32)) * np.int64(1 << 32) + iy0 + 0.5) * cell_m
+    lng, lat = unproject(cx, cy, lat0)
+    return GridCoverage(lng=lng, lat=lat, workers=counts, uncovered=uncovered, nearest_m=nearest, worker_distance_m=dist)

@@ -1,0 +1,111 @@
+"""Excel in and out for the registry: Chinese column headers, the same words on both sides,
+so an exported sheet can be edited and imported back."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Header → input key for imports (exports use the same headers first).
+IMPORT_COLUMNS = {
+    "阵地编号": "code",
+    "名称": "name",
+    "类型": "kind",
+    "管理工会": "org",
+    "街镇代码": "street",
+    "地址": "address",
+    "经度": "lng",
+    "纬度": "lat",
+    "坐标系": "crs",
+    "开放时间": "weekly_hours",
+    "24小时开放": "open_24h",
+    "法定节假日闭站": "closed_on_holidays",
+    "设施": "amenities",
+    "联系电话": "contact_phone",
+    "状态": "status",
+    "备注": "note",
+}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int | float | dt.date):
+        return value
+    return str(value)
+
+
+def workbook(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=title[:31])
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append([_plain(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def template_workbook() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "服务阵地"
+    sheet.append(list(IMPORT_COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.append(
+        [
+            "", "徐家汇街道爱心接力站", "户外职工爱心接力站", "徐家汇街道总工会", "310104014", "漕溪北路 1 号",
+            121.43752, 31.18830, "gcj02", "周一至周五 08:00-20:00；周六、周日 09:00-17:00", "否", "否",
+            "空调、冰箱、微波炉、饮水机、插座、桌椅、充电", "021-12345678", "正常开放", "",
+        ]
+    )  # fmt: skip
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def xlsx_response(filename: str, data: bytes) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    stamped = f"{filename}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(stamped)}"
+    return response
+
+
+def read_rows(upload: Any, columns: dict[str, str]) -> list[dict[str, Any]]:
+    """Rows of the first sheet (xlsx) or of a CSV as dicts keyed by input key. Unknown headers
+    are ignored; headers may also be the input keys themselves."""
+    data = upload.read()
+    name = getattr(upload, "name", "") or ""
+    if name.lower().endswith(".csv"):
+        text = data.decode("utf-8-sig")
+        table = [list(r) for r in csv.reader(io.StringIO(text))]
+    else:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        table = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    if not table:
+        return []
+    keys = [columns.get(str(h or "").strip(), str(h or "").strip()) for h in table[0]]
+    rows = []
+    for number, raw in enumerate(table[1:], start=2):
+        if all(v in (None, "") for v in raw):
+            continue
+        row = {k: ("" if v is None else v) for k, v in zip(keys, raw, strict=False) if k}
+        row["_row"] = number  # so errors name the row the user sees, blank rows included
+        rows.append(row)
+    return rows

@@ -1,0 +1,222 @@
+"""Cleaning position data from the staff form and Excel rows, every field's error at once."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from gongyou.core.geo import gcj02_to_wgs84, out_of_china
+from gongyou.core.models import Org, Region
+from gongyou.core.validators import normalise_region_code
+from gongyou.members.inputs import FieldErrors
+from gongyou.positions.hours import Schedule, clean_schedule, parse_hours
+from gongyou.positions.vocab import Amenity, Kind, Status
+
+CRS_CHOICES = ("wgs84", "gcj02")
+_TRUE = {"1", "true", "yes", "y", "是", "√", "on"}
+_FALSE = {"", "0", "false", "no", "n", "否", "off"}
+_PHONE = re.compile(r"^[0-9+\-() ]{5,20}$")
+
+
+@dataclass
+class CleanPosition:
+    code: str
+    name: str
+    kind: str
+    org: Org
+    street: Region
+    address: str
+    lng: float
+    lat: float
+    weekly_hours: Schedule
+    open_24h: bool
+    closed_on_holidays: bool
+    amenities: list[str]
+    contact_phone: str
+    status: str
+    note: str
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "org": self.org,
+            "street": self.street,
+            "address": self.address,
+            "lng": self.lng,
+            "lat": self.lat,
+            "weekly_hours": self.weekly_hours,
+            "open_24h": self.open_24h,
+            "closed_on_holidays": self.closed_on_holidays,
+            "amenity_codes": amenity_codes_text(self.amenities),
+            "contact_phone": self.contact_phone,
+            "status": self.status,
+            "note": self.note,
+        }
+
+
+def amenity_codes_text(codes: Collection[str]) -> str:
+    ordered = [c for c in Amenity.values if c in set(codes)]
+    return f",{','.join(ordered)}," if ordered else ""
+
+
+def _text(data: Mapping[str, Any], key: str) -> str:
+    value = data.get(key)
+    return "" if value is None else str(value).strip()
+
+
+def _choice(value: str, choices: list[tuple[str, Any]]) -> str | None:
+    """A choice by its code or by its Chinese label (what a spreadsheet shows)."""
+    for code, label in choices:
+        if value in (code, str(label)):
+            return code
+    return None
+
+
+def parse_flag(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    text = "" if value is None else str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    return None
+
+
+def parse_amenities(value: Any) -> tuple[list[str], list[str]]:
+    """(known codes, unknown words) from a list or '微波炉、饮水机' / 'microwave,water'."""
+    items = value if isinstance(value, list | tuple) else re.split(r"[、,，;；/\s]+", str(value or ""))
+    known, unknown = [], []
+    for item in (str(i).strip() for i in items):
+        if not item:
+            continue
+        code = _choice(item, list(Amenity.choices))
+        (known if code else unknown).append(code or item)
+    return sorted(set(known)), unknown
+
+
+def parse_coordinate(value: Any) -> float | None:
+    try:
+        number = float(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def clean_point(lng_raw: Any, lat_raw: Any, crs: str, errors: FieldErrors) -> tuple[float, float] | None:
+    """A WGS-84 point from input in `crs`; the position must be inside China (the product's area)."""
+    lng, lat = parse_coordinate(lng_raw), parse_coordinate(lat_raw)
+    if lng is None or not -180 <= lng <= 180:
+        errors.add_code("lng", _("经度应是 -180 到 180 之间的数字"), "bad_lng")
+    if lat is None or not -90 <= lat <= 90:
+        errors.add_code("lat", _("纬度应是 -90 到 90 之间的数字"), "bad_lat")
+    if crs not in CRS_CHOICES:
+        errors.add_code("crs", _("坐标系只能是 wgs84 或 gcj02"), "bad_crs")
+        return None
+    if lng is None or lat is None or not (-180 <= lng <= 180 and -90 <= lat <= 90):
+        return None
+    if out_of_china(lng, lat):
+        errors.add_code("lng", _("坐标不在中国境内，请检查经纬度是否填反"), "outside_china")
+        return None
+    return gcj02_to_wgs84(lng, lat) if crs == "gcj02" else (lng, lat)
+
+
+def clean_position(
+    data: Mapping[str, Any],
+    *,
+    orgs: Mapping[str, Org],
+    streets: Mapping[str, Region],
+) -> CleanPosition:
+    """`orgs` maps an org id (as text) and its exact name to the orgs the actor may manage;
+    anything else is "not found", exactly like a missing org."""
+    errors = FieldErrors()
+
+    code = _text(data, "code")
+    if len(code) > 40:
+        errors.add_code("code", _("阵地编号不能超过40个字符"), "too_long")
+    name = _text(data, "name")
+    if not name:
+        errors.add_code("name", _("请填写名称"), "required")
+    elif len(name) > 128:
+        errors.add_code("name", _("名称太长了"), "too_long")
+    kind = _choice(_text(data, "kind"), list(Kind.choices))
+    if kind is None:
+        errors.add_code("kind", _("请选择阵地类型"), "bad_kind")
+
+    org_key = data.get("org")
+    org = org_key if isinstance(org_key, Org) else orgs.get(_text(data, "org"))
+    if org is None or (isinstance(org_key, Org) and str(org_key.pk) not in orgs):
+        errors.add_code("org", _("找不到这个管理工会，或不在你的管理范围内"), "unknown_org")
+        org = None
+
+    street_key = data.get("street")
+    street = street_key if isinstance(street_key, Region) else streets.get(normalise_region_code(_text(data, "street")))
+    if street is None or street.level != Region.Level.STREET:
+        errors.add_code("street", _("找不到这个街镇代码"), "unknown_street")
+        street = None
+
+    address = _text(data, "address")
+    if not address:
+        errors.add_code("address", _("请填写地址"), "required")
+    elif len(address) > 200:
+        errors.add_code("address", _("地址太长了"), "too_long")
+
+    point = clean_point(data.get("lng"), data.get("lat"), _text(data, "crs") or "gcj02", errors)
+
+    flags = {}
+    for key in ("open_24h", "closed_on_holidays"):
+        flags[key] = parse_flag(data.get(key))
+        if flags[key] is None:
+            errors.add_code(key, _("请填写“是”或“否”"), "bad_flag")
+
+    schedule: Schedule = {}
+    raw_hours = data.get("weekly_hours")
+    try:
+        schedule = clean_schedule(raw_hours) if isinstance(raw_hours, Mapping) else parse_hours(str(raw_hours or ""))
+    except ValidationError as exc:
+        errors.errors.setdefault("weekly_hours", []).extend(exc.error_dict["weekly_hours"])
+    if not schedule and not flags.get("open_24h") and "weekly_hours" not in errors.errors:
+        errors.add_code("weekly_hours", _("请填写开放时间，或勾选“24小时开放”"), "required")
+
+    amenities, unknown = parse_amenities(data.get("amenities"))
+    if unknown:
+        errors.add_code("amenities", _("无法识别的设施：%(names)s") % {"names": "、".join(unknown)}, "unknown_amenity")
+
+    phone = _text(data, "contact_phone")
+    if phone and not _PHONE.match(phone):
+        errors.add_code("contact_phone", _("联系电话格式不对"), "bad_phone")
+
+    status = _choice(_text(data, "status") or Status.OPEN, list(Status.choices))
+    if status is None:
+        errors.add_code("status", _("状态取值无效"), "bad_status")
+
+    note = _text(data, "note")
+    if len(note) > 200:
+        errors.add_code("note", _("备注不能超过200个字符"), "too_long")
+
+    errors.raise_if_any()
+    assert org is not None and street is not None and point is not None and kind and status
+    return CleanPosition(
+        code=code,
+        name=name,
+        kind=kind,
+        org=org,
+        street=street,
+        address=address,
+        lng=round(point[0], 7),
+        lat=round(point[1], 7),
+        weekly_hours=schedule,
+        open_24h=bool(flags["open_24h"]),
+        closed_on_holidays=bool(flags["closed_on_holidays"]),
+        amenities=amenities,
+        contact_phone=phone,
+        status=status,
+        note=note,
+    )

@@ -1,0 +1,27 @@
+// Coverage layer: a circle per street (area ∝ workers; red = no open relay station within the
+// radius), small green dots for open relay stations.
+(function () {
+  "use strict";
+  var el = document.getElementById("cov-map");
+  if (!el || !window.L) return;
+  var cfg = JSON.parse(document.getElementById("pos-map-config").textContent);
+  var data = JSON.parse(document.getElementById("cov-layer").textContent);
+  var map = L.map(el, { preferCanvas: true }).setView([31.2, 121.45], 10);
+  L.tileLayer(cfg.tiles, { subdomains: cfg.subdomains, attribution: cfg.attribution, maxZoom: 18 }).addTo(map);
+  var stations = L.layerGroup(data.stations.map(function (p) {
+    return L.circleMarker([p[1], p[0]], { radius: 2.5, stroke: false, fillColor: "#00a870", fillOpacity: 0.8 });
+  })).addTo(map);
+  var bounds = [];
+  var streets = L.layerGroup(data.streets.map(function (s) {
+    bounds.push([s.lat, s.lng]);
+    var r = 4 + Math.sqrt(s.workers) * 1.6;
+    var text = s.name + "：劳动者 " + s.workers + " 人，最近接力站 " + (s.nearest === null ? "无" : s.nearest + " 米");
+    return L.circleMarker([s.lat, s.lng], {
+      radius: r, color: s.blind ? "#c8102e" : "#646a73", weight: s.blind ? 2 : 1,
+      fillColor: s.blind ? "#c8102e" : "#c9cdd4", fillOpacity: s.blind ? 0.45 : 0.25
+    }).bindTooltip(text);
+  })).addTo(map);
+  L.control.layers(null, { "街镇（红色为盲区）": streets, "开放的接力站": stations }, { collapsed: false }).addTo(map);
+  if (bounds.length > 1) map.fitBounds(bounds, { padding: [20, 20] });
+  else if (bounds.length === 1) map.setView(bounds[0], 13);
+})();
