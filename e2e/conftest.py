@@ -112,6 +112,8 @@ def save_screenshot(page: Any, name: str) -> Path:
     safe = "/".join(re.sub(r"[^\w.-]+", "_", part) for part in name.strip("/").split("/") if part)
     path = SCREENSHOT_DIR / f"{safe}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
+    # From the top: a sticky header would otherwise be painted mid-page in a full-page capture.
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(path), full_page=True)
     return path
 

@@ -51,16 +51,28 @@ class StreetPickerMixin(forms.Form):
     employer = _select(_("用工单位 / 平台（选填）"))
     station_code = _text(_("站点编码（选填）"), max_length=40, placeholder=_("站点海报上的编码，如 ST-001"), autocomplete="off")
 
-    def setup_pickers(self, *, fixed_street: Any = None) -> None:
+    def setup_pickers(self) -> None:
         data = self.data if self.is_bound else self.initial
         street_code = str(data.get("street_code") or "")
-        district = str(data.get("district") or "") or (pickers.district_of(street_code) if street_code else "")
-        if not self.is_bound and district:
+        query = str(data.get("street_q") or "")
+        posted_district = str(data.get("district") or "")
+        street = _street(street_code)
+        street_district = street.parent.code if street is not None and street.parent_id else ""
+        district = posted_district or street_district
+        if street is not None and street_district != district:
+            if query:
+                # A name search crossed districts: show the chosen street's district.
+                district = street_district
+            else:
+                # The rider switched district (no-JS refresh): the old street no longer applies.
+                street = None
+        if self.is_bound and district != posted_district:
+            self.data = data = data.copy()
+            data["district"] = district
+        elif not self.is_bound and district:
             self.initial["district"] = district
         self.fields["district"].widget.choices = pickers.district_choices()
-        self.fields["street_code"].widget.choices = pickers.street_choices(
-            district, str(data.get("street_q") or ""), selected=fixed_street or _street(street_code)
-        )
+        self.fields["street_code"].widget.choices = pickers.street_choices(district, query, selected=street)
         self.fields["employer"].widget.choices = pickers.employer_choices(street_code, str(data.get("employer") or ""))
         # htmx: picking a street refreshes the employer list (the street's enterprises first).
         self.fields["street_code"].widget.attrs.update(

@@ -195,3 +195,17 @@ def test_id_number_in_the_x_form_is_accepted(client, world):
     number = next(make_id_number(s) for s in range(100, 400) if make_id_number(s).endswith("X"))
     response = post_join(client, 17, id_number=number.lower())
     assert response.status_code == 302
+
+
+def test_no_js_district_change_drops_the_old_street(client, world):
+    data = join_form(18, action="refresh", district="310105", street_code="310104014")
+    body = client.post(reverse("portal:join"), data).content.decode()
+    assert '<option value="310104014"' not in body
+    assert '<option value="310105" selected>' in body
+
+
+def test_a_street_found_by_name_shows_its_own_district(client, world):
+    data = join_form(19, action="refresh", district="310105", street_q="徐家汇", street_code="310104014")
+    body = client.post(reverse("portal:join"), data).content.decode()
+    assert '<option value="310104014" selected>' in body
+    assert '<option value="310104" selected>' in body

@@ -80,7 +80,7 @@ def _worker_data(form: JoinForm, context: qr.JoinContext | None) -> dict[str, An
 
 
 def _render(request: HttpRequest, form: JoinForm, context: qr.JoinContext | None, token_error: Any, **extra: Any) -> HttpResponse:
-    form.setup_pickers(fixed_street=context.street if context else None)
+    form.setup_pickers()
     return page(
         request,
         "portal/join.html",

@@ -7,7 +7,7 @@
     var seconds = parseInt(button.getAttribute("data-countdown"), 10);
     if (!seconds || button.getAttribute("data-counting")) return;
     var label = button.textContent;
-    var template = button.getAttribute("data-wait-label") || "%s";
+    var suffix = button.getAttribute("data-wait-label") || "";
     button.setAttribute("data-counting", "1");
     button.disabled = true;
     function tick() {
@@ -17,7 +17,7 @@
         button.removeAttribute("data-counting");
         return;
       }
-      button.textContent = template.replace("%s", seconds);
+      button.textContent = seconds + suffix;
       seconds -= 1;
       window.setTimeout(tick, 1000);
     }
