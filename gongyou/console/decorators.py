@@ -15,8 +15,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from gongyou.console import security
@@ -48,15 +48,19 @@ def console_view(view: View | None = None, *, admin: bool = False) -> Any:
                 logout(request)
                 messages.info(request, _("长时间未操作，已自动退出，请重新登录。"))
                 return _login_redirect(request)
-            if not security.is_console_user(user):
-                raise PermissionDenied
-            if security.requires_totp(user) and not request.session.get(security.OTP_OK):
+            if security.is_console_user(user) and security.requires_totp(user) and not request.session.get(security.OTP_OK):
                 return redirect("console:totp")
-            if admin and not security.is_admin(user):
-                raise PermissionDenied
-            if request.method not in ("GET", "HEAD", "OPTIONS"):
-                require_write(user)
-            return func(request, *args, **kwargs)
+            try:
+                if not security.is_console_user(user) or (admin and not security.is_admin(user)):
+                    raise PermissionDenied
+                if request.method not in ("GET", "HEAD", "OPTIONS"):
+                    require_write(user)
+                return func(request, *args, **kwargs)
+            except Http404:
+                # Same answer for "missing" and "not yours", in the console's own frame.
+                return render(request, "console/404.html", status=404)
+            except PermissionDenied:
+                return render(request, "console/403.html", status=403)
 
         return wrapper
 

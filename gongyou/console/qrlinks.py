@@ -1,31 +1,19 @@
-"""Links from console pages to the portal's QR downloads (PNG, SVG, A4 poster PDF).
+"""Links from console pages to the portal's QR downloads (PNG, SVG, A4 poster PDF, link text).
 
-The portal owns the QR endpoints; their URL names are looked up here so a console page simply
-shows no links when the portal does not provide them (yet)."""
+The portal owns the QR endpoint (portal:join_qr); a console page simply shows no links if it is
+ever missing, instead of failing to render."""
 
 from __future__ import annotations
-
-import contextlib
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-FORMATS = (("png", _("二维码 PNG")), ("svg", _("二维码 SVG")), ("pdf", _("A4 海报 PDF")))
-# Candidate URL names, tried in order: (name pattern, whether the format is a kwarg).
-_CANDIDATES = ("portal:{kind}_qr_{fmt}", "portal:qr_{kind}_{fmt}")
+FORMATS = (("png", _("二维码 PNG")), ("svg", _("二维码 SVG")), ("pdf", _("A4 海报 PDF")), ("txt", _("入会链接")))
 
 
 def qr_links(kind: str, pk: int) -> list[tuple[str, str]]:
-    """[(label, url)] for kind "org" or "station"; empty when the portal has no such endpoints."""
-    links = []
-    for fmt, label in FORMATS:
-        for pattern in _CANDIDATES:
-            try:
-                links.append((str(label), reverse(pattern.format(kind=kind, fmt=fmt), args=[pk])))
-                break
-            except NoReverseMatch:
-                continue
-        else:
-            with contextlib.suppress(NoReverseMatch):
-                links.append((str(label), reverse(f"portal:{kind}_qr", args=[pk, fmt])))
-    return links
+    """[(label, url)] for kind "org" or "station"."""
+    try:
+        return [(str(label), reverse("portal:join_qr", kwargs={"kind": kind, "pk": pk, "fmt": fmt})) for fmt, label in FORMATS]
+    except NoReverseMatch:
+        return []

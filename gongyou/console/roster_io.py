@@ -136,6 +136,11 @@ def read_rows(handle: IO[bytes]) -> list[tuple[int, dict[str, Any]]]:
         if not any(v not in (None, "") for v in row.values()):
             continue
         row["active"] = _active(row.get("active"))
+        for key, choices in (("labor_relation", LaborRelation), ("industry", Industry)):
+            # People type the Chinese label as often as the code.
+            codes = {str(label_): value for value, label_ in choices.choices}
+            if row.get(key) in codes:
+                row[key] = codes[row[key]]
         out.append((number, row))
         if len(out) > MAX_ROWS:
             raise ValidationError(_("一次最多导入%(n)d行，请分成几个文件") % {"n": MAX_ROWS}, code="too_many_rows")
@@ -174,6 +179,9 @@ def _masked(row: dict[str, Any]) -> dict[str, Any]:
     number, phone = str(shown["id_number"]), str(shown["phone"])
     shown["id_number"] = crypto.mask_id_number(number) if len(number) == 18 else ("*" * len(number))
     shown["phone"] = crypto.mask_phone(phone) if len(phone) == 11 else ("*" * len(phone))
+    for key, choices in (("labor_relation", LaborRelation), ("industry", Industry)):
+        if shown[key] in choices.values:
+            shown[key] = str(choices(shown[key]).label)
     active = row.get("active")
     shown["active"] = _("是") if active in (None, True) else _("否") if active is False else str(active)
     return shown

@@ -3,7 +3,6 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from conftest import PASSWORD
 from gongyou.console import security, totp
 from gongyou.console.models import LoginFailure, StaffTOTP
 from gongyou.core import crypto
@@ -11,6 +10,8 @@ from gongyou.core.actors import COMMAND
 from gongyou.core.models import AuditLog, StaffProfile
 from gongyou.core.services import create_staff
 
+# The personas' password (conftest.PASSWORD; two conftest modules make importing it ambiguous).
+PASSWORD = "Gongyou-test-2026!"
 LOGIN = "/console/login/"
 
 

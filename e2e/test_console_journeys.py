@@ -1,0 +1,135 @@
+"""Staff console journeys in a real browser (issue 3: b, c, d). Every page visited is saved under
+artifacts/screenshots/console/."""
+
+from __future__ import annotations
+
+import re
+from io import BytesIO
+
+import pytest
+from openpyxl import Workbook
+
+from gongyou.console.roster_io import COLUMNS
+from gongyou.core.actors import COMMAND, Actor
+from gongyou.core.services import set_approval_mode
+from gongyou.core.testing import make_id_number, make_phone, worker_data
+from gongyou.members.inputs import clean_worker
+from gongyou.members.models import Membership, Transfer
+from gongyou.members.services import join
+from gongyou.members.transfers import request_transfer
+
+pytestmark = pytest.mark.browser
+# The personas' password (conftest.PASSWORD; two conftest modules make importing it ambiguous).
+PASSWORD = "Gongyou-test-2026!"
+
+
+def join_worker(seq, **overrides):
+    return join(clean_worker(worker_data(seq, **overrides)), channel="qr", actor=Actor.worker()).membership
+
+
+@pytest.fixture
+def journey_data(transactional_db, world, personas):
+    street_member = join_worker(1)
+    other = join_worker(2, street_code=world.other_street.code, industry="express")
+    transfer = request_transfer(other, world.street_union_food, initiator=Transfer.Initiator.MEMBER, actor=COMMAND, reason="换到徐家汇送外卖")
+    set_approval_mode(world.street_union_food, approval_required=True, actor=COMMAND)
+    applied = join_worker(3)
+    return {"street_member": street_member, "other": other, "transfer": transfer, "applied": applied}
+
+
+def login(page, base, username):
+    page.goto(f"{base}/console/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/console/$"))
+
+
+def test_street_officer_approves_an_application_and_accepts_a_transfer(live_server, journey_data, desktop_page, screenshot):
+    page, base = desktop_page, live_server.url
+    page.goto(f"{base}/console/login/")
+    screenshot(page, "console/b-01-login")
+    login(page, base, "street")
+    assert page.get_by_test_id("applied").inner_text() == "1"
+    assert page.get_by_test_id("incoming").inner_text() == "1"
+    screenshot(page, "console/b-02-home")
+
+    page.click("text=入会审批")
+    applied = journey_data["applied"]
+    row = page.locator("tr", has_text=applied.member_no)
+    screenshot(page, "console/b-03-applications")
+    row.get_by_role("button", name="批准").click()
+    page.wait_for_selector("text=已批准入会")
+    assert page.locator("text=没有待审批的入会申请").is_visible()
+    screenshot(page, "console/b-04-approved")
+    assert Membership.objects.get(pk=applied.pk).status == "active"
+
+    page.click("text=组织关系接转")
+    other = journey_data["other"]
+    row = page.locator("tr", has_text=other.member_no)
+    assert row.is_visible()
+    screenshot(page, "console/b-05-incoming-transfers")
+    row.get_by_role("button", name="接收").click()
+    page.wait_for_selector(f"text=已接收 {other.person.name} 的组织关系")
+    screenshot(page, "console/b-06-transfer-accepted")
+    moved = Membership.objects.get(pk=other.pk)
+    assert moved.status == "active" and moved.org_id == journey_data["transfer"].to_org_id
+
+    page.goto(f"{base}/console/members/{other.member_no}/")
+    assert page.locator("text=接转完成").is_visible()
+    screenshot(page, "console/b-07-member-history")
+
+
+def test_a_street_officer_cannot_open_another_streets_member_but_the_city_can(live_server, journey_data, browser, screenshot):
+    member = journey_data["other"]
+    url = f"{live_server.url}/console/members/{member.member_no}/"
+    for username, expected in (("street", 404), ("city", 200)):
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        login(page, live_server.url, username)
+        response = page.goto(url)
+        assert response.status == expected
+        if expected == 404:
+            assert page.get_by_test_id("not-found").is_visible()
+            assert member.person.name not in page.content()
+        else:
+            assert page.locator("h1", has_text=member.person.name).is_visible()
+        screenshot(page, f"console/c-{username}-member-{expected}")
+        context.close()
+
+
+def roster_file() -> bytes:
+    book = Workbook()
+    book.active.append(list(COLUMNS))
+    for seq in (11, 12, 13):
+        book.active.append([f"R{seq}", f"骑手{seq}", make_id_number(seq), make_phone(seq), "310104014", "ST-001", "independent", "food_delivery", "是"])
+    bad_id = make_id_number(14)
+    bad_id = bad_id[:-1] + ("0" if bad_id[-1] != "0" else "1")
+    book.active.append(["R14", "错号骑手", bad_id, make_phone(14), "310104014", "", "independent", "food_delivery", "是"])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_roster_import_with_a_bad_row_shows_the_rows_reason(live_server, journey_data, world, desktop_page, screenshot):
+    page, base = desktop_page, live_server.url
+    login(page, base, "street")
+    page.click("text=名册导入")
+    screenshot(page, "console/d-01-roster-home")
+    with page.expect_download() as download:
+        page.click("text=下载Excel模板")
+    assert download.value.suggested_filename.endswith(".xlsx")
+    page.set_input_files("input[type=file]", files=[{"name": "骑手名册.xlsx", "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "buffer": roster_file()}])
+    page.click("text=上传并预览")
+    page.wait_for_selector("text=前几行预览")
+    assert page.get_by_test_id("invalid-count").inner_text() == "1"
+    assert page.locator("text=校验位不正确").first.is_visible()
+    screenshot(page, "console/d-02-preview")
+    page.select_option("select[name=enterprise]", str(world.agent.pk))
+    page.click("text=开始导入")
+    page.wait_for_selector("text=导入完成")
+    assert page.get_by_test_id("created").inner_text() == "3"
+    row = page.get_by_test_id("rejected-row")
+    assert row.count() == 1
+    assert "R14" in row.inner_text() and "身份证号码校验位不正确" in row.inner_text()
+    screenshot(page, "console/d-03-result")

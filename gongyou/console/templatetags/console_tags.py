@@ -1,0 +1,106 @@
+"""Readable Chinese labels for the machine names stored in events and the audit log."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+ACTIONS = {
+    "login.success": _("登录成功"),
+    "login.failed": _("登录失败"),
+    "login.locked": _("登录被锁定"),
+    "login.refused": _("无工作台权限"),
+    "login.password_ok": _("密码通过，待动态口令"),
+    "login.totp_failed": _("动态口令错误"),
+    "login.idle_timeout": _("超时自动退出"),
+    "logout": _("退出登录"),
+    "totp.enrol": _("绑定动态口令"),
+    "membership.join": _("入会"),
+    "membership.approved": _("批准入会"),
+    "membership.rejected": _("不予通过"),
+    "membership.suspended": _("暂停会籍"),
+    "membership.reinstated": _("恢复会籍"),
+    "membership.withdrawn": _("退会"),
+    "membership.lapsed": _("会籍失效"),
+    "reveal.id_number": _("查看完整身份证号码"),
+    "reveal.phone": _("查看完整手机号码"),
+    "person.change_phone": _("更换手机号码"),
+    "person.withdraw_consent": _("撤回个人信息同意"),
+    "transfer.request": _("发起接转"),
+    "transfer.accept": _("接收接转"),
+    "transfer.rejected": _("退回接转"),
+    "transfer.cancelled": _("撤回接转"),
+    "founding_task.open": _("建会任务开始"),
+    "founding_task.close": _("建会任务完成"),
+    "founding_task.update": _("建会任务跟进"),
+    "org.create": _("建立工会组织"),
+    "org.set_approval": _("设置入会审批"),
+    "enterprise.create": _("新增企业"),
+    "enterprise.update": _("更新企业"),
+    "station.create": _("新增站点"),
+    "staff.create": _("新增工作人员"),
+    "roster.upsert": _("名册更新"),
+    "roster_import.stage": _("上传名册"),
+    "roster_import.start": _("开始导入名册"),
+    "roster_import.finish": _("名册导入完成"),
+    "partner_credential.issue": _("发放平台密钥"),
+    "partner_credential.revoke": _("吊销平台密钥"),
+    "position.create": _("新增服务阵地"),
+    "position.update": _("更新服务阵地"),
+    "position.set_status": _("服务阵地状态"),
+    "position.checkin": _("服务阵地签到"),
+    "position.feedback": _("服务阵地评价"),
+}
+
+EVENTS = {
+    "joined": _("入会"),
+    "applied": _("提交入会申请"),
+    "approved": _("批准入会"),
+    "rejected": _("不予通过"),
+    "suspended": _("暂停会籍"),
+    "reinstated": _("恢复会籍"),
+    "withdrawn": _("退会"),
+    "lapsed": _("会籍失效"),
+    "transfer_requested": _("发起接转"),
+    "transfer_accepted": _("接转完成"),
+    "transfer_rejected": _("接转被退回"),
+    "transfer_cancelled": _("接转已撤回"),
+}
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return str(ACTIONS.get(action, action))
+
+
+@register.filter
+def event_label(kind: str) -> str:
+    return str(EVENTS.get(kind, kind))
+
+
+@register.filter
+def actor_label(label: str) -> str:
+    """"staff:li" → "工作人员 li", "worker" → "会员本人", "partner:<USCC>" → "平台企业 <USCC>"."""
+    kind, _sep, who = (label or "").partition(":")
+    names = {
+        "staff": _("工作人员"),
+        "worker": _("会员本人"),
+        "partner": _("平台企业"),
+        "system": _("系统"),
+        "command": _("系统命令"),
+        "login": _("登录尝试"),
+    }
+    name = names.get(kind)
+    if name is None:
+        return label
+    return f"{name} {who}".strip()
+
+
+@register.filter
+def compact_json(value: object) -> str:
+    """{"a": 1} → a=1, b=2 — short enough for a table cell."""
+    if not isinstance(value, dict):
+        return "" if value is None else str(value)
+    return "，".join(f"{k}={v}" for k, v in value.items())
