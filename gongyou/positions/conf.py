@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 
 OSM_TILES = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
-OSM_ATTRIBUTION = "© OpenStreetMap contributors"
+OSM_ATTRIBUTION = "© OpenStreetMap 贡献者"
 
 
 def map_config() -> dict[str, str]:

@@ -95,7 +95,9 @@ def street_coverage(streets: Iterable[Region], *, radius_m: int | None = None) -
         .annotate(n=Count("id"))
         .values_list("street_id", "n")
     )
-    relay = np.array(list(open_positions.filter(kind=Kind.RELAY_STATION).values_list("lng", "lat")), dtype=np.float64).reshape(-1, 2)
+    relay = np.array(
+        list(open_positions.filter(kind=Kind.RELAY_STATION).values_list("lng", "lat")), dtype=np.float64
+    ).reshape(-1, 2)
     located = [s for s in streets if s.lng is not None and s.lat is not None]
     dist, _ = nearest_station(
         np.array([s.lng for s in located]), np.array([s.lat for s in located]), relay[:, 0], relay[:, 1]
@@ -173,4 +175,6 @@ def grid_coverage(
     cx = (np.floor_divide(cells, np.int64(1 << 32)) + 0.5) * cell_m
     cy = (cells - np.floor_divide(cells, np.int64(1 << 32)) * np.int64(1 << 32) + iy0 + 0.5) * cell_m
     lng, lat = unproject(cx, cy, lat0)
-    return GridCoverage(lng=lng, lat=lat, workers=counts, uncovered=uncovered, nearest_m=nearest, worker_distance_m=dist)
+    return GridCoverage(
+        lng=lng, lat=lat, workers=counts, uncovered=uncovered, nearest_m=nearest, worker_distance_m=dist
+    )

@@ -138,13 +138,12 @@ def format_hours(schedule: Mapping[str, list[list[str]]], *, open_24h: bool = Fa
 
 def day_rows(schedule: Mapping[str, list[list[str]]], *, open_24h: bool = False) -> list[tuple[str, str]]:
     """(weekday name, ranges text) for the seven days, for the station page's hours table."""
+    if open_24h:
+        return [("每天", "24小时开放")]
     rows = []
     for day in range(7):
-        if open_24h:
-            text = "00:00-24:00"
-        else:
-            ranges = schedule.get(str(day)) or []
-            text = "，".join(f"{a}-{'次日' + b if to_minutes(b) <= to_minutes(a) else b}" for a, b in ranges)
+        ranges = schedule.get(str(day)) or []
+        text = "，".join(f"{a}-{'次日' + b if to_minutes(b) <= to_minutes(a) else b}" for a, b in ranges)
         rows.append((DAY_NAMES[day], text or "休息"))
     return rows
 

@@ -62,7 +62,9 @@ class Hit:
     status: str = Status.OPEN
 
 
-def haversine_many(lng: float, lat: float, lngs_rad: np.ndarray, lats_rad: np.ndarray, cos_lats: np.ndarray) -> np.ndarray:
+def haversine_many(
+    lng: float, lat: float, lngs_rad: np.ndarray, lats_rad: np.ndarray, cos_lats: np.ndarray
+) -> np.ndarray:
     p = np.radians(lat)
     h = np.sin((lats_rad - p) / 2) ** 2 + np.cos(p) * cos_lats * np.sin((lngs_rad - np.radians(lng)) / 2) ** 2
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
@@ -208,7 +210,16 @@ def build_from_db() -> PositionIndex:
             closed_on_holidays=p["closed_on_holidays"],
         )
         for p in ServicePosition.objects.exclude(status=Status.RETIRED).values(
-            "id", "name", "kind", "lng", "lat", "status", "amenity_codes", "weekly_hours", "open_24h", "closed_on_holidays"
+            "id",
+            "name",
+            "kind",
+            "lng",
+            "lat",
+            "status",
+            "amenity_codes",
+            "weekly_hours",
+            "open_24h",
+            "closed_on_holidays",
         )
     ]
     return PositionIndex(rows, set(PublicHoliday.objects.values_list("date", flat=True)))

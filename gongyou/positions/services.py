@@ -94,7 +94,9 @@ def set_position_status(position: ServicePosition, status: str, *, actor: Actor,
     before = audit.snapshot(position, ["status"])
     position.status = status
     position.save(update_fields=["status", "updated_at"])
-    audit.record(actor, "position.set_status", position, before=before, after={"status": status}, reason=reason, org=position.org)
+    audit.record(
+        actor, "position.set_status", position, before=before, after={"status": status}, reason=reason, org=position.org
+    )
     _changed()
     return position
 
@@ -112,7 +114,14 @@ def set_position_photo(position: ServicePosition, upload: Any, *, actor: Actor) 
         upload.seek(0)
         position.photo.save(f"{position.code}.{ext}", upload, save=False)
     position.save(update_fields=["photo", "updated_at"])
-    audit.record(actor, "position.set_photo", position, before={"photo": old}, after={"photo": position.photo.name}, org=position.org)
+    audit.record(
+        actor,
+        "position.set_photo",
+        position,
+        before={"photo": old},
+        after={"photo": position.photo.name},
+        org=position.org,
+    )
     return position
 
 
@@ -178,7 +187,9 @@ def set_street_point(street: Region, lng: float, lat: float, *, approximate: boo
     before = audit.snapshot(street, ["lng", "lat", "approximate"])
     street.lng, street.lat, street.approximate = lng, lat, approximate
     street.save(update_fields=["lng", "lat", "approximate"])
-    audit.record(actor, "region.set_point", street, before=before, after=audit.snapshot(street, ["lng", "lat", "approximate"]))
+    audit.record(
+        actor, "region.set_point", street, before=before, after=audit.snapshot(street, ["lng", "lat", "approximate"])
+    )
     return street
 
 
@@ -192,7 +203,14 @@ def street_rows_from_geojson(data: Mapping[str, Any]) -> list[dict[str, Any]]:
         props = feature.get("properties") or {}
         geometry = feature.get("geometry") or {}
         point = _geometry_point(geometry)
-        rows.append({"code": props.get("code", ""), "lng": point[0] if point else "", "lat": point[1] if point else "", "crs": crs})
+        rows.append(
+            {
+                "code": props.get("code", ""),
+                "lng": point[0] if point else "",
+                "lat": point[1] if point else "",
+                "crs": crs,
+            }
+        )
     return rows
 
 
@@ -239,7 +257,9 @@ def import_street_points(
                 errors.add_code("code", _("找不到这个街镇代码"), "unknown_street")
             point = clean_point(row.get("lng"), row.get("lat"), str(row.get("crs") or "wgs84").strip().lower(), errors)
             if errors.errors:
-                result.errors.append({"row": number, "code": code, "errors": django_errors(ValidationError(errors.errors))})
+                result.errors.append(
+                    {"row": number, "code": code, "errors": django_errors(ValidationError(errors.errors))}
+                )
                 continue
             assert street is not None and point is not None
             if (street.lng, street.lat, street.approximate) == (point[0], point[1], approximate):
@@ -259,7 +279,13 @@ def record_checkin(position: ServicePosition, *, membership: Any = None, actor: 
     if position.status == Status.RETIRED:
         raise _error("position", _("这个阵地已撤销"), "retired")
     checkin = CheckIn.objects.create(position=position, membership=membership)
-    audit.record(actor, "position.checkin", checkin, after={"position": position.pk, "membership": getattr(membership, "pk", None)}, org=position.org)
+    audit.record(
+        actor,
+        "position.checkin",
+        checkin,
+        after={"position": position.pk, "membership": getattr(membership, "pk", None)},
+        org=position.org,
+    )
     return checkin
 
 
@@ -289,9 +315,21 @@ def submit_feedback(
         errors.add_code("text", _("请简单说明遇到的问题"), "required")
     errors.raise_if_any()
     feedback = Feedback.objects.create(
-        position=position, org=position.org, checkin=checkin, membership=membership, score=score, problem=problem, text=text
+        position=position,
+        org=position.org,
+        checkin=checkin,
+        membership=membership,
+        score=score,
+        problem=problem,
+        text=text,
     )
-    audit.record(actor, "position.feedback", feedback, after={"position": position.pk, "score": score, "problem": problem}, org=position.org)
+    audit.record(
+        actor,
+        "position.feedback",
+        feedback,
+        after={"position": position.pk, "score": score, "problem": problem},
+        org=position.org,
+    )
     return feedback
 
 
@@ -303,7 +341,14 @@ def handle_feedback(feedback: Feedback, *, status: str, reply: str = "", actor: 
     feedback.status, feedback.reply = status, (reply or "").strip()
     feedback.handled_at = timezone.now() if status != FeedbackStatus.NEW else None
     feedback.save(update_fields=["status", "reply", "handled_at"])
-    audit.record(actor, "position.feedback_handle", feedback, before=before, after=audit.snapshot(feedback, ["status", "reply"]), org=feedback.org)
+    audit.record(
+        actor,
+        "position.feedback_handle",
+        feedback,
+        before=before,
+        after=audit.snapshot(feedback, ["status", "reply"]),
+        org=feedback.org,
+    )
     return feedback
 
 

@@ -58,7 +58,18 @@ EXTRAS = {
     "water": 0.9, "hot_water": 0.7, "charging": 0.8, "toilet": 0.4, "seats": 0.8, "first_aid": 0.6,
     "aed": 0.1, "umbrella": 0.5, "repair_kit": 0.3, "wifi": 0.3,
 }  # fmt: skip
-HOSTS = ["银行网点", "社区党群服务中心", "便利店", "药房", "社区卫生服务中心", "加油站", "物业服务中心", "邮政网点", "环卫休息点", "工会服务中心"]
+HOSTS = [
+    "银行网点",
+    "社区党群服务中心",
+    "便利店",
+    "药房",
+    "社区卫生服务中心",
+    "加油站",
+    "物业服务中心",
+    "邮政网点",
+    "环卫休息点",
+    "工会服务中心",
+]
 RELAY_HOURS = [
     (0.55, "每天 08:00-20:00", False, False),
     (0.15, "", True, False),
@@ -108,7 +119,8 @@ def kmeans(points: list[tuple[float, float]], k: int, rng: random.Random) -> lis
             best = min(range(k), key=lambda i: (x - centres[i][0]) ** 2 + (y - centres[i][1]) ** 2)
             groups[best].append((x, y))
         centres = [
-            (sum(p[0] for p in g) / len(g), sum(p[1] for p in g) / len(g)) if g else centres[i] for i, g in enumerate(groups)
+            (sum(p[0] for p in g) / len(g), sum(p[1] for p in g) / len(g)) if g else centres[i]
+            for i, g in enumerate(groups)
         ]
     return centres
 
@@ -136,7 +148,10 @@ def main(geojson_path: Path) -> None:
         samples = sample_inside(rng, polygons, 80 * len(mine))
         centres = kmeans(samples, len(mine), rng)
         # Snap a centre that fell outside a concave boundary to the nearest sample inside.
-        centres = [c if inside(*c, polygons) else min(samples, key=lambda p: (p[0] - c[0]) ** 2 + (p[1] - c[1]) ** 2) for c in centres]
+        centres = [
+            c if inside(*c, polygons) else min(samples, key=lambda p: (p[0] - c[0]) ** 2 + (p[1] - c[1]) ** 2)
+            for c in centres
+        ]
         seat = feature["properties"]["center"]
         centres.sort(key=lambda c: (c[0] - seat[0]) ** 2 + (c[1] - seat[1]) ** 2)
         ordered = sorted(mine, key=lambda s: (s["code"][6] != "0", s["code"]))  # 街道 first, nearest the seat
@@ -172,7 +187,9 @@ def main(geojson_path: Path) -> None:
         stem = street["name"].removesuffix("街道").removesuffix("镇").removesuffix("乡")
         for n in range(1, quota[street["code"]] + 1):
             x, y = place(street, 0.6)
-            hours, h24, closed = rng.choices([(h, a, c) for _w, h, a, c in RELAY_HOURS], weights=[w for w, *_ in RELAY_HOURS])[0]
+            hours, h24, closed = rng.choices(
+                [(h, a, c) for _w, h, a, c in RELAY_HOURS], weights=[w for w, *_ in RELAY_HOURS]
+            )[0]
             amenities = list(SIX) if rng.random() > 0.1 else [a for a in SIX if a not in ("microwave", "fridge")]
             amenities += [a for a, p in EXTRAS.items() if rng.random() < p]
             host = HOSTS[rng.randrange(len(HOSTS))]
@@ -234,7 +251,22 @@ def main(geojson_path: Path) -> None:
             writer.writerow([code, f"{lng:.6f}", f"{lat:.6f}"])
     with (HERE / "positions.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["code", "name", "kind", "street", "address", "lng", "lat", "weekly_hours", "open_24h", "closed_on_holidays", "amenities", "status"])
+        writer.writerow(
+            [
+                "code",
+                "name",
+                "kind",
+                "street",
+                "address",
+                "lng",
+                "lat",
+                "weekly_hours",
+                "open_24h",
+                "closed_on_holidays",
+                "amenities",
+                "status",
+            ]
+        )
         for p in out:
             lng, lat = gcj02_to_wgs84(*p["point"])
             writer.writerow(

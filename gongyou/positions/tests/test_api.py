@@ -18,10 +18,22 @@ def client():
 
 @pytest.fixture
 def stations(make_position):
-    near = make_position(name="近站", lng="121.4370", lat="31.1950", amenities=["microwave", "water"], open_24h=True, weekly_hours="")
+    near = make_position(
+        name="近站", lng="121.4370", lat="31.1950", amenities=["microwave", "water"], open_24h=True, weekly_hours=""
+    )
     far = make_position(name="远站", lng="121.4470", lat="31.2050", amenities=["water"], open_24h=True, weekly_hours="")
-    closed = make_position(name="暂停站", lng="121.4371", lat="31.1951", status="temporarily_closed", amenities=["water"], open_24h=True, weekly_hours="")
-    retired = make_position(name="撤销站", lng="121.4369", lat="31.1949", status="retired", open_24h=True, weekly_hours="")
+    closed = make_position(
+        name="暂停站",
+        lng="121.4371",
+        lat="31.1951",
+        status="temporarily_closed",
+        amenities=["water"],
+        open_24h=True,
+        weekly_hours="",
+    )
+    retired = make_position(
+        name="撤销站", lng="121.4369", lat="31.1949", status="retired", open_24h=True, weekly_hours=""
+    )
     return near, far, closed, retired
 
 
@@ -43,9 +55,17 @@ def test_it_returns_nearest_first_in_the_documented_shape(client, stations):
 
 def test_filters_by_amenity_and_open_now(client, stations):
     near, far, closed, _ = stations
-    ids = [r["id"] for r in client.get(URL, {"lng": 121.437, "lat": 31.195, "amenity": "water", "open_now": "true"}).json()["results"]]
+    ids = [
+        r["id"]
+        for r in client.get(URL, {"lng": 121.437, "lat": 31.195, "amenity": "water", "open_now": "true"}).json()[
+            "results"
+        ]
+    ]
     assert ids == [near.pk, far.pk]
-    ids = [r["id"] for r in client.get(URL, {"lng": 121.437, "lat": 31.195, "amenity": "microwave,water"}).json()["results"]]
+    ids = [
+        r["id"]
+        for r in client.get(URL, {"lng": 121.437, "lat": 31.195, "amenity": "microwave,water"}).json()["results"]
+    ]
     assert ids == [near.pk]
     ids = [r["id"] for r in client.get(URL, {"lng": 121.437, "lat": 31.195, "radius_m": 100}).json()["results"]]
     assert ids == [near.pk, closed.pk]

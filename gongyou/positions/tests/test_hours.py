@@ -34,7 +34,12 @@ def test_format_and_parse_round_trip():
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("周八 08:00-09:00", "bad_weekday"), ("周一 25:00-26:00", "bad_time"), ("周一 08:00-08:00", "use_24h"), ("随时", "bad_hours")],
+    [
+        ("周八 08:00-09:00", "bad_weekday"),
+        ("周一 25:00-26:00", "bad_time"),
+        ("周一 08:00-08:00", "use_24h"),
+        ("随时", "bad_hours"),
+    ],
 )
 def test_it_rejects_bad_hours_with_a_code(text, code):
     with pytest.raises(ValidationError) as exc:
@@ -98,7 +103,9 @@ def test_index_open_now_agrees_with_the_schedule_rule(raw, when, h24, closed, ho
     schedule: dict[str, list[list[str]]] = {}
     for day, a, b in raw:
         start, end = a * 15, b * 15
-        schedule.setdefault(str(day), []).append([f"{start // 60:02d}:{start % 60:02d}", f"{end // 60:02d}:{end % 60:02d}"])
+        schedule.setdefault(str(day), []).append(
+            [f"{start // 60:02d}:{start % 60:02d}", f"{end // 60:02d}:{end % 60:02d}"]
+        )
     holidays = {MON + dt.timedelta(days=d) for d in holiday_days}
     row = IndexRow(1, "x", "relay_station", 121.4, 31.2, "open", (), schedule, h24, closed)
     index = PositionIndex([row], holidays)

@@ -98,7 +98,12 @@ def test_kind_filter():
 
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), n_stations=st.integers(1, 400), n_points=st.integers(1, 400), cell=st.sampled_from([50.0, 500.0, 5000.0]))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n_stations=st.integers(1, 400),
+    n_points=st.integers(1, 400),
+    cell=st.sampled_from([50.0, 500.0, 5000.0]),
+)
 def test_grid_nearest_matches_brute_force(seed, n_stations, n_points, cell):
     rng = np.random.default_rng(seed)
     s_lng, s_lat = rng.uniform(121.0, 121.9, n_stations), rng.uniform(30.8, 31.8, n_stations)

@@ -37,7 +37,19 @@ def coverage(request: HttpRequest) -> HttpResponse:
     streets = access.streets_for(request.user)
     rows = street_coverage(streets, radius_m=radius)
     if request.GET.get("export") == "xlsx":
-        header = ["区", "街镇代码", "街镇", "劳动者", "名册在岗", "会员", "开放阵地", "开放接力站", "最近接力站(米)", f"{radius}米内无接力站", "参考点为估算"]
+        header = [
+            "区",
+            "街镇代码",
+            "街镇",
+            "劳动者",
+            "名册在岗",
+            "会员",
+            "开放阵地",
+            "开放接力站",
+            "最近接力站(米)",
+            f"{radius}米内无接力站",
+            "参考点为估算",
+        ]
         data = (
             [r.street.parent.name if r.street.parent else "", r.street.code, r.street.name, r.workers, r.roster_workers,
              r.members, r.positions, r.relay_stations, round(r.nearest_relay_m) if r.nearest_relay_m is not None else "",
@@ -55,7 +67,9 @@ def coverage(request: HttpRequest) -> HttpResponse:
              "nearest": round(r.nearest_relay_m) if r.nearest_relay_m is not None else None}
         )  # fmt: skip
     district_ids = {s.parent_id for s in streets}
-    relay = ServicePosition.objects.filter(status=Status.OPEN, kind=Kind.RELAY_STATION, street__parent_id__in=district_ids)
+    relay = ServicePosition.objects.filter(
+        status=Status.OPEN, kind=Kind.RELAY_STATION, street__parent_id__in=district_ids
+    )
     stations = [map_point(lng, lat) for lng, lat in relay.values_list("lng", "lat")]
     blind = [r for r in rows if r.blind]
     return render(

@@ -48,7 +48,9 @@ def _actor(member: Membership | None) -> Actor:
 
 
 def _public_position(pk: int) -> ServicePosition:
-    return get_object_or_404(ServicePosition.objects.select_related("street__parent", "org").exclude(status=Status.RETIRED), pk=pk)
+    return get_object_or_404(
+        ServicePosition.objects.select_related("street__parent", "org").exclude(status=Status.RETIRED), pk=pk
+    )
 
 
 def _streets_by_district() -> list[tuple[str, list[Region]]]:
@@ -76,7 +78,9 @@ def _results(query: Any) -> dict[str, Any]:
         lng, lat = gcj02_to_wgs84(params.lng, params.lat) if params.crs == "gcj02" else (params.lng, params.lat)
     if params.errors:
         return {"error": _("筛选条件有误"), "hits": []}
-    hits = get_index().nearest(lng, lat, limit=params.limit or 20, amenities=params.amenities, open_now=params.open_now, kinds=params.kinds)
+    hits = get_index().nearest(
+        lng, lat, limit=params.limit or 20, amenities=params.amenities, open_now=params.open_now, kinds=params.kinds
+    )
     items = []
     for hit in hits:
         m_lng, m_lat = map_point(hit.lng, hit.lat)
@@ -122,7 +126,11 @@ def results(request: HttpRequest) -> HttpResponse:
 def _open_now(position: ServicePosition) -> bool:
     if position.status != Status.OPEN:
         return False
-    holidays = set(PublicHoliday.objects.filter(date__gte=timezone.localdate() - dt.timedelta(days=1)).values_list("date", flat=True)[:10])
+    holidays = set(
+        PublicHoliday.objects.filter(date__gte=timezone.localdate() - dt.timedelta(days=1)).values_list(
+            "date", flat=True
+        )[:10]
+    )
     return is_open_at(
         position.weekly_hours,
         timezone.localtime().replace(tzinfo=None),

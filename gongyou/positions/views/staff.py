@@ -102,7 +102,9 @@ def _export(qs: QuerySet[ServicePosition]) -> HttpResponse:
 # --- create / edit -----------------------------------------------------------------------------
 
 
-def _form_context(request: HttpRequest, data: dict[str, Any], errors: dict[str, Any], position: ServicePosition | None) -> dict[str, Any]:
+def _form_context(
+    request: HttpRequest, data: dict[str, Any], errors: dict[str, Any], position: ServicePosition | None
+) -> dict[str, Any]:
     orgs = access.manageable_orgs(request.user)
     streets: dict[str, list[Region]] = {}
     for s in Region.objects.filter(level=Region.Level.STREET).select_related("parent"):
@@ -170,7 +172,12 @@ def create(request: HttpRequest) -> HttpResponse:
     require_write(request.user)
     if request.method == "POST":
         return _save(request, None)
-    data = {"crs": "gcj02", "status": Status.OPEN, "kind": Kind.RELAY_STATION, "amenities": [a.value for a in Amenity][:6]}
+    data = {
+        "crs": "gcj02",
+        "status": Status.OPEN,
+        "kind": Kind.RELAY_STATION,
+        "amenities": [a.value for a in Amenity][:6],
+    }
     return render(request, "positions/staff/form.html", _form_context(request, data, {}, None))
 
 
@@ -281,7 +288,9 @@ def import_positions(request: HttpRequest) -> HttpResponse:
                 messages.error(request, _("无法读取这个文件，请上传 .xlsx 或 UTF-8 编码的 .csv"))
                 rows = None
             if rows is not None:
-                result = services.import_positions(rows, orgs=access.manageable_orgs(request.user), actor=Actor.staff(request.user))
+                result = services.import_positions(
+                    rows, orgs=access.manageable_orgs(request.user), actor=Actor.staff(request.user)
+                )
     return render(request, "positions/staff/import.html", {"result": result, "columns": list(excel.IMPORT_COLUMNS)})
 
 
@@ -297,7 +306,17 @@ def feedback_inbox(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     if request.GET.get("export") == "xlsx":
         rows = (
-            [f.created_at, f.position.code, f.position.name, f.org.name, f.score or "", f.get_problem_display() if f.problem else "", f.text, f.get_status_display(), f.reply]
+            [
+                f.created_at,
+                f.position.code,
+                f.position.name,
+                f.org.name,
+                f.score or "",
+                f.get_problem_display() if f.problem else "",
+                f.text,
+                f.get_status_display(),
+                f.reply,
+            ]
             for f in qs.iterator(chunk_size=2000)
         )
         header = ["时间", "阵地编号", "阵地", "处理工会", "评分", "问题", "说明", "状态", "处理说明"]
@@ -316,7 +335,12 @@ def feedback_handle(request: HttpRequest, pk: int) -> HttpResponse:
     item = access.feedback_item_for(request.user, pk)
     require_write(request.user)
     try:
-        services.handle_feedback(item, status=request.POST.get("status", ""), reply=request.POST.get("reply", ""), actor=Actor.staff(request.user))
+        services.handle_feedback(
+            item,
+            status=request.POST.get("status", ""),
+            reply=request.POST.get("reply", ""),
+            actor=Actor.staff(request.user),
+        )
         messages.success(request, _("已更新反馈状态"))
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))

@@ -7,6 +7,7 @@
   var cfg = JSON.parse(document.getElementById("pos-map-config").textContent);
   var data = JSON.parse(document.getElementById("cov-layer").textContent);
   var map = L.map(el, { preferCanvas: true }).setView([31.2, 121.45], 10);
+  map.attributionControl.setPrefix(false);
   L.tileLayer(cfg.tiles, { subdomains: cfg.subdomains, attribution: cfg.attribution, maxZoom: 18 }).addTo(map);
   var stations = L.layerGroup(data.stations.map(function (p) {
     return L.circleMarker([p[1], p[0]], { radius: 2.5, stroke: false, fillColor: "#00a870", fillOpacity: 0.8 });

@@ -18,6 +18,7 @@
   function initMap() {
     if (!window.L) return;
     map = L.map("pos-map", { zoomControl: true, attributionControl: true }).setView([31.23, 121.47], 11);
+    map.attributionControl.setPrefix(false);
     L.tileLayer(cfg.tiles, { subdomains: cfg.subdomains, attribution: cfg.attribution, maxZoom: 18 }).addTo(map);
     layer = L.layerGroup().addTo(map);
   }
@@ -43,8 +44,8 @@
       marker.bindPopup(link).addTo(layer);
       if (i < 5) points.push(p);
     });
-    if (points.length > 1) map.fitBounds(points, { padding: [28, 28], maxZoom: 16 });
-    else if (points.length === 1) map.setView(points[0], 15);
+    if (points.length > 1) map.fitBounds(points, { padding: [28, 28], maxZoom: 16, animate: false });
+    else if (points.length === 1) map.setView(points[0], 15, { animate: false });
   }
 
   function refresh() {

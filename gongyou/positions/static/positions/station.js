@@ -6,6 +6,7 @@
   var cfg = JSON.parse(document.getElementById("pos-map-config").textContent);
   var p = [parseFloat(el.dataset.lat), parseFloat(el.dataset.lng)];
   var map = L.map(el, { zoomControl: false, dragging: false, scrollWheelZoom: false }).setView(p, 16);
+  map.attributionControl.setPrefix(false);
   L.tileLayer(cfg.tiles, { subdomains: cfg.subdomains, attribution: cfg.attribution, maxZoom: 18 }).addTo(map);
   L.circleMarker(p, { radius: 10, color: "#fff", weight: 3, fillColor: "#c8102e", fillOpacity: 1 }).addTo(map).bindTooltip(el.dataset.name);
 })();

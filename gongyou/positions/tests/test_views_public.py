@@ -1,0 +1,107 @@
+"""Worker pages: nearest list, station page, check-in (anonymous and member), feedback."""
+
+from __future__ import annotations
+
+import pytest
+
+from gongyou.core.actors import COMMAND
+from gongyou.core.geo import wgs84_to_gcj02
+from gongyou.core.testing import worker_data
+from gongyou.members.inputs import clean_worker
+from gongyou.members.services import join
+from gongyou.positions.models import CheckIn, Feedback
+from gongyou.positions.services import set_street_point
+
+
+@pytest.fixture
+def station(make_position):
+    return make_position(
+        name="徐家汇爱心接力站", open_24h=True, weekly_hours="", amenities=["microwave", "water", "charging"]
+    )
+
+
+def test_nearest_page_lists_stations_for_a_chosen_street(client, world, station, make_position):
+    make_position(
+        name="没有微波炉的站", lng="121.4375", lat="31.1955", amenities=["water"], open_24h=True, weekly_hours=""
+    )
+    set_street_point(world.street, 121.4371, 31.1951, approximate=True, actor=COMMAND)
+    response = client.get("/stations/", {"street": world.street.code})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "徐家汇爱心接力站" in body and "没有微波炉的站" in body
+    assert "营业中" in body and "导航" in body
+    assert "vendor/leaflet/leaflet.js" in body
+    filtered = client.get(
+        "/stations/", {"street": world.street.code, "amenity": "microwave", "filtered": "1"}
+    ).content.decode()
+    assert "徐家汇爱心接力站" in filtered and "没有微波炉的站" not in filtered
+
+
+def test_results_fragment_for_a_gps_point(client, station):
+    body = client.get("/stations/results/", {"lng": "121.437", "lat": "31.195", "crs": "wgs84"}).content.decode()
+    assert f'data-id="{station.pk}"' in body
+    assert "uri.amap.com/marker" in body
+    # Map coordinates follow the tile CRS: WGS-84 by default.
+    assert 'data-lng="121.437"' in body
+
+
+def test_markers_are_converted_for_gcj02_tiles(client, station, settings):
+    settings.GONGYOU_MAP_TILE_CRS = "gcj02"
+    body = client.get("/stations/results/", {"lng": "121.437", "lat": "31.195"}).content.decode()
+    g_lng, g_lat = wgs84_to_gcj02(121.437, 31.195)
+    assert f'data-lng="{round(g_lng, 6)}"' in body and f'data-lat="{round(g_lat, 6)}"' in body
+
+
+def test_station_page_has_hours_amenities_and_navigation(client, station):
+    body = client.get(f"/stations/{station.pk}/").content.decode()
+    g_lng, g_lat = wgs84_to_gcj02(station.lng, station.lat)
+    assert f"position={g_lng:.6f},{g_lat:.6f}" in body and "coordinate=gaode" in body
+    assert f"geo:{station.lat:.6f},{station.lng:.6f}" in body
+    assert "微波炉" in body and "充电" in body
+    assert "24小时开放" in body
+
+
+def test_retired_station_is_not_found(client, make_position):
+    retired = make_position(status="retired")
+    assert client.get(f"/stations/{retired.pk}/").status_code == 404
+    assert client.post(f"/stations/{retired.pk}/checkin/").status_code == 404
+
+
+def test_anonymous_checkin_counts_once_per_half_hour(client, station):
+    assert client.get(f"/stations/{station.pk}/checkin/").status_code == 200
+    assert CheckIn.objects.count() == 0  # a link preview must not count
+    response = client.post(f"/stations/{station.pk}/checkin/", follow=True)
+    assert "已签到" in response.content.decode()
+    client.post(f"/stations/{station.pk}/checkin/")
+    visit = CheckIn.objects.get()
+    assert visit.position == station and visit.membership is None
+
+
+def test_a_logged_in_members_visit_is_linked(client, world, station):
+    membership = join(clean_worker(worker_data(1)), channel="online", actor=COMMAND).membership
+    session = client.session
+    session["portal_membership_id"] = membership.pk
+    session.save()
+    client.post(f"/stations/{station.pk}/checkin/")
+    assert CheckIn.objects.get().membership == membership
+
+
+def test_feedback_lands_with_the_managing_org(client, world, station):
+    client.post(f"/stations/{station.pk}/checkin/")
+    response = client.post(
+        f"/stations/{station.pk}/feedback/",
+        {"score": "2", "problem": "equipment_broken", "text": "微波炉坏了"},
+        follow=True,
+    )
+    assert "已转给" in response.content.decode()
+    item = Feedback.objects.get()
+    assert item.org == world.street_fed
+    assert item.score == 2 and item.problem == "equipment_broken" and item.checkin is not None
+
+
+def test_feedback_needs_a_score_or_a_problem(client, station):
+    response = client.post(f"/stations/{station.pk}/feedback/", {"score": "", "problem": ""}, follow=True)
+    assert "请打分" in response.content.decode()
+    assert not Feedback.objects.exists()
+    client.post(f"/stations/{station.pk}/feedback/", {"score": "9"})
+    assert not Feedback.objects.exists()
