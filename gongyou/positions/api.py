@@ -6,7 +6,7 @@ Public and anonymous (no personal data in the answer), throttled per client addr
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, NoReturn
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -32,7 +32,7 @@ _error_item = inline_serializer(
 ErrorSerializer = inline_serializer(
     "NearbyErrors", {"errors": serializers.DictField(child=serializers.ListField(child=_error_item))}
 )
-_RESULT_FIELDS = {
+_RESULT_FIELDS: dict[str, Any] = {
     "id": serializers.IntegerField(),
     "name": serializers.CharField(),
     "type": serializers.ChoiceField(choices=Kind.values),
@@ -129,7 +129,7 @@ class NearbyView(APIView):
     throttle_scope = "public"
     renderer_classes = [JSONRenderer]
 
-    def throttled(self, request: Request, wait: float | None) -> None:
+    def throttled(self, request: Request, wait: float | None) -> NoReturn:
         raise exceptions.Throttled(wait, detail=_("请求过于频繁，请稍后再试"))
 
     @extend_schema(

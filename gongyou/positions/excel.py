@@ -105,7 +105,7 @@ def read_rows(upload: Any, columns: dict[str, str]) -> list[dict[str, Any]]:
     for number, raw in enumerate(table[1:], start=2):
         if all(v in (None, "") for v in raw):
             continue
-        row = {k: ("" if v is None else v) for k, v in zip(keys, raw, strict=False) if k}
+        row: dict[str, Any] = {k: ("" if v is None else v) for k, v in zip(keys, raw, strict=False) if k}
         row["_row"] = number  # so errors name the row the user sees, blank rows included
         rows.append(row)
     return rows

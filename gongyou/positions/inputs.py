@@ -93,7 +93,8 @@ def parse_flag(value: Any) -> bool | None:
 def parse_amenities(value: Any) -> tuple[list[str], list[str]]:
     """(known codes, unknown words) from a list or '微波炉、饮水机' / 'microwave,water'."""
     items = value if isinstance(value, list | tuple) else re.split(r"[、,，;；/\s]+", str(value or ""))
-    known, unknown = [], []
+    known: list[str] = []
+    unknown: list[str] = []
     for item in (str(i).strip() for i in items):
         if not item:
             continue

@@ -31,7 +31,7 @@ AUDITED = [
     "code", "name", "kind", "org", "street", "address", "lng", "lat", "weekly_hours", "open_24h",
     "closed_on_holidays", "amenity_codes", "contact_phone", "status", "note",
 ]  # fmt: skip
-CODE_PREFIX = {
+CODE_PREFIX: dict[str, str] = {
     Kind.RELAY_STATION: "RS",
     Kind.HEALTH_POINT: "HP",
     Kind.WORKER_SERVICE_STATION: "WS",
@@ -215,7 +215,7 @@ def street_rows_from_geojson(data: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def _geometry_point(geometry: Mapping[str, Any]) -> tuple[float, float] | None:
-    kind, coords = geometry.get("type"), geometry.get("coordinates")
+    kind, coords = geometry.get("type"), geometry.get("coordinates") or []
     try:
         if kind == "Point":
             return float(coords[0]), float(coords[1])

@@ -24,6 +24,7 @@ import math
 import random
 import sys
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
@@ -181,7 +182,7 @@ def main(geojson_path: Path) -> None:
                 return x, y
         return cx, cy
 
-    out = []
+    out: list[dict[str, Any]] = []
     for street in eligible:
         district = districts[street["parent_code"]]
         stem = street["name"].removesuffix("街道").removesuffix("镇").removesuffix("乡")

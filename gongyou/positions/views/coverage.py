@@ -59,7 +59,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
         return excel.xlsx_response("覆盖与盲区", excel.workbook("覆盖与盲区", header, data))
     layer: list[dict[str, Any]] = []
     for r in rows:
-        if r.street.lng is None:
+        if r.street.lng is None or r.street.lat is None:
             continue
         lng, lat = map_point(r.street.lng, r.street.lat)
         layer.append(
@@ -94,7 +94,7 @@ def street_points(request: HttpRequest) -> HttpResponse:
     require_write(request.user)
     result = None
     if request.method == "POST" and request.FILES.get("file"):
-        upload = request.FILES["file"]
+        upload: Any = request.FILES["file"]
         allowed = {s.code: s for s in access.streets_for(request.user)}
         try:
             if upload.name.lower().endswith((".geojson", ".json")):

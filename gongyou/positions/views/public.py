@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,7 +68,7 @@ def _results(query: Any) -> dict[str, Any]:
     street = None
     if street_code:
         street = Region.objects.filter(code=street_code, level=Region.Level.STREET, lng__isnull=False).first()
-        if street is None:
+        if street is None or street.lng is None or street.lat is None:
             return {"error": _("找不到这个街镇"), "hits": []}
         lng, lat = street.lng, street.lat
         params.errors.pop("lng", None)
@@ -163,7 +164,7 @@ def station(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def photo(request: HttpRequest, pk: int) -> HttpResponse:
+def photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     position = _public_position(pk)
     if not position.photo:
         raise Http404

@@ -93,7 +93,7 @@ def _export(qs: QuerySet[ServicePosition]) -> HttpResponse:
                 format_hours(p.weekly_hours, open_24h=False) if not p.open_24h else "", p.open_24h, p.closed_on_holidays,
                 "、".join(label for _c, label in p.amenity_items()), p.contact_phone, p.get_status_display(), p.note,
                 p.street.parent.name if p.street.parent else "", p.street.name, round(g_lng, 6), round(g_lat, 6),
-                p.is_demo, p.visits_7d,
+                p.is_demo, p.visits_7d,  # type: ignore[attr-defined]
             ]  # fmt: skip
 
     return excel.xlsx_response("服务阵地", excel.workbook("服务阵地", EXPORT_HEADER, rows()))
