@@ -124,8 +124,8 @@ def test_inline_errors_and_the_street_picker_on_a_phone(live_server, transaction
 def test_the_language_switch_gives_english(live_server, transactional_db, world, phone_page, screenshot):
     page = phone_page
     page.goto(f"{live_server.url}/join/")
-    page.click(".lang button")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click(".lang button")
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Join the union" in page.inner_text("main")
     screenshot(page, "portal/08-join-english")

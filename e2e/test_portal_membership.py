@@ -46,7 +46,8 @@ def test_login_transfer_and_leave(live_server, transactional_db, world, phone_pa
     page.click("label.chip:has-text('快递物流')")
     page.fill("#id_reason", "换到湖南路的站点")
     screenshot(page, "portal/11-transfer-form")
-    page.click("button.btn[value=preview]")
+    with page.expect_navigation():
+        page.click("button.btn[value=preview]")
     assert world.other_street_union.name in page.inner_text("main")
     screenshot(page, "portal/12-transfer-confirm")
     page.click("button.btn[value=confirm]")
@@ -55,12 +56,14 @@ def test_login_transfer_and_leave(live_server, transactional_db, world, phone_pa
     assert "接转办理中" in page.inner_text("main")
     screenshot(page, "portal/13-me-transferring")
 
-    page.click("text=撤回接转申请")
-    page.wait_for_url("**/me/")
-    page.click("a:text-is('退会')")
+    with page.expect_navigation():
+        page.click("text=撤回接转申请")
+    with page.expect_navigation():
+        page.click("a:text-is('退会')")
     page.click("label.option:has-text('离开上海')")
     screenshot(page, "portal/14-leave")
-    page.click("button.btn[value=review]")
+    with page.expect_navigation():
+        page.click("button.btn[value=review]")
     assert "确定要退会吗" in page.inner_text("main")
     screenshot(page, "portal/15-leave-confirm")
     page.click("button.btn[value=confirm]")
@@ -68,5 +71,6 @@ def test_login_transfer_and_leave(live_server, transactional_db, world, phone_pa
     assert Membership.objects.get(pk=membership.pk).status == "withdrawn"
     screenshot(page, "portal/16-me-left")
 
-    page.click("text=撤回同意并删除个人信息")
+    with page.expect_navigation():
+        page.click("text=撤回同意并删除个人信息")
     screenshot(page, "portal/17-withdraw-consent")
