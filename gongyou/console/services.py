@@ -65,7 +65,7 @@ def _first_seen(rows: list[list[Any]]) -> dict[str, int]:
 def import_next_chunk(staged: RosterImport, *, actor: Actor) -> RosterImport:
     """Import the next CHUNK_ROWS rows. The row lock makes concurrent polls take turns, so each
     chunk is imported once; a finished import drops its encrypted copy of the file."""
-    locked = RosterImport.objects.select_for_update().select_related("enterprise").get(pk=staged.pk)
+    locked = RosterImport.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=staged.pk)
     if locked.status != RosterImport.Status.RUNNING or locked.enterprise is None:
         return locked
     rows = json.loads(crypto.decrypt(locked.payload_enc)) if locked.payload_enc else []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
@@ -75,7 +76,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     request.session[security.PENDING_BACKEND] = user.backend  # type: ignore[attr-defined]
                     request.session[security.PENDING_AT] = timezone.now().timestamp()
                     audit.record(Actor.staff(user), "login.password_ok", user, org=_org(user), reason=ip)
-                    return redirect(f"{_totp_url()}?next={_next_url(request)}")
+                    return redirect(f"{_totp_url()}?{urlencode({'next': _next_url(request)})}")
                 login(request, user)
                 request.session[security.LAST_SEEN] = timezone.now().timestamp()
                 audit.record(Actor.staff(user), "login.success", user, org=_org(user), reason=ip)
