@@ -19,13 +19,13 @@ LABOR_RELATION_HELP = {
 }
 
 
-def _text(label: Any, *, max_length: int = 64, **attrs: str) -> forms.CharField:
+def _text(label: Any, *, max_length: int = 64, **attrs: Any) -> forms.CharField:
     return forms.CharField(
         label=label, required=False, max_length=max_length, widget=forms.TextInput(attrs={"maxlength": str(max_length), **attrs})
     )
 
 
-def _select(label: Any, **attrs: str) -> forms.CharField:
+def _select(label: Any, **attrs: Any) -> forms.CharField:
     # A CharField with a <select>: the options change with the district, and the domain cleaner
     # reports an unknown value in rider words instead of Django's "select a valid choice".
     return forms.CharField(label=label, required=False, widget=forms.Select(attrs=attrs))
@@ -52,7 +52,7 @@ class StreetPickerMixin(forms.Form):
     station_code = _text(_("站点编码（选填）"), max_length=40, placeholder=_("站点海报上的编码，如 ST-001"), autocomplete="off")
 
     def setup_pickers(self) -> None:
-        data = self.data if self.is_bound else self.initial
+        data: Any = self.data if self.is_bound else self.initial
         street_code = str(data.get("street_code") or "")
         query = str(data.get("street_q") or "")
         posted_district = str(data.get("district") or "")

@@ -82,21 +82,29 @@ class ConsoleBackend(SmsBackend):
 
     def send(self, phone: str, message: str, *, purpose: str, code: str) -> None:
         logger.info("SMS to %s: %s", crypto.mask_phone(phone), message)
-        entry = {"phone": phone, "purpose": purpose, "code": code, "at": timezone.now().isoformat()}
+        # Only the keyed hash and the masked number: the outbox must not become a phone list.
+        entry = {
+            "phone_hash": crypto.phone_hash(phone),
+            "phone_masked": crypto.mask_phone(phone),
+            "purpose": purpose,
+            "code": code,
+            "at": timezone.now().isoformat(),
+        }
         outbox = [entry, *cache.get(self.OUTBOX_KEY, [])][: self.KEEP]
         cache.set(self.OUTBOX_KEY, outbox, timeout=self.TTL)
 
     @classmethod
     def recent(cls) -> list[DemoMessage]:
         return [
-            DemoMessage(crypto.mask_phone(e["phone"]), e["purpose"], e["code"], dt.datetime.fromisoformat(e["at"]))
+            DemoMessage(e["phone_masked"], e["purpose"], e["code"], dt.datetime.fromisoformat(e["at"]))
             for e in cache.get(cls.OUTBOX_KEY, [])
         ]
 
     @classmethod
     def last_code(cls, phone: str, purpose: str | None = None) -> str | None:
+        wanted = crypto.phone_hash(phone)
         for entry in cache.get(cls.OUTBOX_KEY, []):
-            if entry["phone"] == phone and (purpose is None or entry["purpose"] == purpose):
+            if entry["phone_hash"] == wanted and (purpose is None or entry["purpose"] == purpose):
                 return str(entry["code"])
         return None
 

@@ -156,3 +156,15 @@ def test_the_gateway_refuses_to_start_without_configuration(settings, monkeypatc
         HttpGatewayBackend(url="file:///etc/passwd", token="x")
     with pytest.raises(ImproperlyConfigured):
         HttpGatewayBackend(url="https://sms.example.org", token="")
+
+
+def test_purge_deletes_only_long_expired_challenges(db):
+    from django.core.management import call_command
+
+    send()
+    send(phone="13912345670")
+    old = SmsChallenge.objects.order_by("id").first()
+    SmsChallenge.objects.filter(pk=old.pk).update(expires_at=timezone.now() - dt.timedelta(days=2))
+    call_command("purge_sms_codes")
+    assert list(SmsChallenge.objects.values_list("pk", flat=True)) != [old.pk]
+    assert SmsChallenge.objects.count() == 1

@@ -184,7 +184,7 @@ def _transfer_initial(person: Person) -> dict[str, Any]:
         "industry": person.industry,
         "labor_relation": person.labor_relation,
         "employer": str(person.employer_id or ""),
-        "station_code": person.station.code if person.station_id else "",
+        "station_code": person.station.code if person.station is not None else "",
     }
 
 

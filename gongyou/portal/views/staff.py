@@ -59,24 +59,25 @@ def join_url(request: HttpRequest, token: str) -> str:
 
 @require_GET
 @staff_required
-def qr_download(request: HttpRequest, kind: str, pk: int, fmt: str) -> HttpResponse:
+def qr_download(request: HttpRequest, kind: str, pk: str, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404
+    object_id = int(pk)
     target: Org | Station
     if kind == "org":
-        target = get_in_scope(request.user, Org.objects.select_related("region__parent", "station"), "", pk=pk)
+        target = get_in_scope(request.user, Org.objects.select_related("region__parent", "station"), "", pk=object_id)
         if target.status != Org.Status.ACTIVE:
             raise Http404
     elif kind == "station":
-        target = station_in_scope(request.user, pk)
+        target = station_in_scope(request.user, object_id)
     else:
         raise Http404
     try:
         days = int(request.GET.get("days") or qr.DEFAULT_EXPIRES_DAYS)
         campaign = (request.GET.get("campaign") or "").strip()[:40] or None
         token = qr.make_join_token(
-            org=target if kind == "org" else None,
-            station=target if kind == "station" else None,
+            org=target if isinstance(target, Org) else None,
+            station=target if isinstance(target, Station) else None,
             campaign=campaign,
             expires_days=days,
         )
@@ -94,7 +95,7 @@ def qr_download(request: HttpRequest, kind: str, pk: int, fmt: str) -> HttpRespo
         body = url
     response = HttpResponse(body, content_type=FORMATS[fmt])
     if fmt != "txt":
-        response["Content-Disposition"] = f'attachment; filename="join-{kind}-{pk}.{fmt}"'
+        response["Content-Disposition"] = f'attachment; filename="join-{kind}-{object_id}.{fmt}"'
     response["Cache-Control"] = "no-store"
     return response
 
