@@ -29,7 +29,7 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def workbook_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+def workbook_bytes(sheets: Sequence[tuple[str, Sequence[Any], Iterable[Sequence[Any]]]]) -> bytes:
     book = Workbook(write_only=True)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="F2F3F5")
     for title, header, rows in sheets:
@@ -58,5 +58,5 @@ def xlsx_response(filename: str, data: bytes) -> HttpResponse:
     return response
 
 
-def export(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], sheet: str = "") -> HttpResponse:
+def export(filename: str, header: Sequence[Any], rows: Iterable[Sequence[Any]], sheet: str = "") -> HttpResponse:
     return xlsx_response(filename, workbook_bytes([(sheet or filename, header, rows)]))

@@ -3,7 +3,7 @@ never by scanning plaintext)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -45,12 +45,15 @@ class MemberFilter(forms.Form):
     def __init__(self, data: Any, *, user: AnyUser) -> None:
         super().__init__(data)
         self.user = user
-        self.fields["status"].choices = _blank([("open", _("在册（待审批/正常/接转中/暂停）")), *Membership.Status.choices])
+        self._choice("status").choices = _blank([("open", _("在册（待审批/正常/接转中/暂停）")), *Membership.Status.choices])
         orgs = active_orgs_in_scope(user).order_by("region__code", "id").values_list("id", "name")[:ORG_CHOICE_LIMIT]
-        self.fields["org"].choices = _blank(list(orgs))
+        self._choice("org").choices = _blank(list(orgs))
         streets = Region.objects.filter(level=Region.Level.STREET).select_related("parent")
-        self.fields["street"].choices = _blank([(r.pk, r.full_name) for r in streets])
-        self.fields["platform"].choices = _blank(list(enterprises_for(user).values_list("id", "name")[:ORG_CHOICE_LIMIT]))
+        self._choice("street").choices = _blank([(r.pk, r.full_name) for r in streets])
+        self._choice("platform").choices = _blank(list(enterprises_for(user).values_list("id", "name")[:ORG_CHOICE_LIMIT]))
+
+    def _choice(self, name: str) -> forms.ChoiceField:
+        return cast(forms.ChoiceField, self.fields[name])
 
     def search(self, qs: QuerySet[Membership]) -> QuerySet[Membership]:
         q = (self.cleaned_data.get("q") or "").strip()

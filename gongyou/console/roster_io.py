@@ -152,7 +152,7 @@ def validate(rows: Iterable[tuple[int, dict[str, Any]]]) -> tuple[int, int, list
     """(valid, invalid, masked preview rows) without writing anything."""
     lookups = Lookups()
     valid = invalid = 0
-    preview = []
+    preview: list[dict[str, Any]] = []
     seen: set[str] = set()
     for number, row in rows:
         problems: list[str] = []

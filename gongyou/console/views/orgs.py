@@ -75,7 +75,7 @@ SUB_KINDS = (Org.Kind.STATION_UNION, Org.Kind.UNION_GROUP)
 
 
 def _creatable_kinds(org: Org) -> list[tuple[str, str]]:
-    return [(k.value, k.label) for k in SUB_KINDS if org.kind in services.ALLOWED_PARENTS[k]]
+    return [(k.value, str(k.label)) for k in SUB_KINDS if org.kind in services.ALLOWED_PARENTS[k]]
 
 
 def _second_managers(stations: QuerySet[Any]) -> QuerySet[Org]:

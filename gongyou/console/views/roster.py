@@ -26,7 +26,7 @@ def _staged(request: HttpRequest, pk: int) -> RosterImport:
     """Imports are private to whoever uploaded them (the file holds personal data)."""
     qs = RosterImport.objects.select_related("enterprise")
     if not getattr(request.user, "is_superuser", False):
-        qs = qs.filter(created_by=request.user)
+        qs = qs.filter(created_by_id=request.user.pk)
     staged = qs.filter(pk=pk).first()
     if staged is None:
         raise Http404
@@ -35,7 +35,7 @@ def _staged(request: HttpRequest, pk: int) -> RosterImport:
 
 @console_view
 def roster_home(request: HttpRequest) -> HttpResponse:
-    recent = RosterImport.objects.filter(created_by=request.user).select_related("enterprise")[:10]
+    recent = RosterImport.objects.filter(created_by_id=request.user.pk).select_related("enterprise")[:10]
     return render(request, "console/roster/home.html", {"recent": recent, "can_write": can_write(request.user)})
 
 

@@ -30,7 +30,7 @@ def _tasks(request: HttpRequest) -> QuerySet[FoundingTask]:
         qs = qs.filter(status=status)
     assignee = request.GET.get("assignee", "")
     if assignee == "me":
-        qs = qs.filter(assignee=request.user)
+        qs = qs.filter(assignee_id=request.user.pk)
     elif assignee == "none":
         qs = qs.filter(assignee__isnull=True)
     return qs.order_by("-member_count", "-opened_at")

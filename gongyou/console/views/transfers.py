@@ -26,7 +26,7 @@ BOXES = {"incoming": _l("转入"), "outgoing": _l("转出")}
 
 
 def _box(request: HttpRequest) -> tuple[str, str, Any]:
-    box = request.GET.get("box") if request.GET.get("box") in BOXES else "incoming"
+    box = str(request.GET.get("box")) if request.GET.get("box") in BOXES else "incoming"
     status = request.GET.get("status", "pending")
     ids = scope_org_ids(request.user)
     qs = transfers_for(request.user).select_related("membership__person__work_street")
