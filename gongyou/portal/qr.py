@@ -173,7 +173,8 @@ def poster_titles(org_or_station: Org | Station) -> tuple[str, str]:
     """(union name, place line) printed on the poster."""
     if isinstance(org_or_station, Station):
         union = station_union(org_or_station)
-        place = f"{org_or_station.street.full_name} · {org_or_station.name}"
+        # Full-width space as separator: STSong-Light has no glyph for "·" (U+00B7).
+        place = f"{org_or_station.street.full_name}\u3000{org_or_station.name}"
         return (union.name if union else org_or_station.name), place
     region = org_or_station.region
     return org_or_station.name, region.full_name if region.level == "street" else region.name
@@ -231,13 +232,21 @@ def join_poster_pdf(org_or_station: Org | Station, url: str) -> bytes:
     pdf.rect(left, top - side, side, side, stroke=1, fill=1)
     pdf.setFillColor(ink)
     for row, line in enumerate(matrix):
-        for col, dark in enumerate(line):
-            if dark:
-                pdf.rect(left + (col + 4) * cell, top - (row + 5) * cell, cell, cell, stroke=0, fill=1)
+        # One rectangle per run of dark modules, slightly overlapping the next row: no hairline
+        # gaps between modules when a printer or viewer anti-aliases.
+        col = 0
+        while col < modules:
+            if not line[col]:
+                col += 1
+                continue
+            start = col
+            while col < modules and line[col]:
+                col += 1
+            pdf.rect(left + (start + 4) * cell, top - (row + 5) * cell, (col - start) * cell, cell * 1.02, stroke=0, fill=1)
 
     pdf.setFillColor(ink)
     pdf.setFont(font, 20)
-    pdf.drawCentredString(width / 2, top - side - 45, "打开微信“扫一扫”，一分钟完成入会")
+    pdf.drawCentredString(width / 2, top - side - 45, "打开微信扫一扫，一分钟完成入会")
     pdf.setFillColor(muted)
     pdf.setFont(font, 14)
     lines = [
@@ -252,7 +261,7 @@ def join_poster_pdf(org_or_station: Org | Station, url: str) -> bytes:
     pdf.rect(0, 0, width, 56, stroke=0, fill=1)
     pdf.setFillColor(white)
     pdf.setFont(font, 14)
-    pdf.drawCentredString(width / 2, 22, "工会是职工之家 · 工友")
+    pdf.drawCentredString(width / 2, 22, "工会是职工之家\u3000工友")
     pdf.showPage()
     pdf.save()
     return out.getvalue()
