@@ -198,3 +198,7 @@ def test_sms_send_for_change_phone_works_when_logged_in(member_client, member):
     cache.clear()
     response = member_client.post(reverse("portal:sms_send"), {"phone": make_phone(8899), "purpose": "change_phone"})
     assert response.status_code == 200 and "验证码已发送" in response.content.decode()
+
+
+def test_the_transfer_form_explains_the_work_relationships(member_client, member):
+    assert "和公司签了劳动合同" in member_client.get(reverse("portal:transfer")).content.decode()

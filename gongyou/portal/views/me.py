@@ -26,7 +26,7 @@ from gongyou.members.models import Membership, Person, Transfer
 from gongyou.members.routing import Routing, resolve_union
 from gongyou.members.services import change_phone, withdraw_consent, withdraw_membership
 from gongyou.members.transfers import cancel_transfer, request_transfer, work_context
-from gongyou.portal.forms import ChangePhoneForm, LeaveForm, LoginForm, TransferForm
+from gongyou.portal.forms import LABOR_RELATION_HELP, ChangePhoneForm, LeaveForm, LoginForm, TransferForm
 from gongyou.portal.models import SmsChallenge
 from gongyou.portal.session import log_in, log_out, member_required
 from gongyou.portal.views.common import add_errors, check_code, page, sms_state, submit_allowed
@@ -192,7 +192,7 @@ def _transfer_initial(person: Person) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def transfer(request: HttpRequest) -> HttpResponse:
     membership: Membership = request.membership  # type: ignore[attr-defined]
-    base: dict[str, Any] = {"membership": membership}
+    base: dict[str, Any] = {"membership": membership, "labor_help": {str(k): v for k, v in LABOR_RELATION_HELP.items()}}
     if membership.status != Membership.Status.ACTIVE:
         return page(request, "portal/transfer.html", {**base, "blocked": True})
     if request.method == "GET":
