@@ -179,6 +179,21 @@ GONGYOU: dict[str, Any] = {
     "PRIVACY_NOTICE_VERSION": env_str("GONGYOU_PRIVACY_NOTICE_VERSION", "2026-11"),
 }
 
+# SMS codes for the worker portal: the console backend logs codes (demo, tests); production sets
+# gongyou.portal.sms.HttpGatewayBackend with the gateway's URL and token.
+GONGYOU_SMS_BACKEND = env_str("GONGYOU_SMS_BACKEND", "gongyou.portal.sms.ConsoleBackend")
+GONGYOU_SMS_GATEWAY_URL = env_str("GONGYOU_SMS_GATEWAY_URL", "")
+GONGYOU_SMS_GATEWAY_TOKEN = env_str("GONGYOU_SMS_GATEWAY_TOKEN", "")
+
+# Map tiles: an OpenStreetMap-style WGS-84 source by default; an AMap-style source draws in
+# GCJ-02, and markers are converted to match (see gongyou/positions/conf.py).
+GONGYOU_MAP_TILE_URL = env_str("GONGYOU_MAP_TILE_URL", "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
+GONGYOU_MAP_TILE_ATTRIBUTION = env_str("GONGYOU_MAP_TILE_ATTRIBUTION", "© OpenStreetMap 贡献者")
+GONGYOU_MAP_TILE_SUBDOMAINS = env_str("GONGYOU_MAP_TILE_SUBDOMAINS", "abc")
+GONGYOU_MAP_TILE_CRS = (env_str("GONGYOU_MAP_TILE_CRS", "wgs84") or "wgs84").lower()
+if GONGYOU_MAP_TILE_CRS not in ("wgs84", "gcj02"):
+    raise ImproperlyConfigured(f"GONGYOU_MAP_TILE_CRS must be wgs84 or gcj02, got {GONGYOU_MAP_TILE_CRS!r}")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
