@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -307,15 +308,24 @@ def close_founding_tasks(enterprise: Enterprise, *, union: Org, actor: Actor) ->
     return closed
 
 
+_UNCHANGED: Any = object()
+
+
 @transaction.atomic
 def update_founding_task(
-    task: FoundingTask, *, actor: Actor, notes: str | None = None, assignee_id: int | None = None, close_reason: str = ""
+    task: FoundingTask,
+    *,
+    actor: Actor,
+    notes: str | None = None,
+    assignee_id: int | None = _UNCHANGED,
+    close_reason: str = "",
 ) -> FoundingTask:
+    """Notes, assignee (None clears it; omitted leaves it) and closing with a reason."""
     locked = FoundingTask.objects.select_for_update().get(pk=task.pk)
     before = audit.snapshot(locked, ["notes", "assignee", "status"])
     if notes is not None:
         locked.notes = notes
-    if assignee_id is not None:
+    if assignee_id is not _UNCHANGED:
         locked.assignee_id = assignee_id
     if close_reason:
         if locked.status != FoundingTask.Status.OPEN:

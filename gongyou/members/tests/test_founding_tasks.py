@@ -59,3 +59,15 @@ def test_founding_the_union_closes_the_task_and_bulk_transfer_moves_members(worl
     m = join_employee_of(world, 99)
     assert m.org == union and m.mode == "employer"
     assert FoundingTask.objects.filter(status="open").count() == 0
+
+
+def test_task_assignee_can_be_set_and_cleared(world, personas):
+    from gongyou.members.services import update_founding_task
+
+    task = FoundingTask.objects.create(federation=world.street_fed, enterprise=world.no_union_enterprise, member_count=25)
+    task = update_founding_task(task, actor=COMMAND, assignee_id=personas["street"].pk, notes="约谈企业")
+    assert task.assignee == personas["street"]
+    task = update_founding_task(task, actor=COMMAND, notes="已约谈")
+    assert task.assignee == personas["street"]
+    task = update_founding_task(task, actor=COMMAND, assignee_id=None)
+    assert task.assignee is None and task.notes == "已约谈"
