@@ -17,3 +17,18 @@ class LaborRelation(models.TextChoices):
     EMPLOYEE = "employee", _("劳动关系")
     PARTIAL = "partial", _("不完全符合确立劳动关系")
     INDEPENDENT = "independent", _("依托平台自主经营")
+
+
+def choice_lookup(choices: type[models.TextChoices]) -> dict[str, str]:
+    """Value by code or by label in any UI language, for spreadsheets typed by people.
+
+    Evaluated per call under explicit languages, because a lazy label turns into whatever
+    language happens to be active when it is first read."""
+    from django.conf import settings
+    from django.utils import translation
+
+    lookup = {value: value for value in choices.values}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            lookup.update({str(label): value for value, label in choices.choices})
+    return lookup

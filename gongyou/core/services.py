@@ -115,43 +115,49 @@ def get_street(code: str) -> Region:
 # --- organisations ---------------------------------------------------------------------------
 
 
-def _reach_sources(org: Org) -> list[int]:
-    return [pk for pk in (org.parent_id, org.second_manager_id) if pk is not None]
+def _reachers(org: Org) -> set[int]:
+    """Orgs whose staff may see `org`: itself, everyone who reaches its territorial parent, and
+    its second manager (dual management). The second manager's own superiors are NOT added:
+    staff see their subtree plus what *their* org dual-manages (issue #2 §7), so a street
+    federation hosting a platform's HQ union does not thereby see that platform's stations
+    all over the city."""
+    found = {org.pk}
+    if org.parent_id is not None:
+        found |= set(OrgReach.objects.filter(descendant_id=org.parent_id).values_list("ancestor_id", flat=True))
+    if org.second_manager_id is not None:
+        found.add(org.second_manager_id)
+    return found
 
 
 def _rebuild_reach(orgs: Iterable[Org]) -> None:
     """Recompute the closure rows of the given orgs (parents before children)."""
     for org in sorted(orgs, key=lambda o: o.pk):
         OrgReach.objects.filter(descendant=org).delete()
-        ancestors = set(
-            OrgReach.objects.filter(descendant_id__in=_reach_sources(org)).values_list(
-                "ancestor_id", flat=True
-            )
-        )
-        ancestors.add(org.pk)
-        OrgReach.objects.bulk_create(
-            [OrgReach(ancestor_id=a, descendant_id=org.pk) for a in ancestors]
-        )
+        OrgReach.objects.bulk_create([OrgReach(ancestor_id=a, descendant_id=org.pk) for a in _reachers(org)])
 
 
 def rebuild_all_reach() -> int:
     """Recompute the whole closure (after bulk loading); returns the number of rows."""
     with transaction.atomic():
         OrgReach.objects.all().delete()
-        sources: dict[int, list[int]] = {}
-        for pk, parent, second in Org.objects.values_list("id", "parent_id", "second_manager_id"):
-            sources[pk] = [s for s in (parent, second) if s is not None]
+        edges: dict[int, tuple[int | None, int | None]] = {
+            pk: (parent, second)
+            for pk, parent, second in Org.objects.values_list("id", "parent_id", "second_manager_id")
+        }
         reach: dict[int, set[int]] = {}
 
-        def ancestors(pk: int) -> set[int]:
+        def reachers(pk: int) -> set[int]:
             if pk not in reach:
+                parent, second = edges[pk]
                 found = {pk}
-                for src in sources[pk]:
-                    found |= ancestors(src)
+                if parent is not None:
+                    found |= reachers(parent)
+                if second is not None:
+                    found.add(second)
                 reach[pk] = found
             return reach[pk]
 
-        rows = [OrgReach(ancestor_id=a, descendant_id=d) for d in sources for a in ancestors(d)]
+        rows = [OrgReach(ancestor_id=a, descendant_id=d) for d in edges for a in reachers(d)]
         OrgReach.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
 

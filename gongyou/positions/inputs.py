@@ -72,10 +72,15 @@ def _text(data: Mapping[str, Any], key: str) -> str:
 
 
 def _choice(value: str, choices: list[tuple[str, Any]]) -> str | None:
-    """A choice by its code or by its Chinese label (what a spreadsheet shows)."""
-    for code, label in choices:
-        if value in (code, str(label)):
-            return code
+    """A choice by its code or by its label in any UI language (what a spreadsheet shows)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for code, label in choices:
+                if value in (code, str(label)):
+                    return code
     return None
 
 

@@ -104,3 +104,37 @@ def test_staff_without_profile_sees_nothing(world, django_user_model):
 def test_superuser_sees_everything(world, django_user_model):
     root = django_user_model.objects.create_superuser("root", password="x")
     assert orgs_in_scope(root).count() == Org.objects.count()
+
+
+def test_dual_management_does_not_leak_to_the_managers_superiors(world, personas):
+    """A station union in another street, co-managed by the agent union (which is registered
+    under this street's federation): its street and the agent union see it; this street's
+    federation does not — it is neither in its territory nor managed by it."""
+    far_station = create_station_in(world, world.other_street)
+    far_union = create_org(
+        name="远处站点分工会", kind=Org.Kind.STATION_UNION, region=world.other_street, parent=world.other_street_union,
+        second_manager=world.agent_union, station=far_station, actor=COMMAND,
+    )
+    assert org_in_scope(personas["agent"], far_union)
+    assert org_in_scope(personas["other_street"], far_union)
+    assert org_in_scope(personas["city"], far_union)
+    assert not org_in_scope(personas["street"], far_union)
+
+
+def test_rebuild_all_reach_matches_incremental_closure(world):
+    from gongyou.core.models import OrgReach
+    from gongyou.core.services import rebuild_all_reach
+
+    create_org(
+        name="徐家汇站工会小组", kind=Org.Kind.UNION_GROUP, region=world.street, parent=world.station_union,
+        second_manager=world.agent_union, station=world.station, actor=COMMAND,
+    )
+    incremental = set(OrgReach.objects.values_list("ancestor_id", "descendant_id"))
+    rebuild_all_reach()
+    assert set(OrgReach.objects.values_list("ancestor_id", "descendant_id")) == incremental
+
+
+def create_station_in(world, street):
+    from gongyou.core.services import create_station
+
+    return create_station(code="ST-FAR", name="远处站", enterprise=world.agent, street=street, actor=COMMAND)

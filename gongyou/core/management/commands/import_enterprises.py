@@ -20,7 +20,7 @@ from tqdm import tqdm
 
 from gongyou.core.actors import COMMAND
 from gongyou.core.api_errors import django_errors
-from gongyou.core.choices import Industry
+from gongyou.core.choices import Industry, choice_lookup
 from gongyou.core.models import Enterprise
 from gongyou.core.services import get_street, upsert_enterprise
 from gongyou.core.validators import normalise_text, validate_uscc
@@ -28,12 +28,6 @@ from gongyou.core.validators import normalise_text, validate_uscc
 COLUMNS = ("uscc", "name", "industry", "street_code", "is_head", "parent_uscc", "relation")
 TRUE = {"1", "true", "yes", "y", "是", "t"}
 FALSE = {"", "0", "false", "no", "n", "否", "f"}
-# Spreadsheets made by people carry the Chinese labels; accept them beside the codes.
-INDUSTRIES = {**{v: v for v in Industry.values}, **{str(label): v for v, label in Industry.choices}}
-RELATIONS = {
-    **{v: v for v in Enterprise.Relation.values},
-    **{str(label): v for v, label in Enterprise.Relation.choices},
-}
 
 
 @dataclass
@@ -155,7 +149,7 @@ def import_row(row: Row) -> str:
         errors.add_exc("uscc", exc)
     if not v["name"]:
         errors.add("name", _("请填写企业名称"), "required")
-    industry = _choice(INDUSTRIES, v["industry"])
+    industry = _choice(choice_lookup(Industry), v["industry"])
     if not v["industry"]:
         errors.add("industry", _("请填写行业"), "required")
     elif industry is None:
@@ -173,7 +167,7 @@ def import_row(row: Row) -> str:
         errors.add("is_head", _("is_head 应为 是/否 或 1/0，而不是“%(value)s”") % {"value": v["is_head"]}, "bad_boolean")
     relation = ""
     if v["relation"]:
-        relation = _choice(RELATIONS, v["relation"]) or ""
+        relation = _choice(choice_lookup(Enterprise.Relation), v["relation"]) or ""
         if not relation:
             errors.add("relation", _("与上级企业关系取值无效：%(value)s") % {"value": v["relation"]}, "bad_relation")
     parent = None
