@@ -32,3 +32,13 @@ def choice_lookup(choices: type[models.TextChoices]) -> dict[str, str]:
         with translation.override(code):
             lookup.update({str(label): value for value, label in choices.choices})
     return lookup
+
+
+def record_language():  # type: ignore[no-untyped-def]
+    """Text stored in the registry (routing reasons, transfer notes) is written in the product's
+    record language, Chinese, whatever language the request that caused it was using: staff and
+    exports read one language, and the English UI translates labels, not stored history."""
+    from django.conf import settings
+    from django.utils import translation
+
+    return translation.override(settings.LANGUAGE_CODE)

@@ -112,7 +112,10 @@ def validate_mobile(value: str) -> str:
             _("手机号码应为11位，您填写了%(count)d位") % {"count": len(digits)},
             code="phone_wrong_length",
         )
-    parsed = phonenumbers.parse(digits, "CN")
+    try:
+        parsed = phonenumbers.parse(digits, "CN")
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(_("这不是一个有效的手机号码"), code="phone_invalid") from exc
     if not phonenumbers.is_valid_number(parsed) or phonenumbers.number_type(parsed) not in (
         phonenumbers.PhoneNumberType.MOBILE,
         phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,

@@ -30,7 +30,7 @@ from stdnum.cn import ric
 
 from gongyou.core import audit, crypto
 from gongyou.core.actors import SYSTEM, Actor
-from gongyou.core.choices import Industry, LaborRelation
+from gongyou.core.choices import Industry, LaborRelation, record_language
 from gongyou.core.models import Enterprise
 from gongyou.core.validators import validate_id_number, validate_mobile, validate_uscc
 from gongyou.members.inputs import CleanWorker, FieldErrors, Lookups, clean_worker
@@ -471,11 +471,12 @@ def propose_transfers(
         )
         if routing.union.pk == membership.org_id:
             continue
-        why = (
-            _("名册显示该会员已在%(enterprise)s工作") % {"enterprise": enterprise.name}
-            if moved_employer
-            else _("名册显示该会员的工作街镇已变为%(street)s") % {"street": worker.street.name}
-        )
+        with record_language():
+            why = (
+                _("名册显示该会员已在%(enterprise)s工作") % {"enterprise": enterprise.name}
+                if moved_employer
+                else _("名册显示该会员的工作街镇已变为%(street)s") % {"street": worker.street.name}
+            )
         try:
             request_transfer(
                 membership,

@@ -7,12 +7,13 @@ Excel import) and every transfer proposal asks it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, When
 from django.utils.translation import gettext as _
 
-from gongyou.core.choices import Industry, LaborRelation
+from gongyou.core.choices import Industry, LaborRelation, record_language
 from gongyou.core.models import Enterprise, Org, Region, Station
 
 
@@ -38,7 +39,12 @@ def _station_union(station: Station, **filters: object) -> Org | None:
     )
 
 
-def resolve_union(
+def resolve_union(**kwargs: Any) -> Routing:
+    with record_language():
+        return _resolve_union(**kwargs)
+
+
+def _resolve_union(
     *,
     street: Region,
     industry: str,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from gongyou.core import audit, crypto
 from gongyou.core.actors import Actor
+from gongyou.core.choices import record_language
 from gongyou.core.models import Enterprise, Org, Region
 from gongyou.members.inputs import CleanWorker
 from gongyou.members.models import FoundingTask, Membership, MembershipEvent, Person
@@ -301,7 +302,8 @@ def close_founding_tasks(enterprise: Enterprise, *, union: Org, actor: Actor) ->
         task.status = FoundingTask.Status.CLOSED
         task.closed_at = timezone.now()
         task.founded_union = union
-        task.closed_reason = _("企业已建立工会：%(org)s") % {"org": union.name}
+        with record_language():
+            task.closed_reason = _("企业已建立工会：%(org)s") % {"org": union.name}
         task.save(update_fields=["status", "closed_at", "founded_union", "closed_reason"])
         audit.record(actor, "founding_task.close", task, after={"union": union.pk}, org=task.federation)
         closed += 1

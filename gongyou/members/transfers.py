@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from gongyou.core import audit
 from gongyou.core.actors import SYSTEM, Actor
+from gongyou.core.choices import record_language
 from gongyou.core.models import Org
 from gongyou.members.models import Membership, Transfer
 from gongyou.members.services import add_event
@@ -166,7 +167,9 @@ def auto_accept_due_transfers(*, now: dt.datetime | None = None) -> int:
     due = Transfer.objects.filter(status=T.PENDING, auto_accept_at__lte=now).values_list("pk", flat=True)
     for pk in list(due):
         try:
-            accept_transfer(Transfer(pk=pk), actor=SYSTEM, note=_("超过接收期限，系统自动接收"))
+            with record_language():
+                note = _("超过接收期限，系统自动接收")
+            accept_transfer(Transfer(pk=pk), actor=SYSTEM, note=note)
             accepted += 1
         except ValidationError:
             continue  # decided by a person while we were running

@@ -156,3 +156,17 @@ def test_mobile_validator_never_crashes(text):
 def test_region_code_accepts_twelve_digits():
     assert normalise_region_code("310115005000") == "310115005"
     assert normalise_region_code("310115005") == "310115005"
+
+
+@given(st.from_regex(r"\A[0-9]{11}\Z"))
+def test_any_eleven_digits_validate_or_fail_cleanly(digits):
+    # phonenumbers raises its own exception for some inputs (e.g. 11219003534); that must
+    # surface as a coded validation error, never a crash.
+    try:
+        assert validate_mobile(digits) == digits
+    except ValidationError as exc:
+        assert exc.code in ("phone_invalid",)
+
+
+def test_number_that_crashed_phonenumbers_is_a_clean_error():
+    assert code_of(validate_mobile, "11219003534") == "phone_invalid"
