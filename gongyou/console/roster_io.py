@@ -8,9 +8,12 @@ from collections.abc import Iterable
 from io import BytesIO
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import pgettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -42,6 +45,16 @@ FALSE_WORDS = {"false", "0", "no", "n", "否", "离职", "无效"}
 
 def label(field: str) -> str:
     return str(LABELS.get(field, field))
+
+
+def _keys_by_label() -> dict[str, str]:
+    """Header label → column key in every UI language: a file headed in Chinese still imports
+    after the uploader switched the console to English, and the other way round."""
+    out: dict[str, str] = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            out.update({label(k): k for k in COLUMNS})
+    return out
 
 
 def template_bytes() -> bytes:
@@ -123,7 +136,7 @@ def read_rows(handle: IO[bytes]) -> list[tuple[int, dict[str, Any]]]:
     sheet = book.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None) or ()
-    by_label = {label(k): k for k in COLUMNS}
+    by_label = _keys_by_label()
     keys = [by_label.get(str(h).strip(), str(h).strip()) if h is not None else "" for h in header]
     missing = [label(k) for k in ("external_id", "name", "id_number", "phone", "street_code") if k not in keys]
     if missing:
@@ -148,6 +161,15 @@ def read_rows(handle: IO[bytes]) -> list[tuple[int, dict[str, Any]]]:
     return out
 
 
+def _problem(field: str, message: str) -> str:
+    # Outside an f-string so xgettext sees the msgids; punctuation follows the UI language.
+    return label(field) + pgettext("label separator", "：") + message
+
+
+def _separator() -> str:
+    return pgettext("separator", "；")
+
+
 def validate(rows: Iterable[tuple[int, dict[str, Any]]]) -> tuple[int, int, list[dict[str, Any]]]:
     """(valid, invalid, masked preview rows) without writing anything."""
     lookups = Lookups()
@@ -159,15 +181,15 @@ def validate(rows: Iterable[tuple[int, dict[str, Any]]]) -> tuple[int, int, list
         try:
             clean_worker(row, require_consent=False, lookups=lookups)
         except ValidationError as exc:
-            problems = [f"{label(f)}：{'；'.join(str(m) for m in msgs)}" for f, msgs in exc.message_dict.items()]
+            problems = [_problem(f, _separator().join(str(m) for m in msgs)) for f, msgs in exc.message_dict.items()]
         external_id = str(row.get("external_id") or "")
         if not external_id:
-            problems.append(f"{label('external_id')}：{_('请填写外部编号')}")
+            problems.append(_problem("external_id", _("请填写外部编号")))
         elif external_id in seen:
-            problems.append(f"{label('external_id')}：{_('同一文件中外部编号重复')}")
+            problems.append(_problem("external_id", _("同一文件中外部编号重复")))
         seen.add(external_id)
         if row.get("active") not in (None, True, False):
-            problems.append(f"{label('active')}：{_('请填写“是”或“否”')}")
+            problems.append(_problem("active", _("请填写“是”或“否”")))
         valid, invalid = (valid + 1, invalid) if not problems else (valid, invalid + 1)
         if len(preview) < PREVIEW_ROWS:
             preview.append({"row": number, **_masked(row), "problems": problems})

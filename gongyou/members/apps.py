@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MembersConfig(AppConfig):
     name = "gongyou.members"
     label = "members"
-    verbose_name = "会员"
+    verbose_name = _("会员")

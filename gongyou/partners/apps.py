@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PartnersConfig(AppConfig):
     name = "gongyou.partners"
     label = "partners"
-    verbose_name = "平台对接"
+    verbose_name = _("平台对接")

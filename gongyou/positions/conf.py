@@ -11,9 +11,10 @@ the right street either way. AMap-style example:
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 OSM_TILES = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
-OSM_ATTRIBUTION = "© OpenStreetMap 贡献者"
+OSM_ATTRIBUTION = _("© OpenStreetMap 贡献者")
 
 
 def map_config() -> dict[str, str]:

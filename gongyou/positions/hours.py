@@ -15,11 +15,23 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 Schedule = dict[str, list[list[str]]]
 
 DAY_NAMES = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+# The same names for pages, in the active language. DAY_NAMES stays Chinese: it is the text
+# format staff type and Excel carries, and the parser reads it back.
+DISPLAY_DAY_NAMES = [
+    pgettext_lazy("weekday", "周一"),
+    pgettext_lazy("weekday", "周二"),
+    pgettext_lazy("weekday", "周三"),
+    pgettext_lazy("weekday", "周四"),
+    pgettext_lazy("weekday", "周五"),
+    pgettext_lazy("weekday", "周六"),
+    pgettext_lazy("weekday", "周日"),
+]
 _DAY_ALIASES = {
     **{name: i for i, name in enumerate(DAY_NAMES)},
     **{name.replace("周", "星期"): i for i, name in enumerate(DAY_NAMES)},
@@ -110,10 +122,8 @@ def parse_hours(text: str) -> Schedule:
     return clean_schedule(schedule)
 
 
-def format_hours(schedule: Mapping[str, list[list[str]]], *, open_24h: bool = False) -> str:
-    """Canonical text: consecutive days with the same ranges are grouped ('周一至周五 …')."""
-    if open_24h:
-        return "24小时开放"
+def _groups(schedule: Mapping[str, list[list[str]]]) -> list[tuple[list[int], str]]:
+    """Consecutive days with the same ranges, grouped: ([0, 1, 2, 3, 4], "08:00-20:00")."""
     groups: list[tuple[list[int], str]] = []
     for day in range(7):
         ranges = schedule.get(str(day))
@@ -124,8 +134,20 @@ def format_hours(schedule: Mapping[str, list[list[str]]], *, open_24h: bool = Fa
             groups[-1][0].append(day)
         else:
             groups.append(([day], text))
+    return groups
+
+
+def format_hours(schedule: Mapping[str, list[list[str]]], *, open_24h: bool = False, display: bool = False) -> str:
+    """Canonical text: consecutive days with the same ranges are grouped ('周一至周五 …').
+
+    display=True gives the same summary in the active language for pages; the default is the
+    canonical Chinese text that forms and Excel carry and `parse_hours` reads back."""
+    if display:
+        return _display_hours(schedule, open_24h=open_24h)
+    if open_24h:
+        return "24小时开放"
     parts = []
-    for days, text in groups:
+    for days, text in _groups(schedule):
         if len(days) == 1:
             label = DAY_NAMES[days[0]]
         elif len(days) == 7:
@@ -136,15 +158,36 @@ def format_hours(schedule: Mapping[str, list[list[str]]], *, open_24h: bool = Fa
     return "；".join(parts)
 
 
+def _display_hours(schedule: Mapping[str, list[list[str]]], *, open_24h: bool) -> str:
+    if open_24h:
+        return gettext("24小时开放")
+    parts = []
+    for days, text in _groups(schedule):
+        if len(days) == 1:
+            label = str(DISPLAY_DAY_NAMES[days[0]])
+        elif len(days) == 7:
+            label = gettext("每天")
+        else:
+            first, last = DISPLAY_DAY_NAMES[days[0]], DISPLAY_DAY_NAMES[days[-1]]
+            label = gettext("%(first)s至%(last)s") % {"first": first, "last": last}
+        parts.append(f"{label} {text}")
+    return pgettext("separator", "；").join(parts)
+
+
+def _next_day(start: str, end: str) -> str:
+    """The close time of a range, marked when it falls on the next day (22:00-次日06:00)."""
+    return gettext("次日%(time)s") % {"time": end} if to_minutes(end) <= to_minutes(start) else end
+
+
 def day_rows(schedule: Mapping[str, list[list[str]]], *, open_24h: bool = False) -> list[tuple[str, str]]:
     """(weekday name, ranges text) for the seven days, for the station page's hours table."""
     if open_24h:
-        return [("每天", "24小时开放")]
+        return [(gettext("每天"), gettext("24小时开放"))]
     rows = []
     for day in range(7):
         ranges = schedule.get(str(day)) or []
-        text = "，".join(f"{a}-{'次日' + b if to_minutes(b) <= to_minutes(a) else b}" for a, b in ranges)
-        rows.append((DAY_NAMES[day], text or "休息"))
+        text = pgettext("separator", "，").join(f"{a}-{_next_day(a, b)}" for a, b in ranges)
+        rows.append((str(DISPLAY_DAY_NAMES[day]), text or gettext("休息")))
     return rows
 
 

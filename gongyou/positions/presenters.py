@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.utils.translation import gettext
+
 from gongyou.core.geo import wgs84_to_gcj02
 from gongyou.positions.conf import map_config
 from gongyou.positions.vocab import AMENITY_GLYPH, Amenity
@@ -11,13 +13,13 @@ from gongyou.positions.vocab import AMENITY_GLYPH, Amenity
 
 def distance_text(metres: float) -> str:
     if metres < 1000:
-        return f"{round(metres / 10) * 10:.0f} 米"
-    return f"{metres / 1000:.1f} 公里"
+        return gettext("%(n)s 米") % {"n": f"{round(metres / 10) * 10:.0f}"}
+    return gettext("%(n)s 公里") % {"n": f"{metres / 1000:.1f}"}
 
 
 def amenity_icons(codes: list[str] | tuple[str, ...]) -> list[dict[str, str]]:
     labels = dict(Amenity.choices)
-    return [{"code": c, "label": str(labels.get(c, c)), "glyph": AMENITY_GLYPH.get(c, "·")} for c in codes]
+    return [{"code": c, "label": str(labels.get(c, c)), "glyph": str(AMENITY_GLYPH.get(c, "·"))} for c in codes]
 
 
 def map_point(lng: float, lat: float) -> tuple[float, float]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Kind(models.TextChoices):
@@ -52,24 +53,25 @@ SIX_BASE = (
     Amenity.TABLES_CHAIRS,
 )
 
-# Short glyph shown in the round icon next to the label (CSS icons, no emoji, no images).
+# Short glyph shown in the round icon next to the label (CSS icons, no emoji, no images); one
+# character in Chinese, a short abbreviation in English (the catalogue keeps it to two letters).
 AMENITY_GLYPH = {
-    "air_conditioning": "凉",
-    "fridge": "冰",
-    "microwave": "热",
-    "water_heater": "饮",
-    "power_strip": "电",
-    "tables_chairs": "桌",
-    "water": "水",
-    "hot_water": "沸",
-    "charging": "充",
-    "toilet": "厕",
-    "seats": "座",
-    "first_aid": "药",
+    "air_conditioning": pgettext_lazy("amenity icon", "凉"),
+    "fridge": pgettext_lazy("amenity icon", "冰"),
+    "microwave": pgettext_lazy("amenity icon", "热"),
+    "water_heater": pgettext_lazy("amenity icon", "饮"),
+    "power_strip": pgettext_lazy("amenity icon", "电"),
+    "tables_chairs": pgettext_lazy("amenity icon", "桌"),
+    "water": pgettext_lazy("amenity icon", "水"),
+    "hot_water": pgettext_lazy("amenity icon", "沸"),
+    "charging": pgettext_lazy("amenity icon", "充"),
+    "toilet": pgettext_lazy("amenity icon", "厕"),
+    "seats": pgettext_lazy("amenity icon", "座"),
+    "first_aid": pgettext_lazy("amenity icon", "药"),
     "aed": "A",
-    "umbrella": "伞",
-    "repair_kit": "修",
-    "wifi": "网",
+    "umbrella": pgettext_lazy("amenity icon", "伞"),
+    "repair_kit": pgettext_lazy("amenity icon", "修"),
+    "wifi": pgettext_lazy("amenity icon", "网"),
 }
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import pgettext
 
 from gongyou.core.actors import Actor
 
@@ -28,7 +29,7 @@ def paginate(request: HttpRequest, qs: QuerySet[Any], per_page: int = PER_PAGE) 
 
 
 def error_text(exc: ValidationError) -> str:
-    return "；".join(str(m) for m in exc.messages)
+    return pgettext("separator", "；").join(str(m) for m in exc.messages)
 
 
 def flash_error(request: HttpRequest, exc: ValidationError) -> None:

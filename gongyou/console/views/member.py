@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from gongyou.console.decorators import console_view
@@ -48,7 +49,7 @@ def member_reveal(request: HttpRequest, member_no: str) -> HttpResponse:
             membership.person, field, actor=actor(request), reason=request.POST.get("reason", ""), org=membership.org
         )
     except ValidationError as exc:
-        context["error"] = "；".join(exc.messages)
+        context["error"] = pgettext("separator", "；").join(exc.messages)
     masked = membership.person.id_masked if field == "id_number" else membership.person.phone_masked
     context["masked"] = masked
     return render(request, "console/members/_reveal.html", context, status=200 if "value" in context else 400)

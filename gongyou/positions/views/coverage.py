@@ -38,17 +38,17 @@ def coverage(request: HttpRequest) -> HttpResponse:
     rows = street_coverage(streets, radius_m=radius)
     if request.GET.get("export") == "xlsx":
         header = [
-            "区",
-            "街镇代码",
-            "街镇",
-            "劳动者",
-            "名册在岗",
-            "会员",
-            "开放阵地",
-            "开放接力站",
-            "最近接力站(米)",
-            f"{radius}米内无接力站",
-            "参考点为估算",
+            _("区"),
+            _("街镇代码"),
+            _("街镇"),
+            _("劳动者"),
+            _("名册在岗"),
+            _("会员"),
+            _("开放阵地"),
+            _("开放接力站"),
+            _("最近接力站(米)"),
+            _("%(radius)s米内无接力站") % {"radius": radius},
+            _("参考点为估算"),
         ]
         data = (
             [r.street.parent.name if r.street.parent else "", r.street.code, r.street.name, r.workers, r.roster_workers,
@@ -56,7 +56,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
              r.blind, r.street.approximate]
             for r in rows
         )  # fmt: skip
-        return excel.xlsx_response("覆盖与盲区", excel.workbook("覆盖与盲区", header, data))
+        title = _("覆盖与盲区")
+        return excel.xlsx_response(title, excel.workbook(title, header, data))
     layer: list[dict[str, Any]] = []
     for r in rows:
         if r.street.lng is None or r.street.lat is None:

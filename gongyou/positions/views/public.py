@@ -15,6 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gongyou.core.actors import Actor
@@ -151,7 +152,7 @@ def station(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "position": position,
             "open_now": _open_now(position),
-            "hours_text": format_hours(position.weekly_hours, open_24h=position.open_24h),
+            "hours_text": format_hours(position.weekly_hours, open_24h=position.open_24h, display=True),
             "hours": day_rows(position.weekly_hours, open_24h=position.open_24h),
             "today": timezone.localdate().weekday(),
             "icons": amenity_icons(position.amenities),
@@ -236,7 +237,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("评分应为 1 到 5 星"))
         return redirect("positions:checkin", pk=pk)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, pgettext("separator", "；").join(exc.messages))
         return redirect("positions:checkin", pk=pk)
     cache.set(key, cache.get(key, 0) + 1, 3600)
     messages.success(request, _("谢谢！你的意见已转给%(org)s处理。") % {"org": position.org.name})

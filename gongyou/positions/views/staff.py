@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongyou.core.access import require_write
@@ -199,7 +200,7 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.set_position_status(position, request.POST.get("status", ""), actor=Actor.staff(request.user))
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, pgettext("separator", "；").join(exc.messages))
     return redirect("positions:manage_detail", pk=pk)
 
 
@@ -237,7 +238,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "positions/staff/detail.html",
         {
             "position": position,
-            "hours_text": format_hours(position.weekly_hours, open_24h=position.open_24h),
+            "hours_text": format_hours(position.weekly_hours, open_24h=position.open_24h, display=True),
             "icons": amenity_icons(position.amenities),
             "usage": _usage(position),
             "feedback": position.feedback.all()[:10],
@@ -319,8 +320,9 @@ def feedback_inbox(request: HttpRequest) -> HttpResponse:
             ]
             for f in qs.iterator(chunk_size=2000)
         )
-        header = ["时间", "阵地编号", "阵地", "处理工会", "评分", "问题", "说明", "状态", "处理说明"]
-        return excel.xlsx_response("阵地反馈", excel.workbook("阵地反馈", header, rows))
+        header = [_("时间"), _("阵地编号"), _("阵地"), _("处理工会"), _("评分"), _("问题"), _("说明"), _("状态"), _("处理说明")]
+        title = _("阵地反馈")
+        return excel.xlsx_response(title, excel.workbook(title, header, rows))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -343,5 +345,5 @@ def feedback_handle(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("已更新反馈状态"))
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, pgettext("separator", "；").join(exc.messages))
     return redirect(f"{reverse('positions:feedback_inbox')}?status={request.POST.get('back', FeedbackStatus.NEW)}")

@@ -1,9 +1,14 @@
 // Coverage layer: a circle per street (area ∝ workers; red = no open relay station within the
-// radius), small green dots for open relay stations.
+// radius), small green dots for open relay stations. Texts come translated from #cov-map's
+// data-msg-* attributes.
 (function () {
   "use strict";
   var el = document.getElementById("cov-map");
   if (!el || !window.L) return;
+  var msg = el.dataset;
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_m, key) { return values[key]; });
+  }
   var cfg = JSON.parse(document.getElementById("pos-map-config").textContent);
   var data = JSON.parse(document.getElementById("cov-layer").textContent);
   var map = L.map(el, { preferCanvas: true }).setView([31.2, 121.45], 10);
@@ -16,13 +21,17 @@
   var streets = L.layerGroup(data.streets.map(function (s) {
     bounds.push([s.lat, s.lng]);
     var r = 4 + Math.sqrt(s.workers) * 1.6;
-    var text = s.name + "：劳动者 " + s.workers + " 人，最近接力站 " + (s.nearest === null ? "无" : s.nearest + " 米");
+    var nearest = s.nearest === null ? msg.msgNone : fill(msg.msgMetres, { n: s.nearest });
+    var text = fill(msg.msgTooltip, { name: s.name, workers: s.workers, nearest: nearest });
     return L.circleMarker([s.lat, s.lng], {
       radius: r, color: s.blind ? "#c8102e" : "#646a73", weight: s.blind ? 2 : 1,
       fillColor: s.blind ? "#c8102e" : "#c9cdd4", fillOpacity: s.blind ? 0.45 : 0.25
     }).bindTooltip(text);
   })).addTo(map);
-  L.control.layers(null, { "街镇（红色为盲区）": streets, "开放的接力站": stations }, { collapsed: false }).addTo(map);
+  var overlays = {};
+  overlays[msg.msgStreets] = streets;
+  overlays[msg.msgStations] = stations;
+  L.control.layers(null, overlays, { collapsed: false }).addTo(map);
   if (bounds.length > 1) map.fitBounds(bounds, { padding: [20, 20] });
   else if (bounds.length === 1) map.setView(bounds[0], 13);
 })();

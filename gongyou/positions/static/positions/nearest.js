@@ -1,10 +1,12 @@
 // Nearest stations: locate (browser geolocation, or a chosen street), then ask the server for
 // the list (it renders the same fragment the page starts with) and plot it. Coordinates in the
-// fragment are already in the tile source's system, so nothing is converted here.
+// fragment are already in the tile source's system, so nothing is converted here. Status texts
+// come translated from the page's data-msg-* attributes.
 (function () {
   "use strict";
   var root = document.getElementById("nearest");
   if (!root) return;
+  var msg = root.dataset;
   var cfg = JSON.parse(document.getElementById("pos-map-config").textContent);
   var form = document.getElementById("pos-filters");
   var lngInput = document.getElementById("pos-lng");
@@ -31,7 +33,7 @@
     if (box && box.dataset.hereLat) {
       var here = [parseFloat(box.dataset.hereLat), parseFloat(box.dataset.hereLng)];
       L.circleMarker(here, { radius: 9, color: "#fff", weight: 3, fillColor: "#1677ff", fillOpacity: 1 })
-        .addTo(layer).bindTooltip(street.value ? "街镇参考位置" : "你的位置");
+        .addTo(layer).bindTooltip(street.value ? msg.msgStreetPoint : msg.msgYou);
       points.push(here);
     }
     results.querySelectorAll(".pos-item").forEach(function (li, i) {
@@ -52,23 +54,23 @@
     var params = new URLSearchParams();
     new FormData(form).forEach(function (value, key) { if (value !== "") params.append(key, value); });
     if (!params.get("lng") && !params.get("street")) return;
-    status.textContent = "正在查找…";
+    status.textContent = msg.msgSearching;
     fetch(root.dataset.resultsUrl + "?" + params.toString(), { headers: { "X-Requested-With": "fetch" } })
       .then(function (r) { return r.text(); })
       .then(function (html) {
         results.innerHTML = html;
-        status.textContent = street.value ? "" : "已按你的位置排序";
+        status.textContent = street.value ? "" : msg.msgSorted;
         plot();
       })
-      .catch(function () { status.textContent = "网络不太好，请稍后再试"; });
+      .catch(function () { status.textContent = msg.msgNetwork; });
   }
 
   function locate() {
     if (!navigator.geolocation) {
-      status.textContent = "这个浏览器不能定位，请选择所在街镇";
+      status.textContent = msg.msgNoGeo;
       return;
     }
-    status.textContent = "正在定位…";
+    status.textContent = msg.msgLocating;
     navigator.geolocation.getCurrentPosition(
       function (pos) {
         lngInput.value = pos.coords.longitude.toFixed(6);
@@ -76,7 +78,7 @@
         street.value = "";
         refresh();
       },
-      function () { status.textContent = "没能获取位置，请选择所在街镇"; },
+      function () { status.textContent = msg.msgGeoFailed; },
       { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 }
     );
   }
