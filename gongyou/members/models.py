@@ -24,10 +24,12 @@ class Person(models.Model):
         FEMALE = "F", _("女")
 
     name = models.CharField(_("姓名"), max_length=64)
-    id_hash = models.CharField(max_length=64, unique=True)
+    # Hashes are looked up by equality only: plain B-tree indexes declared in Meta, so PostgreSQL
+    # does not also build the LIKE-pattern index Django adds for db_index/unique text fields.
+    id_hash = models.CharField(max_length=64)
     id_enc = models.TextField()
     id_masked = models.CharField(_("身份证号码"), max_length=18)
-    phone_hash = models.CharField(max_length=64, db_index=True)
+    phone_hash = models.CharField(max_length=64)
     phone_enc = models.TextField()
     phone_masked = models.CharField(_("手机号码"), max_length=11)
     birth_date = models.DateField(_("出生日期"), null=True)
@@ -60,7 +62,11 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("劳动者")
         verbose_name_plural = _("劳动者")
-        indexes = [models.Index(fields=["employer", "work_street"])]
+        indexes = [
+            models.Index(fields=["employer", "work_street"]),
+            models.Index(fields=["phone_hash"], name="person_phone_hash"),
+        ]
+        constraints = [models.UniqueConstraint(fields=["id_hash"], name="person_unique_id_hash")]
 
     def __str__(self) -> str:
         return self.name
@@ -225,17 +231,21 @@ class RosterEntry(models.Model):
     """One row of a platform's workforce roster. Not a membership: the denominator of coverage
     and the evidence that a member moved (transfer proposals, at-risk list)."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="roster")
+    # The (enterprise, external_id) unique index serves enterprise lookups; every extra index
+    # here is paid on each of the hundreds of thousands of rows a roster import writes.
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="roster", db_index=False)
     external_id = models.CharField(max_length=64)
     name = models.CharField(max_length=64)
-    id_hash = models.CharField(max_length=64, db_index=True)
+    id_hash = models.CharField(max_length=64)
     id_enc = models.TextField()
     id_masked = models.CharField(max_length=18)
     phone_hash = models.CharField(max_length=64)
     phone_enc = models.TextField()
     phone_masked = models.CharField(max_length=11)
     street = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    station = models.ForeignKey(Station, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    station = models.ForeignKey(
+        Station, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     labor_relation = models.CharField(max_length=12, choices=LaborRelation.choices)
     industry = models.CharField(max_length=20, choices=Industry.choices)
     active = models.BooleanField()
@@ -247,6 +257,7 @@ class RosterEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "external_id"], name="roster_unique_external_id")
         ]
+        indexes = [models.Index(fields=["id_hash"], name="roster_id_hash")]
 
     def __str__(self) -> str:
         return f"{self.enterprise_id}:{self.external_id}"
