@@ -11,17 +11,19 @@ the right street either way. AMap-style example:
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_noop
 
 OSM_TILES = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
-OSM_ATTRIBUTION = _("© OpenStreetMap 贡献者")
+OSM_ATTRIBUTION = gettext_noop("© OpenStreetMap 贡献者")
 
 
 def map_config() -> dict[str, str]:
     crs = str(getattr(settings, "GONGYOU_MAP_TILE_CRS", "wgs84")).lower()
     return {
         "tiles": str(getattr(settings, "GONGYOU_MAP_TILE_URL", OSM_TILES)),
-        "attribution": str(getattr(settings, "GONGYOU_MAP_TILE_ATTRIBUTION", OSM_ATTRIBUTION)),
+        # The default credit (settings.py uses the same words) is shown in the page's language;
+        # an operator's own text is not in the catalogue and passes through unchanged.
+        "attribution": gettext(str(getattr(settings, "GONGYOU_MAP_TILE_ATTRIBUTION", OSM_ATTRIBUTION))),
         "subdomains": str(getattr(settings, "GONGYOU_MAP_TILE_SUBDOMAINS", "abc")),
         "crs": crs if crs in ("wgs84", "gcj02") else "wgs84",
     }

@@ -219,7 +219,7 @@ def english_client(client: Client) -> Client:
 @pytest.mark.parametrize(
     ("url", "english"),
     [
-        ("/console/login/", "Staff sign-in"),
+        ("/console/login/", "Staff login"),
         ("/", "Gongyou"),
         ("/join/", "Resident ID number"),
         ("/stations/", "Service positions nearby"),
@@ -236,14 +236,14 @@ def test_key_pages_in_english_show_no_chinese_ui(english_client, regions, url, e
 
 def test_accept_language_alone_switches_a_page_to_english(client, regions):
     text = visible_text(client.get("/console/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode())
-    assert "Staff sign-in" in text
+    assert "Staff login" in text
     assert cjk_in(text) == []
 
 
 def test_pages_stay_chinese_by_default(client, regions):
     text = visible_text(client.get("/console/login/").content.decode())
     assert "工作人员登录" in text
-    assert "Staff sign-in" not in text
+    assert "Staff login" not in text
 
 
 @pytest.mark.django_db

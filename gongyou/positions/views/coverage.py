@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gongyou.core.access import require_write
@@ -41,9 +42,9 @@ def coverage(request: HttpRequest) -> HttpResponse:
             _("区"),
             _("街镇代码"),
             _("街镇"),
-            _("劳动者"),
+            pgettext("count", "劳动者"),
             _("名册在岗"),
-            _("会员"),
+            pgettext("count", "会员"),
             _("开放阵地"),
             _("开放接力站"),
             _("最近接力站(米)"),
