@@ -7,13 +7,13 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from gongyou.console.decorators import console_view
 from gongyou.core.access import require_write
 from gongyou.core.actors import Actor
 from gongyou.positions import access, excel, services
@@ -31,7 +31,7 @@ def _radius(request: HttpRequest) -> int:
         return default_radius_m()
 
 
-@login_required
+@console_view
 @require_GET
 def coverage(request: HttpRequest) -> HttpResponse:
     radius = _radius(request)
@@ -89,7 +89,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@console_view
 @require_http_methods(["GET", "POST"])
 def street_points(request: HttpRequest) -> HttpResponse:
     """Replace estimated street points with surveyed ones: CSV (code,lng,lat,crs) or GeoJSON."""

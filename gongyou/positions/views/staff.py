@@ -9,7 +9,6 @@ from typing import Any
 
 import segno
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Q, QuerySet
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gongyou.console.decorators import console_view
 from gongyou.core.access import require_write
 from gongyou.core.actors import Actor
 from gongyou.core.api_errors import django_errors
@@ -61,7 +61,7 @@ def _filtered(request: HttpRequest) -> tuple[QuerySet[ServicePosition], dict[str
     return qs.order_by("code"), f
 
 
-@login_required
+@console_view
 @require_GET
 def registry(request: HttpRequest) -> HttpResponse:
     qs, filters = _filtered(request)
@@ -167,7 +167,7 @@ def _save(request: HttpRequest, position: ServicePosition | None) -> HttpRespons
     return redirect("positions:manage_detail", pk=position.pk)
 
 
-@login_required
+@console_view
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     require_write(request.user)
@@ -182,7 +182,7 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(request, "positions/staff/form.html", _form_context(request, data, {}, None))
 
 
-@login_required
+@console_view
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     position = access.position_for(request.user, pk)
@@ -192,7 +192,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "positions/staff/form.html", _form_context(request, _initial(position), {}, position))
 
 
-@login_required
+@console_view
 @require_POST
 def set_status(request: HttpRequest, pk: int) -> HttpResponse:
     position = access.position_for(request.user, pk)
@@ -227,7 +227,7 @@ def _usage(position: ServicePosition) -> dict[str, Any]:
     return {"days": days, "weeks": weeks, "peak": peak, "rating": rating}
 
 
-@login_required
+@console_view
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     position = access.position_for(request.user, pk)
@@ -249,7 +249,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@console_view
 @require_GET
 def qr(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     position = access.position_for(request.user, pk)
@@ -271,7 +271,7 @@ def qr(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 # --- import ----------------------------------------------------------------------------------
 
 
-@login_required
+@console_view
 @require_http_methods(["GET", "POST"])
 def import_positions(request: HttpRequest) -> HttpResponse:
     if request.GET.get("template"):
@@ -298,7 +298,7 @@ def import_positions(request: HttpRequest) -> HttpResponse:
 # --- feedback inbox --------------------------------------------------------------------------
 
 
-@login_required
+@console_view
 @require_GET
 def feedback_inbox(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", FeedbackStatus.NEW)
@@ -331,7 +331,7 @@ def feedback_inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@console_view
 @require_POST
 def feedback_handle(request: HttpRequest, pk: int) -> HttpResponse:
     item = access.feedback_item_for(request.user, pk)
