@@ -103,6 +103,8 @@ class Membership(models.Model):
     mode = models.CharField(_("入会方式"), max_length=10, choices=Mode.choices)
     channel = models.CharField(_("入会渠道"), max_length=10, choices=Channel.choices)
     routing_reason = models.TextField(_("归属理由"))
+    # The recruitment campaign a QR poster was printed for, when the worker joined through one.
+    campaign = models.CharField(_("入会活动"), max_length=40, blank=True, db_index=True)
     via_enterprise = models.ForeignKey(
         Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

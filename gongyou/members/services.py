@@ -112,13 +112,14 @@ def join(
     channel: str,
     actor: Actor,
     via_enterprise: Enterprise | None = None,
+    campaign: str = "",
 ) -> JoinResult:
     """Join a worker, idempotently: one person (ID number) holds at most one open membership, so
     a repeated join — by any channel, also racing — returns the existing one (SPEC §3).
     The union comes from the joining rule (members.routing.resolve_union)."""
     for attempt in range(3):
         try:
-            return _join_once(worker, channel=channel, actor=actor, via_enterprise=via_enterprise)
+            return _join_once(worker, channel=channel, actor=actor, via_enterprise=via_enterprise, campaign=campaign)
         except IntegrityError:
             # Lost a race on the one-open-membership index: the winner's row is now visible.
             if attempt == 2:
@@ -128,7 +129,7 @@ def join(
 
 @transaction.atomic
 def _join_once(
-    worker: CleanWorker, *, channel: str, actor: Actor, via_enterprise: Enterprise | None
+    worker: CleanWorker, *, channel: str, actor: Actor, via_enterprise: Enterprise | None, campaign: str = ""
 ) -> JoinResult:
     now = timezone.now()
     person, created_person = _locked_person(worker)
@@ -163,6 +164,7 @@ def _join_once(
         channel=channel,
         routing_reason=routing.reason,
         via_enterprise=via_enterprise,
+        campaign=campaign[:40],
         consent_version=worker.consent_version or settings.GONGYOU["PRIVACY_NOTICE_VERSION"],
         consent_at=now,
         joined_at=now if status == S.ACTIVE else None,

@@ -209,3 +209,13 @@ def test_a_street_found_by_name_shows_its_own_district(client, world):
     body = client.post(reverse("portal:join"), data).content.decode()
     assert '<option value="310104014" selected>' in body
     assert '<option value="310104" selected>' in body
+
+
+def test_a_campaign_poster_records_its_campaign_on_the_membership(client, world, personas):
+    token = make_join_token(org=world.street_union_food, campaign="2026-summer-cooling")
+    post_join(client, 4, t=token)
+    membership = Membership.objects.get()
+    assert membership.channel == "qr" and membership.campaign == "2026-summer-cooling"
+    client.force_login(personas["city"])
+    page = client.get(f"/console/members/{membership.member_no}/").content.decode()
+    assert "2026-summer-cooling" in page

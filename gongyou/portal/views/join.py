@@ -135,7 +135,12 @@ def _submit(request: HttpRequest, form: JoinForm, context: qr.JoinContext | None
     if check_code(form, "join", consume=True) is None:
         return _render(request, form, context, token_error)
     try:
-        result = join_service(worker, channel="qr" if context else "online", actor=Actor.worker())
+        result = join_service(
+            worker,
+            channel="qr" if context else "online",
+            actor=Actor.worker(),
+            campaign=context.campaign if context else "",
+        )
     except ValidationError as exc:
         add_errors(form, exc, JOIN_ERRORS_TO_FIELDS)
         return _render(request, form, context, token_error)
