@@ -27,6 +27,7 @@ run: install
 test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m ruff check .
+	$(PY) -m mypy gongyou
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
