@@ -134,6 +134,19 @@ def clean_point(lng_raw: Any, lat_raw: Any, crs: str, errors: FieldErrors) -> tu
     return gcj02_to_wgs84(lng, lat) if crs == "gcj02" else (lng, lat)
 
 
+# Federations that stand for a territory: the positions they manage lie in it. Enterprise,
+# industry and other unions may run stations anywhere (a platform's stations across the city).
+TERRITORIAL_KINDS = (Org.Kind.DISTRICT_FEDERATION, Org.Kind.STREET_FEDERATION, Org.Kind.STREET_UNION)
+
+
+def street_in_territory(org: Org, street: Region) -> bool:
+    """Whether a territorial federation's area (its district, or its street) contains the street;
+    always true for other orgs. Ids only: no query per spreadsheet row."""
+    if org.kind not in TERRITORIAL_KINDS:
+        return True
+    return org.region_id in (street.pk, street.parent_id)
+
+
 def clean_position(
     data: Mapping[str, Any],
     *,
@@ -167,6 +180,9 @@ def clean_position(
     if street is None or street.level != Region.Level.STREET:
         errors.add_code("street", _("找不到这个街镇代码"), "unknown_street")
         street = None
+
+    if org is not None and street is not None and not street_in_territory(org, street):
+        errors.add_code("street", _("这个街镇不在%(org)s的辖区内") % {"org": org.name}, "street_outside_territory")
 
     address = _text(data, "address")
     if not address:

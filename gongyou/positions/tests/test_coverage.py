@@ -40,7 +40,14 @@ def workforce(world):
 def test_workers_positions_and_distance_per_street(world, workforce, make_position):
     make_position(name="近站", lng="121.4380", lat="31.1950")
     make_position(name="暂停站", lng="121.4501", lat="31.2151", status="temporarily_closed")
-    make_position(name="健康点", kind="health_point", lng="121.4502", lat="31.2152", street=world.other_street)
+    make_position(
+        name="健康点",
+        kind="health_point",
+        lng="121.4502",
+        lat="31.2152",
+        street=world.other_street,
+        org=world.other_street_fed,
+    )
     rows = {r.street.code: r for r in street_coverage([world.street, world.other_street], radius_m=1000)}
     here, there = rows[world.street.code], rows[world.other_street.code]
     assert (here.workers, here.members, here.roster_workers) == (5, 3, 3)
@@ -79,6 +86,21 @@ def test_coverage_page_map_layer_and_export(client, world, personas, workforce, 
     rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
     assert rows[0][:4] == ("区", "街镇代码", "街镇", "劳动者")
     assert rows[1][1] == world.other_street.code and rows[1][3] == 1
+
+
+def test_coverage_layer_follows_the_tile_crs(client, world, personas, workforce, make_position, settings):
+    from gongyou.core.geo import wgs84_to_gcj02
+
+    make_position(name="近站", lng="121.4380", lat="31.1950")
+    client.force_login(personas["street"])
+    for tile_crs in ("wgs84", "gcj02"):
+        settings.GONGYOU_MAP_TILE_CRS = tile_crs
+        body = client.get("/stations/manage/coverage/").content.decode()
+        layer = json.loads(body.split('id="cov-layer">')[1].split("</script>")[0])
+        street = wgs84_to_gcj02(121.437, 31.195) if tile_crs == "gcj02" else (121.437, 31.195)
+        station = wgs84_to_gcj02(121.438, 31.195) if tile_crs == "gcj02" else (121.438, 31.195)
+        assert (layer["streets"][0]["lng"], layer["streets"][0]["lat"]) == (round(street[0], 6), round(street[1], 6))
+        assert layer["stations"] == [[round(station[0], 6), round(station[1], 6)]]
 
 
 def test_street_points_import_csv_and_geojson(client, world, personas):

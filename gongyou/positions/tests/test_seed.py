@@ -42,3 +42,28 @@ def test_seed_positions_is_idempotent_and_keeps_surveyed_points(world):
     call_command("seed_positions")
     assert ServicePosition.objects.count() == count
     assert len(get_index()) == ServicePosition.objects.exclude(status="retired").count()
+
+
+def test_demo_points_lie_inside_their_own_district():
+    """Checked against the district boundaries in ../shared/data when that file is present (it
+    is not shipped: no stated licence). GCJ-02 there, so points are converted first."""
+    import json
+    from pathlib import Path
+
+    import pytest
+
+    from gongyou.core.geo import wgs84_to_gcj02
+    from gongyou.positions.demo.generate import DEFAULT_GEOJSON, inside
+
+    if not Path(DEFAULT_GEOJSON).exists():
+        pytest.skip(f"{DEFAULT_GEOJSON} not present")
+    features = json.loads(Path(DEFAULT_GEOJSON).read_text(encoding="utf-8"))["features"]
+    boundaries = {f["properties"]["code"]: f["geometry"]["coordinates"] for f in features}
+    with POSITIONS.open(encoding="utf-8") as handle:
+        points = [(r["street"], r["lng"], r["lat"]) for r in csv.DictReader(handle)]
+    with STREET_POINTS.open(encoding="utf-8") as handle:
+        points += [(r["code"], r["lng"], r["lat"]) for r in csv.DictReader(handle)]
+    outside = [
+        code for code, lng, lat in points if not inside(*wgs84_to_gcj02(float(lng), float(lat)), boundaries[code[:6]])
+    ]
+    assert not outside, outside[:10]

@@ -105,3 +105,30 @@ def test_feedback_needs_a_score_or_a_problem(client, station):
     assert not Feedback.objects.exists()
     client.post(f"/stations/{station.pk}/feedback/", {"score": "9"})
     assert not Feedback.objects.exists()
+
+
+@pytest.mark.parametrize("tile_crs", ["wgs84", "gcj02"])
+def test_every_map_point_follows_the_tile_crs(client, world, station, settings, tile_crs):
+    """Markers land on the right street with either tile source: the station, the rider's own
+    point and the street reference point are all plotted in the tiles' system; navigation links
+    do not depend on the tiles (AMap always GCJ-02, geo: always WGS-84)."""
+    settings.GONGYOU_MAP_TILE_CRS = tile_crs
+    expected = wgs84_to_gcj02(121.437, 31.195) if tile_crs == "gcj02" else (121.437, 31.195)
+    lng, lat = round(expected[0], 6), round(expected[1], 6)
+    assert f'"crs": "{tile_crs}"' in client.get("/stations/").content.decode()
+    body = client.get("/stations/results/", {"lng": "121.437", "lat": "31.195"}).content.decode()
+    assert f'data-here-lng="{lng}" data-here-lat="{lat}"' in body
+    assert f'data-lng="{lng}" data-lat="{lat}"' in body
+    page = client.get(f"/stations/{station.pk}/").content.decode()
+    assert f'data-lng="{lng}" data-lat="{lat}"' in page
+    g_lng, g_lat = wgs84_to_gcj02(121.437, 31.195)
+    assert f"position={g_lng:.6f},{g_lat:.6f}" in page and "geo:31.195000,121.437000" in page
+    set_street_point(world.street, 121.437, 31.195, approximate=True, actor=COMMAND)
+    by_street = client.get("/stations/results/", {"street": world.street.code}).content.decode()
+    assert f'data-here-lng="{lng}" data-here-lat="{lat}"' in by_street
+
+
+def test_a_gcj02_point_from_a_map_app_finds_the_same_station(client, station):
+    g_lng, g_lat = wgs84_to_gcj02(121.437, 31.195)
+    body = client.get("/stations/results/", {"lng": f"{g_lng:.6f}", "lat": f"{g_lat:.6f}", "crs": "gcj02"})
+    assert 'class="pos-distance">0 米<' in body.content.decode()  # converted back to WGS-84 first

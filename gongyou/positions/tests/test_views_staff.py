@@ -3,6 +3,7 @@ QR codes, usage, feedback inbox, coverage."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -284,3 +285,81 @@ def test_feedback_inbox_is_scoped_and_handled(client, personas, huangpu_officer,
     item.refresh_from_db()
     assert item.status == "resolved" and item.handled_at is not None
     assert Feedback.objects.filter(status="resolved").count() == 1
+
+
+def test_a_federation_registers_positions_only_in_its_own_territory(client, world, personas, huangpu_officer):
+    # 徐家汇街道总工会 placing a station in another street would change that street's coverage.
+    login(client, personas["street"])
+    response = client.post("/stations/manage/new/", form_data(world, street=world.other_street.code))
+    assert response.status_code == 400 and "不在徐家汇街道总工会的辖区内" in response.content.decode()
+    assert not ServicePosition.objects.exists()
+    # A district federation: any street of its district, none of another district.
+    login(client, huangpu_officer)
+    huangpu_fed = Org.objects.get(name="黄浦区总工会")
+    huangpu_street = Region.objects.filter(parent__code="310101", level="street").first()
+    assert client.post("/stations/manage/new/", form_data(world, org=str(huangpu_fed.pk))).status_code == 400
+    ok = client.post("/stations/manage/new/", form_data(world, org=str(huangpu_fed.pk), street=huangpu_street.code))
+    assert ok.status_code == 302
+    assert ServicePosition.objects.get().street == huangpu_street
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/stations/manage/{pk}/edit/"),
+        ("post", "/stations/manage/{pk}/status/"),
+        ("get", "/stations/manage/{pk}/qr.svg"),
+        ("post", "/stations/manage/feedback/{feedback}/"),
+    ],
+)
+def test_writes_outside_scope_are_404_and_change_nothing(client, world, huangpu_officer, station, method, path):
+    item = submit_feedback(station, score=3, actor=COMMAND)
+    login(client, huangpu_officer)
+    url = path.format(pk=station.pk, feedback=item.pk)
+    response = getattr(client, method)(url, {**form_data(world), "status": "retired"})
+    assert response.status_code == 404
+    station.refresh_from_db()
+    item.refresh_from_db()
+    assert (station.name, station.status, item.status) == ("徐家汇爱心接力站", "open", "new")
+
+
+def test_a_viewer_cannot_import_handle_feedback_or_set_street_points(client, world, personas, station):
+    item = submit_feedback(station, score=3, actor=COMMAND)
+    login(client, personas["viewer"])
+    upload = xlsx([HEADER])
+    assert client.post("/stations/manage/import/", {"file": upload}).status_code == 403
+    assert client.post(f"/stations/manage/feedback/{item.pk}/", {"status": "resolved"}).status_code == 403
+    assert client.get("/stations/manage/street-points/").status_code == 403
+    assert client.post(f"/stations/manage/{station.pk}/edit/", form_data(world, name="改")).status_code == 403
+    item.refresh_from_db()
+    station.refresh_from_db()
+    assert item.status == "new" and station.name == "徐家汇爱心接力站"
+    # Reading stays open to a viewer: the inbox, the registry export and the coverage export.
+    assert client.get("/stations/manage/feedback/").status_code == 200
+    assert client.get("/stations/manage/", {"export": "xlsx"}).status_code == 200
+    assert client.get("/stations/manage/coverage/", {"export": "xlsx"}).status_code == 200
+
+
+def test_usage_counts_visits_per_day_and_per_week(client, personas, station):
+    from django.utils import timezone
+
+    from gongyou.positions.models import CheckIn
+
+    today = timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    # Two visits today and one on this week's Monday (may be today); two in the week before; one
+    # the week before that.
+    before = [monday - dt.timedelta(days=n) for n in (1, 7, 8)]
+    days = [today, today, monday, *before]
+    for day in days:
+        visit = record_checkin(station, actor=COMMAND)
+        at = timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+        CheckIn.objects.filter(pk=visit.pk).update(at=at)
+    login(client, personas["street"])
+    usage = client.get(f"/stations/manage/{station.pk}/").context["usage"]
+    per_day = dict(usage["days"])
+    assert per_day[today] == 2 + (1 if monday == today else 0)
+    weeks = dict(usage["weeks"])
+    assert weeks[monday] == 3
+    assert weeks[monday - dt.timedelta(days=7)] == 2 and weeks[monday - dt.timedelta(days=14)] == 1
+    assert sum(weeks.values()) == len(days)
