@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -52,6 +54,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response({"errors": django_errors(exc)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    if isinstance(exc, RequestDataTooBig):
+        # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE; answered as an HTML 400 otherwise.
+        return error_response(
+            "detail", "request_too_large", _("请求体太大"), status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+        )
+    if type(exc) is exceptions.ParseError and str(exc.detail).startswith("JSON parse error"):
+        # DRF's own parse errors are English ("JSON parse error - …"); say it in the request's language.
+        exc = exceptions.ParseError(_("请求体不是有效的 JSON"))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -59,5 +69,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response.data = {"errors": _drf_errors(exc.detail)}
     elif isinstance(exc, exceptions.APIException):
         field = "auth" if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)) else "detail"
+        field = getattr(exc, "field", field)
         response.data = {"errors": {field: [{"code": exc.get_codes() if isinstance(exc.get_codes(), str) else "error", "message": str(exc.detail)}]}}
     return response

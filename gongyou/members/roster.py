@@ -344,12 +344,21 @@ def _roster_foreign_keys() -> tuple[str, ...]:
         return tuple(connection.ops.quote_name(name) for (name,) in cursor.fetchall())
 
 
-def _update(changed: dict[int, _Row], now: dt.datetime) -> list[RosterEntry]:
+# What the audit row shows of a changed roster entry: masked numbers stand in for the hashes,
+# so the log (kept for months) never becomes a copy of the registry.
+_AUDITED = {"id_hash": "id_masked", "phone_hash": "phone_masked"}
+
+
+def _update(changed: dict[int, _Row], now: dt.datetime) -> tuple[list[RosterEntry], dict[str, dict[str, list[Any]]]]:
+    """Store changed rows; returns them in batch order and, per external_id, each changed
+    field as [before, after] for the audit row."""
     found = RosterEntry.objects.in_bulk(list(changed))
     entries = [found[pk] for pk in changed]  # in batch order, for the audit row
+    changes: dict[str, dict[str, list[Any]]] = {}
     for entry in entries:
         row = changed[entry.pk]
         w = row.worker
+        before = {key: getattr(entry, _AUDITED.get(key, key)) for key in COMPARED}
         if entry.id_hash != row.id_hash:
             entry.id_enc = crypto.encrypt(w.id_number)
             entry.id_masked = crypto.mask_id_number(w.id_number)
@@ -358,13 +367,17 @@ def _update(changed: dict[int, _Row], now: dt.datetime) -> list[RosterEntry]:
             entry.phone_masked = crypto.mask_phone(w.phone)
         for key, value in zip(COMPARED, row.compared(), strict=True):
             setattr(entry, key, value)
+        after = {key: getattr(entry, _AUDITED.get(key, key)) for key in COMPARED}
+        changes[entry.external_id] = {
+            key.removesuffix("_hash"): [before[key], after[key]] for key in COMPARED if before[key] != after[key]
+        }
         entry.last_seen_at = entry.updated_at = now
     RosterEntry.objects.bulk_update(
         entries,
         [*COMPARED, "id_enc", "id_masked", "phone_enc", "phone_masked", "last_seen_at", "updated_at"],
         batch_size=1000,
     )
-    return entries
+    return entries, changes
 
 
 def upsert_roster(
@@ -405,14 +418,18 @@ def upsert_roster(
                     continue
                 if active:
                     changed_hashes.append(row.id_hash)
-        updated = _update(changed, now) if changed else []
+        updated, changes = _update(changed, now) if changed else ([], {})
         result.created, result.updated = len(inserter.created), len(updated)
         if inserter.created or updated:
             audit.record(
                 actor,
                 "roster.upsert",
                 enterprise,
-                after={"created": inserter.created, "updated": [e.external_id for e in updated]},
+                before={"changes": {key: {f: v[0] for f, v in diff.items()} for key, diff in changes.items()}}
+                if changes
+                else None,
+                after={"created": inserter.created, "updated": [e.external_id for e in updated]}
+                | ({"changes": {key: {f: v[1] for f, v in diff.items()} for key, diff in changes.items()}} if changes else {}),
             )
     by_hash = {row.id_hash: (row.worker, row.active) for row in cleaned.values()}
     result.proposed_transfers = propose_transfers(enterprise, changed_hashes, by_hash)

@@ -13,7 +13,6 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,11 +22,12 @@ from gongyou.core.actors import Actor
 from gongyou.core.api_errors import error_response
 from gongyou.core.models import Enterprise
 from gongyou.members.inputs import clean_worker
-from gongyou.members.models import Membership, RosterEntry
+from gongyou.members.models import Membership, Person, RosterEntry
 from gongyou.members.numbers import is_valid_member_no
 from gongyou.members.roster import upsert_roster
 from gongyou.members.services import join
 from gongyou.partners.auth import IsPartner, PartnerRateThrottle, PartnerTokenAuthentication
+from gongyou.partners.parsers import PartnerJSONParser
 from gongyou.partners.serializers import (
     ErrorSerializer,
     JoinRequestSerializer,
@@ -45,7 +45,7 @@ class PartnerView(APIView):
     authentication_classes = [PartnerTokenAuthentication]
     permission_classes = [IsPartner]
     throttle_classes = [PartnerRateThrottle]
-    parser_classes = [JSONParser]
+    parser_classes = [PartnerJSONParser]
     renderer_classes = [JSONRenderer]
 
     def enterprise(self, request: Request) -> Enterprise:
@@ -55,7 +55,15 @@ class PartnerView(APIView):
         raise exceptions.Throttled(wait, detail=_("请求过于频繁，请稍后再试"))
 
 
+# Room for a full batch of long rows, pretty-printed: real rows are well under 1 KB of JSON.
+ROSTER_BYTES_PER_ROW = 4096
+
+
 class RosterView(PartnerView):
+    def max_body_bytes(self) -> int:
+        rows = settings.GONGYOU["ROSTER_BATCH_MAX"] * ROSTER_BYTES_PER_ROW
+        return max(rows, settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
+
     @extend_schema(
         operation_id="partner_roster_upsert",
         tags=["partner"],
@@ -118,6 +126,7 @@ class JoinView(PartnerView):
             200: OpenApiResponse(JoinResponseSerializer, description="此人已是会员"),
             400: ErrorSerializer,
             401: ERRORS_401,
+            413: OpenApiResponse(ErrorSerializer, description="请求体过大"),
             429: ERRORS_429,
         },
     )
@@ -137,9 +146,14 @@ class JoinView(PartnerView):
 
 
 def visible_memberships(enterprise: Enterprise) -> Any:
-    """Memberships a partner may look up: people on its roster, or who joined through it."""
+    """Memberships a partner may look up: people on its roster, or who joined through it —
+    including a join that found the person already a member (200 with their member_no): the
+    partner was just told that number, so looking it up must not answer 404."""
     on_roster = RosterEntry.objects.filter(enterprise=enterprise, id_hash=OuterRef("person__id_hash"))
-    return Membership.objects.select_related("org").filter(Q(via_enterprise=enterprise) | Exists(on_roster))
+    joined_through = Person.platforms.through.objects.filter(person_id=OuterRef("person_id"), enterprise=enterprise)
+    return Membership.objects.select_related("org").filter(
+        Q(via_enterprise=enterprise) | Exists(joined_through) | Exists(on_roster)
+    )
 
 
 class MemberView(PartnerView):

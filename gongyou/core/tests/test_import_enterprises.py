@@ -154,3 +154,29 @@ def test_unknown_files_and_types_are_clear_errors(regions, tmp_path):
     other.write_text("uscc")
     with pytest.raises(CommandError, match="不支持的文件类型"):
         run(other)
+
+
+def test_a_damaged_spreadsheet_or_undecodable_csv_is_a_clear_error(regions, tmp_path):
+    damaged = tmp_path / "damaged.xlsx"
+    damaged.write_bytes(b"this is not a zip file")
+    with pytest.raises(CommandError, match="无法读取 Excel 文件"):
+        run(damaged)
+    garbled = tmp_path / "garbled.csv"
+    garbled.write_bytes(b"uscc,name\n\x81\x20\xff\xfe\n")
+    with pytest.raises(CommandError, match="无法读取文件"):
+        run(garbled)
+    assert not Enterprise.objects.exists()
+
+
+def test_a_missing_parent_says_whether_its_row_failed_or_it_is_not_in_the_file(regions, tmp_path):
+    bad_parent = make_uscc(501)
+    rows = [
+        [bad_parent, "", "express", "310104014", "0", "", ""],  # row 2: fails (no name)
+        [make_uscc(502), "子公司", "express", "310104014", "0", bad_parent, "subsidiary"],  # row 3
+        [make_uscc(503), "孤儿", "express", "310104014", "0", make_uscc(599), "subsidiary"],  # row 4
+    ]
+    path = write_csv(tmp_path / "parents.csv", rows)
+    run(path)
+    messages = {e["row"]: e["message"] for e in read_errors(path) if e["field"] == "parent_uscc"}
+    assert "文件中的上级企业行也未能导入" in messages["3"]
+    assert "请先导入上级企业" in messages["4"]

@@ -69,3 +69,13 @@ def test_a_second_partners_roster_proposes_a_transfer(world, api, other_api):
     assert other_api.get(f"/api/v1/members/{joined['member_no']}").status_code == 200
     other_api.post("/api/v1/partner/roster", {"workers": [row]}, format="json")
     assert Transfer.objects.filter(membership=membership).count() == 1
+
+
+def test_a_member_the_partner_was_told_about_on_join_is_visible(world, api, other_api):
+    """A join through a second partner finds the person already a member and answers 200 with
+    their member_no: that partner can then look the number up (it is "joined through it")."""
+    member_no = api.post("/api/v1/join", worker_data(11), format="json").json()["member_no"]
+    assert other_api.get(f"/api/v1/members/{member_no}").status_code == 404
+    again = other_api.post("/api/v1/join", worker_data(11, labor_relation="independent"), format="json")
+    assert again.status_code == 200 and again.json()["member_no"] == member_no
+    assert other_api.get(f"/api/v1/members/{member_no}").status_code == 200

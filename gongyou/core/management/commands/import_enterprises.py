@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,12 +68,18 @@ def _read_table(path: Path) -> list[list[str]]:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            text = raw.decode("gb18030")  # what Excel on a Chinese Windows saves as "CSV"
+            try:
+                text = raw.decode("gb18030")  # what Excel on a Chinese Windows saves as "CSV"
+            except UnicodeDecodeError as exc:
+                raise CommandError(f"无法读取文件：{path} 既不是 UTF-8 也不是 GB18030 编码的 CSV") from exc
         return [[_cell(c) for c in record] for record in csv.reader(text.splitlines())]
     if suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            workbook = load_workbook(path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise CommandError(f"无法读取 Excel 文件：{path}（文件已损坏，或不是 .xlsx 格式）") from exc
         try:
             sheet = workbook.worksheets[0]
             return [[_cell(c) for c in record] for record in sheet.iter_rows(values_only=True)]
@@ -138,8 +145,9 @@ class RowErrors:
             raise ValidationError(self.errors)  # type: ignore[arg-type]
 
 
-def import_row(row: Row) -> str:
-    """Upsert one row; returns "created", "updated" or "unchanged", or raises ValidationError."""
+def import_row(row: Row, in_file: bool = False) -> str:
+    """Upsert one row; returns "created", "updated" or "unchanged", or raises ValidationError.
+    `in_file`: the row's parent is also a row of the file (so its absence means that row failed)."""
     v = row.values
     errors = RowErrors()
     uscc = ""
@@ -174,8 +182,10 @@ def import_row(row: Row) -> str:
     if v["parent_uscc"]:
         try:
             parent = Enterprise.objects.filter(uscc=validate_uscc(v["parent_uscc"])).first()
-            if parent is None:
+            if parent is None and in_file:
                 errors.add("parent_uscc", _("上级企业不存在（文件中的上级企业行也未能导入）"), "unknown_parent")
+            elif parent is None:
+                errors.add("parent_uscc", _("上级企业不存在：请先导入上级企业，或把它加入本文件"), "unknown_parent")
         except ValidationError as exc:
             errors.add_exc("parent_uscc", exc)
     errors.raise_if_any()
@@ -218,6 +228,7 @@ class Command(BaseCommand):
         for row in cyclic:
             reject(row, "parent_uscc", "parent_cycle", _("上级企业关系形成了循环"))
         seen: set[str] = set()
+        keys = {row.key for row in rows}
         with tqdm(total=len(ordered), desc="导入企业", unit="行", file=err, disable=verbosity == 0) as bar:
             for row in ordered:
                 bar.update(1)
@@ -226,7 +237,7 @@ class Command(BaseCommand):
                     continue
                 seen.add(row.key)
                 try:
-                    counts[import_row(row)] += 1
+                    counts[import_row(row, in_file=bool(row.parent_key) and row.parent_key in keys)] += 1
                 except ValidationError as exc:
                     for field, errs in django_errors(exc).items():
                         for e in errs:
