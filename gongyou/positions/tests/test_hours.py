@@ -111,3 +111,28 @@ def test_index_open_now_agrees_with_the_schedule_rule(raw, when, h24, closed, ho
     index = PositionIndex([row], holidays)
     expected = is_open_at(schedule, when, open_24h=h24, closed_on_holidays=closed, holidays=holidays)
     assert bool(index.open_now(when)[0]) == expected
+
+
+def test_load_holidays_command_closes_holiday_stations_in_the_index(db, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from gongyou.positions.index import get_index, invalidate
+    from gongyou.positions.models import PublicHoliday
+
+    path = tmp_path / "2027.csv"
+    path.write_text("date,name\n2027-01-01,元旦\n", encoding="utf-8")
+    out = StringIO()
+    call_command("load_holidays", str(path), stdout=out)
+    call_command("load_holidays", str(path), stdout=out)  # idempotent
+    assert "1 天" in out.getvalue() and "0 天" in out.getvalue()
+    assert PublicHoliday.objects.get(date=dt.date(2027, 1, 1)).name == "元旦"
+    invalidate()
+    row = IndexRow(1, "x", "relay_station", 121.4, 31.2, "open", (), {}, True, True)
+    holidays = get_index().holidays
+    assert not PositionIndex([row], holidays).open_now(dt.datetime(2027, 1, 1, 10))[0]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,name\n2027/01/01,元旦\n", encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("load_holidays", str(bad))
