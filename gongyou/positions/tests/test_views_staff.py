@@ -363,3 +363,16 @@ def test_usage_counts_visits_per_day_and_per_week(client, personas, station):
     assert weeks[monday] == 3
     assert weeks[monday - dt.timedelta(days=7)] == 2 and weeks[monday - dt.timedelta(days=14)] == 1
     assert sum(weeks.values()) == len(days)
+
+
+def test_import_reports_a_street_outside_the_federations_territory_on_its_row(world):
+    from gongyou.positions.services import import_positions
+
+    row = {
+        "name": "越界站", "kind": "relay_station", "org": world.street_fed.name, "street": world.other_street.code,
+        "address": "路 1 号", "lng": "121.44", "lat": "31.19", "crs": "wgs84", "weekly_hours": "每天 08:00-20:00",
+        "open_24h": "否", "closed_on_holidays": "否", "amenities": "", "status": "正常开放", "_row": 7,
+    }  # fmt: skip
+    result = import_positions([row], orgs={world.street_fed.name: world.street_fed}, actor=COMMAND)
+    assert result.created == 0 and result.errors[0]["row"] == 7
+    assert result.errors[0]["errors"]["street"][0]["code"] == "street_outside_territory"
