@@ -135,8 +135,10 @@ def _join_once(
     person, created_person = _locked_person(worker)
     if not created_person and person.anonymised_at is None and person.name != worker.name:
         raise _conflict(_("姓名与身份证号码登记的信息不一致"), "name_mismatch", field="name")
-    if via_enterprise is not None:
+    if via_enterprise is not None and not person.platforms.filter(pk=via_enterprise.pk).exists():
+        # Linking a platform decides which partner may look the member up: an audited write.
         person.platforms.add(via_enterprise)
+        audit.record(actor, "person.add_platform", person, after={"platform": via_enterprise.pk})
     existing = open_membership(person)
     if existing is not None:
         Membership.objects.filter(pk=existing.pk).update(last_contact_at=now)

@@ -77,3 +77,12 @@ def test_rejoin_after_withdrawal_creates_new_membership(world):
     second = do_join(7)
     assert second.created and second.membership.pk != first.pk
     assert Membership.objects.filter(person=first.person).count() == 2
+
+
+def test_linking_a_partner_platform_is_audited_once(world):
+    worker = clean_worker(worker_data(8))
+    join(worker, channel="partner", actor=Actor.partner(world.platform), via_enterprise=world.platform)
+    join(worker, channel="partner", actor=Actor.partner(world.platform), via_enterprise=world.platform)
+    join(worker, channel="partner", actor=Actor.partner(world.agent), via_enterprise=world.agent)
+    rows = AuditLog.objects.filter(action="person.add_platform")
+    assert sorted(r.after["platform"] for r in rows) == sorted([world.platform.pk, world.agent.pk])
