@@ -14,8 +14,36 @@ _EE = 0.00669342162296594323
 EARTH_RADIUS_M = 6371008.8
 
 
+# GCJ-02 applies to mainland China only. A single bounding rectangle would also shift Seoul,
+# Hanoi or Ulaanbaatar, so the area is a union of rectangles minus a few exclusions (the widely
+# used region table of the open-source GCJ-02 converters). (north, west, south, east).
+_REGION = (
+    (49.220400, 79.446200, 42.889900, 96.330000),
+    (54.141500, 109.687200, 39.374200, 135.000200),
+    (42.889900, 73.124600, 29.529700, 124.143255),
+    (29.529700, 82.968400, 26.718600, 97.035200),
+    (29.529700, 97.025300, 20.414096, 124.367395),
+    (20.414096, 107.975793, 17.871542, 111.744104),
+)
+_EXCLUDE = (
+    (25.398623, 119.921265, 21.785006, 122.497559),  # Taiwan
+    (22.284000, 101.865200, 20.098800, 106.665000),  # northern Vietnam, Laos
+    (21.542200, 106.452500, 20.487800, 108.051000),  # northern Vietnam coast
+    (55.817500, 109.032300, 50.325700, 119.127000),  # Mongolia, Russia
+    (55.817500, 127.456800, 49.557400, 137.022700),  # Russia
+    (44.892200, 131.266200, 42.569200, 137.022700),  # Russia (Vladivostok)
+)
+
+
+def _inside(rect: tuple[float, float, float, float], lng: float, lat: float) -> bool:
+    north, west, south, east = rect
+    return south <= lat <= north and west <= lng <= east
+
+
 def out_of_china(lng: float, lat: float) -> bool:
-    return not (72.004 <= lng <= 137.8347 and 0.8293 <= lat <= 55.8271)
+    if not any(_inside(r, lng, lat) for r in _REGION):
+        return True
+    return any(_inside(r, lng, lat) for r in _EXCLUDE)
 
 
 def _transform_lat(x: float, y: float) -> float:
@@ -45,23 +73,29 @@ def _delta(lng: float, lat: float) -> tuple[float, float]:
     return dlng, dlat
 
 
-def wgs84_to_gcj02(lng: float, lat: float) -> tuple[float, float]:
-    if out_of_china(lng, lat):
-        return lng, lat
+def _shift(lng: float, lat: float) -> tuple[float, float]:
     dlng, dlat = _delta(lng, lat)
     return lng + dlng, lat + dlat
 
 
-def gcj02_to_wgs84(lng: float, lat: float) -> tuple[float, float]:
+def wgs84_to_gcj02(lng: float, lat: float) -> tuple[float, float]:
     if out_of_china(lng, lat):
         return lng, lat
+    return _shift(lng, lat)
+
+
+def gcj02_to_wgs84(lng: float, lat: float) -> tuple[float, float]:
+    # Invert the shift by fixed-point iteration, then ask the question about the *WGS-84* point
+    # (the forward transform's domain): a point that lands outside China was never shifted.
     wlng, wlat = lng, lat
     for _ in range(30):
-        glng, glat = wgs84_to_gcj02(wlng, wlat)
+        glng, glat = _shift(wlng, wlat)
         elng, elat = glng - lng, glat - lat
         wlng, wlat = wlng - elng, wlat - elat
         if abs(elng) < 1e-10 and abs(elat) < 1e-10:
             break
+    if out_of_china(wlng, wlat):
+        return lng, lat
     return wlng, wlat
 
 
