@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from gongyou.console import totp
 from gongyou.console.models import StaffTOTP
@@ -85,6 +86,8 @@ def test_every_console_page_looks_finished_in_chinese(live_server, tour_data, wo
         found = english_words(page.locator("main").inner_text() + page.locator("nav").inner_text())
         if found:
             leaks[path] = found
+        # A 1366-wide office screen shows the whole page: wide tables scroll inside their frame.
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
     task_link = page.goto(base + "/console/tasks/")
     assert task_link.status == 200
     page.click(f"text={world.no_union_enterprise.name}")
@@ -126,3 +129,8 @@ def test_an_admin_enrols_totp_and_reads_the_audit_log(live_server, tour_data, wo
     page.wait_for_load_state("networkidle")
     assert page.locator("td", has_text="绑定动态口令").first.is_visible()
     screenshot(page, "console/tour-audit")
+    # Actions, object types and changed fields read in Chinese; login names are data.
+    shown = page.locator("main").inner_text()
+    for username in sorted(get_user_model().objects.values_list("username", flat=True), key=len, reverse=True):
+        shown = shown.replace(username, "")
+    assert not english_words(shown), english_words(shown)

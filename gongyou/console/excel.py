@@ -29,6 +29,17 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def _text_cell(sheet: Any, value: Any) -> Any:
+    """openpyxl stores a string starting with "=" as a formula. Exported text comes from people
+    (names, reasons, notes typed in the portal): keep it text so a crafted value never runs as a
+    formula (CSV/formula injection) when an officer opens the file."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
 def workbook_bytes(sheets: Sequence[tuple[str, Sequence[Any], Iterable[Sequence[Any]]]]) -> bytes:
     book = Workbook(write_only=True)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="F2F3F5")
@@ -44,7 +55,7 @@ def workbook_bytes(sheets: Sequence[tuple[str, Sequence[Any], Iterable[Sequence[
             cells.append(cell)
         sheet.append(cells)
         for row in rows:
-            sheet.append([_plain(v) for v in row])
+            sheet.append([_text_cell(sheet, _plain(v)) for v in row])
     out = BytesIO()
     book.save(out)
     return out.getvalue()

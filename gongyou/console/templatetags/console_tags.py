@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from django import template
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
+
+from gongyou.console import audit_labels
+from gongyou.core.models import AuditLog
 
 register = template.Library()
 
@@ -52,6 +56,11 @@ ACTIONS = {
     "position.set_status": _("服务阵地状态"),
     "position.checkin": _("服务阵地签到"),
     "position.feedback": _("服务阵地评价"),
+    "position.feedback_handle": _("处理阵地反馈"),
+    "position.set_photo": _("更新阵地照片"),
+    "position.bulk_create": _("批量新增服务阵地"),
+    "position.holiday_set": _("设置法定节假日"),
+    "region.set_point": _("设置街镇参考点"),
 }
 
 EVENTS = {
@@ -99,8 +108,17 @@ def actor_label(label: str) -> str:
 
 
 @register.filter
-def compact_json(value: object) -> str:
-    """{"a": 1} → a=1, b=2 — short enough for a table cell."""
-    if not isinstance(value, dict):
-        return "" if value is None else str(value)
-    return "，".join(f"{k}={v}" for k, v in value.items())
+def object_type_label(object_type: str) -> str:
+    """"members.membership" → "会籍"; the model's own name when it has no entry here."""
+    if object_type in audit_labels.OBJECT_TYPES:
+        return str(audit_labels.OBJECT_TYPES[object_type])
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
+
+
+@register.filter
+def change_text(entry: AuditLog) -> str:
+    """The before → after of an audit entry in words: "状态=待审批 → 状态=正常"."""
+    return audit_labels.change_text(entry.object_type, entry.before, entry.after)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from gongyou.console import excel
 from gongyou.console.decorators import console_view
-from gongyou.console.qrlinks import qr_links
+from gongyou.console.qrlinks import MAX_DAYS, clean_options, qr_links
 from gongyou.console.scope import root_org, stations_for
 from gongyou.console.views.common import actor, can_write, flash_error
 from gongyou.core import services
@@ -102,6 +102,7 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
     counts = dict(members.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     kinds = _creatable_kinds(org)
     stations = _stations_here(request, org) if kinds else None
+    campaign, days = clean_options(request.GET.get("campaign"), request.GET.get("days"))
     context = {
         "org": org,
         "children": _children(request, org),
@@ -110,9 +111,12 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "kinds": kinds,
         "stations": stations,
         "managers": _second_managers(stations) if stations is not None else [],
-        "qr": qr_links("org", org.pk),
+        "qr": qr_links("org", org.pk, campaign=campaign, days=days),
+        "qr_campaign": campaign,
+        "qr_days": days,
         "can_write": can_write(request.user),
         "today": dt.date.today(),
+        "qr_max_days": MAX_DAYS,
     }
     return render(request, "console/orgs/detail.html", context)
 

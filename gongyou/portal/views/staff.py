@@ -15,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gongyou.core.access import get_in_scope, orgs_in_scope, staff_profile
@@ -72,17 +73,19 @@ def qr_download(request: HttpRequest, kind: str, pk: str, fmt: str) -> HttpRespo
         target = station_in_scope(request.user, object_id)
     else:
         raise Http404
-    try:
-        days = int(request.GET.get("days") or qr.DEFAULT_EXPIRES_DAYS)
-        campaign = (request.GET.get("campaign") or "").strip()[:40] or None
-        token = qr.make_join_token(
-            org=target if isinstance(target, Org) else None,
-            station=target if isinstance(target, Station) else None,
-            campaign=campaign,
-            expires_days=days,
-        )
-    except ValueError as exc:
-        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    raw_days = (request.GET.get("days") or "").strip()
+    days = int(raw_days) if raw_days.isdigit() else qr.DEFAULT_EXPIRES_DAYS if not raw_days else 0
+    if not 1 <= days <= qr.MAX_EXPIRES_DAYS:
+        # Staff read this in the browser tab: words, not the token module's exception text.
+        message = _("有效天数须是1到%(max)d之间的整数") % {"max": qr.MAX_EXPIRES_DAYS}
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    campaign = (request.GET.get("campaign") or "").strip()[:40] or None
+    token = qr.make_join_token(
+        org=target if isinstance(target, Org) else None,
+        station=target if isinstance(target, Station) else None,
+        campaign=campaign,
+        expires_days=days,
+    )
     url = join_url(request, token)
     body: bytes | str
     if fmt == "png":

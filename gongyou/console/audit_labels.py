@@ -1,0 +1,76 @@
+"""Words for the machine names stored in the audit log (object types, changed fields and their
+coded values), so the viewer and its Excel export read as Chinese instead of model and field
+names. Unknown names fall through unchanged: a new service's entries still show, just raw."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import TextChoices
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import pgettext
+
+from gongyou.core.choices import Industry, LaborRelation
+from gongyou.core.models import Enterprise, Org, StaffProfile
+from gongyou.members.models import Membership, Transfer
+
+OBJECT_TYPES = {
+    "auth.user": _l("账号"),
+    "members.transfer": _l("接转"),
+    "members.foundingtask": _l("建会任务"),
+    "members.membershipevent": _l("会籍事件"),
+    "members.rosterentry": _l("名册记录"),
+    "positions.checkin": _l("阵地签到"),
+}
+
+FIELDS = {
+    "org": _l("工会组织"), "membership": _l("会籍"), "from": _l("转出"), "to": _l("转入"),
+    "initiator": _l("发起方"), "status": _l("状态"), "member_no": _l("会员编号"), "channel": _l("入会渠道"),
+    "approval_required": _l("入会需审批"), "codes": _l("编码"), "code": _l("编码"), "is_demo": _l("示例数据"),
+    "lng": _l("经度"), "lat": _l("纬度"), "approximate": _l("位置为估算"), "date": _l("日期"), "name": _l("名称"),
+    "created": _l("新增"), "updated": _l("更新"), "enterprise": _l("企业"), "prefix": _l("密钥前缀"),
+    "count": _l("数量"), "username": _l("用户名"), "role": _l("角色"), "kind": _l("类型"), "parent": _l("上级"),
+    "second_manager": _l("双重管理"), "station": _l("站点"), "street": _l("街镇"), "industry": _l("行业"),
+    "is_head": _l("头部企业"), "relation": _l("关系"), "labor_relation": _l("用工关系"), "mode": _l("入会方式"),
+}
+
+# Coded values per field; "status" depends on what the entry is about.
+CHOICES: dict[str, type[TextChoices]] = {
+    "channel": Membership.Channel, "initiator": Transfer.Initiator, "industry": Industry,
+    "labor_relation": LaborRelation, "role": StaffProfile.Role, "kind": Org.Kind, "relation": Enterprise.Relation,
+    "mode": Membership.Mode,
+}
+STATUS_CHOICES: dict[str, type[TextChoices]] = {
+    "members.membership": Membership.Status, "members.transfer": Transfer.Status, "core.org": Org.Status,
+}
+
+
+def _value(object_type: str, key: str, value: Any) -> str:
+    if value is True:
+        return _("是")
+    if value is False:
+        return _("否")
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return pgettext("separator", "、").join(_value(object_type, key, v) for v in value)
+    choices = STATUS_CHOICES.get(object_type) if key == "status" else CHOICES.get(key)
+    if choices is not None and isinstance(value, str):
+        labels = dict(choices.choices)
+        if value in labels:
+            return str(labels[value])
+    return str(value)
+
+
+def _pairs(object_type: str, data: Any) -> str:
+    if not isinstance(data, dict):
+        return "" if data is None else str(data)
+    return pgettext("separator", "，").join(
+        f"{FIELDS.get(k, k)}={_value(object_type, k, v)}" for k, v in data.items()
+    )
+
+
+def change_text(object_type: str, before: Any, after: Any) -> str:
+    old, new = _pairs(object_type, before), _pairs(object_type, after)
+    return f"{old} → {new}" if old else new

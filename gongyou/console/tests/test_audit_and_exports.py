@@ -1,0 +1,96 @@
+"""Exports keep typed text as text, the audit viewer and its export read in words, and the org
+page makes campaign QR codes."""
+
+from io import BytesIO
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from openpyxl import load_workbook
+
+from gongyou.console import security
+from gongyou.core.actors import COMMAND
+from gongyou.core.models import StaffProfile
+from gongyou.core.services import create_staff
+from gongyou.members.models import Membership, Transfer
+from gongyou.members.transfers import request_transfer
+from gongyou.portal import qr
+
+FORMULA = '=HYPERLINK("http://evil.example/","点我")'
+
+
+@pytest.fixture
+def street_client(client, personas):
+    client.force_login(personas["street"])
+    return client
+
+
+@pytest.fixture
+def admin_client(client, world):
+    admin = create_staff(username="street_admin", password="x" * 12, org=world.street_fed, role=StaffProfile.Role.ADMIN, actor=COMMAND)
+    client.force_login(admin)
+    session = client.session
+    session[security.OTP_OK] = True
+    session.save()
+    return client
+
+
+def cells(response):
+    book = load_workbook(BytesIO(response.content))
+    return [cell for row in book.active.iter_rows() for cell in row]
+
+
+def test_a_reason_typed_as_a_formula_is_exported_as_text(street_client, world, console_data):
+    member = console_data.street_member
+    request_transfer(member, world.other_street_union, initiator=Transfer.Initiator.MEMBER, actor=COMMAND, reason=FORMULA)
+    response = street_client.get("/console/transfers/export/", {"box": "outgoing", "status": "all"})
+    matching = [c for c in cells(response) if c.value == FORMULA]
+    assert matching, "the reason is in the export"
+    assert all(c.data_type == "s" for c in matching)
+
+
+def test_the_audit_viewer_names_actions_objects_and_changes_in_chinese(admin_client, console_data):
+    html = admin_client.get("/console/audit/", {"action": "membership.approved"}).content.decode()
+    assert ">members.membership" not in html
+    html = admin_client.get("/console/audit/").content.decode()
+    assert "会籍 <span" in html  # object type in words
+    assert "入会需审批=是" in html  # set_approval_mode: field name and boolean in words
+    assert "approval_required=True" not in html
+    assert '<option value="membership.join">入会</option>' in html
+
+
+def test_the_audit_log_finds_a_member_by_member_number(admin_client, world, console_data):
+    member = console_data.street_member
+    request_transfer(member, world.other_street_union, initiator=Transfer.Initiator.MEMBER, actor=COMMAND, reason="搬家")
+    rows = admin_client.get("/console/audit/", {"object_id": member.member_no.lower()}).context["rows"]
+    kinds = {(row.object_type, row.action) for row in rows}
+    assert ("members.membership", "membership.join") in kinds
+    assert ("members.transfer", "transfer.request") in kinds
+    assert {row.object_id for row in rows if row.object_type == "members.membership"} == {str(member.pk)}
+
+
+def test_the_audit_export_is_in_words(admin_client, console_data):
+    response = admin_client.get("/console/audit/export/", {"action": "org.set_approval"})
+    book = load_workbook(BytesIO(response.content))
+    header, *rows = list(book.active.iter_rows(values_only=True))
+    assert header[:4] == ("时间", "经办", "操作", "对象类型")
+    assert rows and rows[0][1] == "系统命令" and rows[0][2] == "设置入会审批" and rows[0][3] == "工会组织"
+    assert "入会需审批" in rows[0][7]
+
+
+def test_the_org_page_makes_campaign_qr_codes_that_record_the_campaign(street_client, world, console_data):
+    html = street_client.get(f"/console/orgs/{world.street_union_food.pk}/", {"campaign": " 夏季入会周 ", "days": "30"}).content
+    links = [line for line in html.decode().split('"') if line.startswith(f"/join/qr/org/{world.street_union_food.pk}.txt")]
+    assert links, "the link download carries the options"
+    query = parse_qs(urlparse(links[0].replace("&amp;", "&")).query)
+    assert query == {"campaign": ["夏季入会周"], "days": ["30"]}
+    url = street_client.get(links[0].replace("&amp;", "&")).content.decode()
+    context = qr.read_join_token(parse_qs(urlparse(url).query)["t"][0])
+    assert context.campaign == "夏季入会周" and context.org == world.street_union_food
+    assert 29 <= (context.expires_at.date() - Membership.objects.first().applied_at.date()).days <= 31
+
+
+def test_a_bad_validity_is_left_out_of_the_links_and_refused_in_words(street_client, world, console_data):
+    html = street_client.get(f"/console/orgs/{world.street_union_food.pk}/", {"days": "abc"}).content.decode()
+    assert f"/join/qr/org/{world.street_union_food.pk}.pdf\"" in html  # the default validity
+    response = street_client.get(f"/join/qr/org/{world.street_union_food.pk}.png", {"days": "abc"})
+    assert response.status_code == 400 and "有效天数" in response.content.decode()
