@@ -16,6 +16,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from gongyou.core.excel import safe_cell
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -27,17 +29,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (int, float, dt.date, bool)):
         return value
     return str(value)
-
-
-def _text_cell(sheet: Any, value: Any) -> Any:
-    """openpyxl stores a string starting with "=" as a formula. Exported text comes from people
-    (names, reasons, notes typed in the portal): keep it text so a crafted value never runs as a
-    formula (CSV/formula injection) when an officer opens the file."""
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
 
 
 def workbook_bytes(sheets: Sequence[tuple[str, Sequence[Any], Iterable[Sequence[Any]]]]) -> bytes:
@@ -55,7 +46,7 @@ def workbook_bytes(sheets: Sequence[tuple[str, Sequence[Any], Iterable[Sequence[
             cells.append(cell)
         sheet.append(cells)
         for row in rows:
-            sheet.append([_text_cell(sheet, _plain(v)) for v in row])
+            sheet.append([safe_cell(sheet, _plain(v)) for v in row])
     out = BytesIO()
     book.save(out)
     return out.getvalue()

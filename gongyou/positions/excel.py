@@ -15,6 +15,8 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
+from gongyou.core.excel import safe_cell
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Header → input key for imports (exports use the same headers first).
@@ -55,7 +57,7 @@ def workbook(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -
     sheet = book.create_sheet(title=title[:31])
     sheet.append(list(header))
     for row in rows:
-        sheet.append([_plain(v) for v in row])
+        sheet.append([safe_cell(sheet, _plain(v)) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

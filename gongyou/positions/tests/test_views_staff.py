@@ -376,3 +376,15 @@ def test_import_reports_a_street_outside_the_federations_territory_on_its_row(wo
     result = import_positions([row], orgs={world.street_fed.name: world.street_fed}, actor=COMMAND)
     assert result.created == 0 and result.errors[0]["row"] == 7
     assert result.errors[0]["errors"]["street"][0]["code"] == "street_outside_territory"
+
+
+def test_exported_text_never_becomes_a_formula():
+    import io
+
+    from openpyxl import load_workbook
+
+    from gongyou.positions.excel import workbook
+
+    data = workbook("反馈", ["说明"], [["=HYPERLINK(\"http://evil\",\"x\")"]])
+    cell = load_workbook(io.BytesIO(data)).active["A2"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
