@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from io import BytesIO
 from typing import Any
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -16,9 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from gongyou.core.excel import safe_cell
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from gongyou.core.excel import XLSX, safe_cell, xlsx_response  # noqa: F401  (re-exported)
 
 
 def _plain(value: Any) -> Any:
@@ -50,14 +47,6 @@ def workbook_bytes(sheets: Sequence[tuple[str, Sequence[Any], Iterable[Sequence[
     out = BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def xlsx_response(filename: str, data: bytes) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    stamped = f"{filename}-{timezone.localdate():%Y%m%d}.xlsx"
-    # RFC 6266 / 5987: Chinese file names need the UTF-8 form; the ASCII fallback keeps old clients happy.
-    response["Content-Disposition"] = f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(stamped)}"
-    return response
 
 
 def export(filename: str, header: Sequence[Any], rows: Iterable[Sequence[Any]], sheet: str = "") -> HttpResponse:

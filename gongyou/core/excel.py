@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
+from django.http import HttpResponse
+from django.utils import timezone
 from openpyxl.cell import WriteOnlyCell
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def safe_cell(sheet: Any, value: Any) -> Any:
@@ -16,3 +21,11 @@ def safe_cell(sheet: Any, value: Any) -> Any:
         cell.data_type = "s"
         return cell
     return value
+
+
+def xlsx_response(filename: str, data: bytes) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    stamped = f"{filename}-{timezone.localdate():%Y%m%d}.xlsx"
+    # RFC 6266 / 5987: Chinese file names need the UTF-8 form; the ASCII fallback keeps old clients happy.
+    response["Content-Disposition"] = f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(stamped)}"
+    return response

@@ -8,16 +8,12 @@ import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
-from urllib.parse import quote
 
-from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
-from gongyou.core.excel import safe_cell
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from gongyou.core.excel import XLSX, safe_cell, xlsx_response  # noqa: F401  (re-exported)
 
 # Header → input key for imports (exports use the same headers first).
 IMPORT_COLUMNS = {
@@ -80,13 +76,6 @@ def template_workbook() -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def xlsx_response(filename: str, data: bytes) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    stamped = f"{filename}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(stamped)}"
-    return response
 
 
 def read_rows(upload: Any, columns: dict[str, str]) -> list[dict[str, Any]]:
