@@ -27,6 +27,15 @@ GONGYOU_DATA_KEY = required_secret(
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# HTTPS: secure cookies whenever DEBUG is off; redirects and HSTS are the operator's call because
+# TLS usually ends at the load balancer (then set GONGYOU_BEHIND_TLS_PROXY=true).
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+if env_bool("GONGYOU_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -181,7 +190,10 @@ GONGYOU: dict[str, Any] = {
 
 # SMS codes for the worker portal: the console backend logs codes (demo, tests); production sets
 # gongyou.portal.sms.HttpGatewayBackend with the gateway's URL and token.
-GONGYOU_SMS_BACKEND = env_str("GONGYOU_SMS_BACKEND", "gongyou.portal.sms.ConsoleBackend")
+GONGYOU_SMS_BACKEND = env_str("GONGYOU_SMS_BACKEND", "gongyou.portal.sms.ConsoleBackend" if DEBUG else None)
+if not GONGYOU_SMS_BACKEND:
+    # Without DEBUG the console backend would silently log codes nobody receives.
+    raise ImproperlyConfigured("GONGYOU_SMS_BACKEND must be set when DEBUG is off (e.g. gongyou.portal.sms.HttpGatewayBackend)")
 GONGYOU_SMS_GATEWAY_URL = env_str("GONGYOU_SMS_GATEWAY_URL", "")
 GONGYOU_SMS_GATEWAY_TOKEN = env_str("GONGYOU_SMS_GATEWAY_TOKEN", "")
 
