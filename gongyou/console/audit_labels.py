@@ -4,15 +4,17 @@ names. Unknown names fall through unchanged: a new service's entries still show,
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import TextChoices
+from django.db.models import CharField, Model, QuerySet, TextChoices, Value
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import pgettext
 
 from gongyou.core.choices import Industry, LaborRelation
-from gongyou.core.models import Enterprise, Org, StaffProfile
+from gongyou.core.models import AuditLog, Enterprise, Org, Region, StaffProfile, Station
 from gongyou.members.models import Membership, Transfer
 
 OBJECT_TYPES = {
@@ -45,16 +47,62 @@ STATUS_CHOICES: dict[str, type[TextChoices]] = {
     "members.membership": Membership.Status, "members.transfer": Transfer.Status, "core.org": Org.Status,
 }
 
+# Keys whose value is a primary key: the viewer shows the named row's name instead of the id.
+REFERENCES: dict[str, type[Model]] = {
+    "org": Org, "from": Org, "to": Org, "union": Org, "parent": Org, "second_manager": Org,
+    "enterprise": Enterprise, "platform": Enterprise, "station": Station, "street": Region,
+}
+# An enterprise's parent is its upper enterprise, not an org.
+REFERENCES_BY_TYPE: dict[tuple[str, str], type[Model]] = {("core.enterprise", "parent"): Enterprise}
 
-def _value(object_type: str, key: str, value: Any) -> str:
+# (model label, pk) → name, for the ids a batch of entries mentions.
+Names = dict[tuple[str, int], str]
+
+
+def _referenced(object_type: str, key: str, value: Any) -> type[Model] | None:
+    """The model `value` is a primary key of, when the key names one."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None
+    return REFERENCES_BY_TYPE.get((object_type, key)) or REFERENCES.get(key)
+
+
+def referenced_names(entries: Iterable[AuditLog]) -> Names:
+    """The names behind every id the entries' before/after mention, fetched in a single UNION
+    query for the whole batch (a page of the viewer, a chunk of the export) instead of per row."""
+    wanted: dict[type[Model], set[int]] = defaultdict(set)
+    for entry in entries:
+        for data in (entry.before, entry.after):
+            if isinstance(data, dict):
+                for key, value in data.items():
+                    model = _referenced(entry.object_type, key, value)
+                    if model is not None:
+                        wanted[model].add(value)
+    parts: list[QuerySet[Any, Any]] = [
+        model._default_manager.filter(pk__in=ids)
+        .order_by()
+        .annotate(model_label=Value(model._meta.label_lower, output_field=CharField()))
+        .values_list("model_label", "pk", "name")
+        for model, ids in wanted.items()
+    ]
+    if not parts:
+        return {}
+    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return {(label, pk): name for label, pk, name in query}
+
+
+def _value(object_type: str, key: str, value: Any, names: Names | None = None) -> str:
     if value is True:
         return _("是")
     if value is False:
         return _("否")
     if value is None or value == "" or value == []:
         return "—"
+    model = _referenced(object_type, key, value) if names is not None else None
+    if model is not None and names is not None:
+        # An id whose row is gone (or was never looked up) still shows, as the id.
+        return names.get((model._meta.label_lower, value), str(value))
     if isinstance(value, list):
-        return pgettext("separator", "、").join(_value(object_type, key, v) for v in value)
+        return pgettext("separator", "、").join(_value(object_type, key, v, names) for v in value)
     choices = STATUS_CHOICES.get(object_type) if key == "status" else CHOICES.get(key)
     if choices is not None and isinstance(value, str):
         labels = dict(choices.choices)
@@ -63,14 +111,15 @@ def _value(object_type: str, key: str, value: Any) -> str:
     return str(value)
 
 
-def _pairs(object_type: str, data: Any) -> str:
+def _pairs(object_type: str, data: Any, names: Names | None) -> str:
     if not isinstance(data, dict):
         return "" if data is None else str(data)
     return pgettext("separator", "，").join(
-        f"{FIELDS.get(k, k)}={_value(object_type, k, v)}" for k, v in data.items()
+        f"{FIELDS.get(k, k)}={_value(object_type, k, v, names)}" for k, v in data.items()
     )
 
 
-def change_text(object_type: str, before: Any, after: Any) -> str:
-    old, new = _pairs(object_type, before), _pairs(object_type, after)
+def change_text(object_type: str, before: Any, after: Any, names: Names | None = None) -> str:
+    """"工会组织=270 → 263" reads "工会组织=甲工会 → 乙工会" when `names` (referenced_names) holds them."""
+    old, new = _pairs(object_type, before, names), _pairs(object_type, after, names)
     return f"{old} → {new}" if old else new

@@ -119,6 +119,7 @@ def object_type_label(object_type: str) -> str:
 
 
 @register.filter
-def change_text(entry: AuditLog) -> str:
-    """The before → after of an audit entry in words: "状态=待审批 → 状态=正常"."""
-    return audit_labels.change_text(entry.object_type, entry.before, entry.after)
+def change_text(entry: AuditLog, names: audit_labels.Names | None = None) -> str:
+    """The before → after of an audit entry in words: "状态=待审批 → 状态=正常"; with the page's
+    `names` (audit_labels.referenced_names) ids of orgs, enterprises and stations read as names."""
+    return audit_labels.change_text(entry.object_type, entry.before, entry.after, names)

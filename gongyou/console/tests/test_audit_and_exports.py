@@ -5,6 +5,8 @@ from io import BytesIO
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from gongyou.console import security
@@ -12,7 +14,7 @@ from gongyou.core.actors import COMMAND
 from gongyou.core.models import StaffProfile
 from gongyou.core.services import create_staff
 from gongyou.members.models import Membership, Transfer
-from gongyou.members.transfers import request_transfer
+from gongyou.members.transfers import accept_transfer, request_transfer
 from gongyou.portal import qr
 
 FORMULA = '=HYPERLINK("http://evil.example/","点我")'
@@ -94,3 +96,45 @@ def test_a_bad_validity_is_left_out_of_the_links_and_refused_in_words(street_cli
     assert f"/join/qr/org/{world.street_union_food.pk}.pdf\"" in html  # the default validity
     response = street_client.get(f"/join/qr/org/{world.street_union_food.pk}.png", {"days": "abc"})
     assert response.status_code == 400 and "有效天数" in response.content.decode()
+
+
+@pytest.fixture
+def superuser_client(client, world, django_user_model):
+    # Entries without an org (enterprise/station records) are only visible to superusers.
+    client.force_login(django_user_model.objects.create_superuser("root", password="x" * 12))
+    session = client.session
+    session[security.OTP_OK] = True
+    session.save()
+    return client
+
+
+def _page_queries(client, params):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/console/audit/", params)
+    return response.content.decode(), [q["sql"] for q in captured.captured_queries]
+
+
+def test_the_audit_viewer_names_referenced_orgs_enterprises_and_stations_in_one_query(superuser_client, world, console_data):
+    admin_client = superuser_client
+    assert len(admin_client.get("/console/audit/").context["rows"]) > 20  # also settles the session's writes
+    accept_transfer(console_data.transfer, actor=COMMAND)
+    request_transfer(console_data.street_member, world.other_street_union, initiator=Transfer.Initiator.MEMBER, actor=COMMAND, reason="搬家")
+    other, food = world.other_street_union.name, world.street_union_food.name
+    few_html, few = _page_queries(admin_client, {"action": "transfer."})
+    assert f"转出={food}" in few_html and f"转入={other}" in few_html
+    assert f"工会组织={other} → 工会组织={food}" in few_html
+    assert f"工会组织={world.other_street_union.pk}" not in few_html
+    html, many = _page_queries(admin_client, {})
+    assert "企业=示例配送代理有限公司" in html and "街镇=徐家汇街道" in html  # station.create
+    assert f"站点={world.station.name}" in html and "上级=徐家汇街道外卖行业工会" in html  # org.create
+    assert "上级=示例外卖平台有限公司" in html  # enterprise.create: an enterprise's parent is an enterprise
+    # Dozens of rows naming orgs, enterprises, stations and streets cost what two rows cost.
+    assert len(many) == len(few)
+    assert sum("UNION" in sql.upper() for sql in many) == 1
+
+
+def test_the_audit_export_names_referenced_orgs(admin_client, world, console_data):
+    accept_transfer(console_data.transfer, actor=COMMAND)
+    response = admin_client.get("/console/audit/export/", {"action": "transfer.accept"})
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))[1:]
+    assert rows[0][7] == f"工会组织={world.other_street_union.name} → 工会组织={world.street_union_food.name}"
