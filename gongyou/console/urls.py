@@ -33,6 +33,7 @@ urlpatterns = [
     path("transfers/", transfers.transfer_list, name="transfers"),
     path("transfers/export/", transfers.transfer_export, name="transfer_export"),
     path("transfers/bulk/", bulk.bulk_transfer_view, name="bulk_transfer"),
+    path("transfers/accept/", transfers.transfer_bulk_accept, name="transfer_bulk_accept"),
     path("transfers/<int:pk>/<slug:decision>/", transfers.transfer_decide, name="transfer_decide"),
     path("orgs/", orgs.org_tree, name="orgs"),
     path("orgs/export/", orgs.org_export, name="org_export"),

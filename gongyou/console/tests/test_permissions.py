@@ -49,6 +49,7 @@ CASES = [
     ("transfers-export", "get", lambda d, w: "/console/transfers/export/", None, reads()),
     ("transfer-accept", "post", lambda d, w: f"/console/transfers/{d.transfer.pk}/accept/", lambda d, w: {},
      writes(other_street=FORBIDDEN, station=MISSING, agent=MISSING)),
+    ("transfers-bulk-accept", "post", lambda d, w: "/console/transfers/accept/", lambda d, w: {"ids": [d.transfer.pk]}, writes()),
     ("transfer-cancel", "post", lambda d, w: f"/console/transfers/{d.transfer.pk}/cancel/", lambda d, w: {},
      writes(street=FORBIDDEN, station=MISSING, agent=MISSING)),
     ("bulk-transfer", "get", lambda d, w: f"/console/transfers/bulk/?enterprise={w.platform.pk}", None, reads()),

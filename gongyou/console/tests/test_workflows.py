@@ -96,6 +96,43 @@ def test_the_receiving_side_accepts_and_the_member_moves(street_client, world, c
     assert AuditLog.objects.filter(action="transfer.accept", actor__username="street").exists()
 
 
+def test_bulk_accept_takes_the_ticked_incoming_transfers_and_reports_the_ones_that_fail(client, personas, world, console_data):
+    from gongyou.members.transfers import accept_transfer, request_transfer
+
+    def incoming(seq, to_org):
+        member = join_worker(seq, street_code=world.other_street.code, industry="express")
+        return request_transfer(member, to_org, initiator="member", actor=COMMAND)
+
+    second = incoming(70, world.street_union_express)
+    decided = accept_transfer(incoming(71, world.street_union_food), actor=COMMAND)
+    # Outgoing from 徐家汇: the street officer sees it but the receiving side is not theirs.
+    outgoing = request_transfer(console_data.street_member, world.other_street_union, initiator="member", actor=COMMAND)
+    ids = [console_data.transfer.pk, second.pk, decided.pk, outgoing.pk]
+
+    client.force_login(personas["viewer"])
+    assert client.post("/console/transfers/accept/", {"ids": ids}).status_code == 403
+    assert Transfer.objects.get(pk=second.pk).status == "pending"
+
+    client.force_login(personas["street"])
+    page = client.get("/console/transfers/?box=incoming").content.decode()
+    assert f'name="ids" value="{second.pk}"' in page and "批量接收所选" in page
+    html = client.post("/console/transfers/accept/", {"ids": ids}, follow=True).content.decode()
+    statuses = dict(Transfer.objects.filter(pk__in=ids).values_list("pk", "status"))
+    assert statuses[console_data.transfer.pk] == statuses[second.pk] == "accepted"
+    assert statuses[outgoing.pk] == "pending"
+    assert Membership.objects.get(pk=second.membership_id).org == world.street_union_express
+    assert AuditLog.objects.filter(action="transfer.accept", actor__username="street").count() == 2
+    assert "已接收 2 笔接转" in html
+    assert f"1 笔接转未能接收：{decided.membership.person.name}：这笔接转已处理" in html
+
+
+def test_the_outgoing_box_and_viewers_get_no_bulk_accept(client, personas, console_data):
+    client.force_login(personas["street"])
+    assert "批量接收所选" not in client.get("/console/transfers/?box=outgoing").content.decode()
+    client.force_login(personas["viewer"])
+    assert "批量接收所选" not in client.get("/console/transfers/?box=incoming").content.decode()
+
+
 def test_rejecting_needs_a_note_and_keeps_the_member(street_client, world, console_data):
     url = f"/console/transfers/{console_data.transfer.pk}/reject/"
     street_client.post(url, {"note": ""})

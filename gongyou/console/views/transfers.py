@@ -12,11 +12,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from gongyou.console import excel
 from gongyou.console.decorators import console_view
-from gongyou.console.views.common import actor, can_write, flash_error, paginate, safe_next
+from gongyou.console.views.common import actor, can_write, error_text, flash_error, int_list, paginate, safe_next
 from gongyou.core.access import org_in_scope, scope_org_ids
 from gongyou.members import transfers as service
 from gongyou.members.access import transfers_for
@@ -44,6 +45,9 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
         "box": box, "status": status, "boxes": BOXES, "statuses": Transfer.Status.choices,
         "can_write": can_write(request.user), **paginate(request, qs),
     }
+    context["rows"] = rows = list(context["rows"])
+    # Ticking for bulk accept: incoming rows are the user's to decide (receiving side in scope).
+    context["bulk"] = context["can_write"] and box == "incoming" and any(t.status == Transfer.Status.PENDING for t in rows)
     return render(request, "console/transfers/list.html", context)
 
 
@@ -94,4 +98,33 @@ def transfer_decide(request: HttpRequest, pk: int, decision: str) -> HttpRespons
             messages.success(request, _("已撤回这笔接转"))
     except ValidationError as exc:
         flash_error(request, exc)
+    return redirect(safe_next(request) or "console:transfers")
+
+
+@require_POST
+@console_view
+def transfer_bulk_accept(request: HttpRequest) -> HttpResponse:
+    """Accept the ticked incoming transfers one by one. Only transfers whose receiving side is in
+    scope are touched (other ids are ignored like missing ones); one that fails — e.g. decided
+    meanwhile — is reported and the rest still go through."""
+    qs = transfers_for(request.user).filter(pk__in=int_list(request.POST.getlist("ids")))
+    ids = scope_org_ids(request.user)
+    if ids is not None:
+        qs = qs.filter(to_org__in=ids)
+    accepted, failures = 0, []
+    for transfer in qs.order_by("requested_at", "id"):
+        try:
+            service.accept_transfer(transfer, actor=actor(request))
+            accepted += 1
+        except ValidationError as exc:
+            failures.append(_("%(name)s：%(error)s") % {"name": transfer.membership.person.name, "error": error_text(exc)})
+    if accepted:
+        messages.success(request, _("已接收 %(n)d 笔接转") % {"n": accepted})
+    if failures:
+        messages.warning(
+            request,
+            _("%(n)d 笔接转未能接收：%(items)s") % {"n": len(failures), "items": pgettext("separator", "；").join(failures)},
+        )
+    if not accepted and not failures:
+        messages.warning(request, _("请至少选择一笔待接收的接转"))
     return redirect(safe_next(request) or "console:transfers")
