@@ -8,7 +8,7 @@ from typing import Any
 from django.db import models
 
 from gongyou.core.actors import Actor
-from gongyou.core.models import AuditLog, Org
+from gongyou.core.models import AuditLog, Org, Region
 
 
 def record(
@@ -22,15 +22,32 @@ def record(
     org: Org | None = None,
 ) -> AuditLog:
     return AuditLog.objects.create(
+        org=org if org is not None else home_org(obj),
         actor_id=actor.user_id,
         actor_label=actor.label[:80],
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
-        org=org,
         before=before,
         after=after,
         reason=reason,
+    )
+
+
+def home_org(obj: models.Model) -> Org | None:
+    """The org whose admins should see an entry about an object that belongs to no union:
+    enterprises, stations and partner credentials are filed under the street federation where
+    they are registered (属地), so its admins and everyone above them see the entry."""
+    street = getattr(obj, "street", None)
+    if street is None:
+        enterprise = getattr(obj, "enterprise", None)
+        street = getattr(enterprise, "street", None)
+    if not isinstance(street, Region):
+        return None
+    return (
+        Org.objects.filter(kind=Org.Kind.STREET_FEDERATION, region=street, status=Org.Status.ACTIVE)
+        .order_by("id")
+        .first()
     )
 
 
