@@ -102,7 +102,11 @@ class Membership(models.Model):
     status = models.CharField(_("状态"), max_length=14, choices=Status.choices)
     mode = models.CharField(_("入会方式"), max_length=10, choices=Mode.choices)
     channel = models.CharField(_("入会渠道"), max_length=10, choices=Channel.choices)
+    # The joining rule's reason, as text in the record language (history, exports) and as a code
+    # with the names it mentions, so the portal, console and API can show it in the reader's language.
     routing_reason = models.TextField(_("归属理由"))
+    routing_code = models.CharField(max_length=30, blank=True)
+    routing_params = models.JSONField(default=dict, blank=True)
     # The recruitment campaign a QR poster was printed for, when the worker joined through one.
     campaign = models.CharField(_("入会活动"), max_length=40, blank=True, db_index=True)
     via_enterprise = models.ForeignKey(
@@ -129,6 +133,15 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return self.member_no or f"#{self.pk}"
+
+    @property
+    def reason_text(self) -> str:
+        """Why this union, in the active language (older rows: the stored text)."""
+        from gongyou.members.routing import REASONS, render_reason
+
+        if self.routing_code in REASONS:
+            return render_reason(self.routing_code, self.routing_params)
+        return self.routing_reason
 
 
 class MembershipEvent(models.Model):

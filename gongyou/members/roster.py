@@ -500,7 +500,7 @@ def propose_transfers(
                 routing.union,
                 initiator=Transfer.Initiator.SYSTEM,
                 actor=SYSTEM,
-                reason=f"{why}；{routing.reason}",
+                reason=f"{why}；{routing.record_reason}",
                 new_context=work_context(
                     street=worker.street,
                     employer=new_employer,

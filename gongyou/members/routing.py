@@ -2,26 +2,62 @@
 
 This is the only place the rule lives; every channel (QR/online form, staff entry, partner API,
 Excel import) and every transfer proposal asks it.
+
+The reason is kept as a code plus the names it mentions, so each reader sees it in their own
+language (`render_reason`); the membership also stores the text in the record language.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, When
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongyou.core.choices import Industry, LaborRelation, record_language
 from gongyou.core.models import Enterprise, Org, Region, Station
+
+REASONS = {
+    "employer_station": gettext_lazy("与%(employer)s建立劳动关系且单位已建会，加入单位工会在%(station)s的%(org)s"),
+    "employer": gettext_lazy("与%(employer)s建立劳动关系且单位已建会，加入单位工会%(org)s"),
+    "station": gettext_lazy("按属地和行业就近原则个体入会，加入所在站点%(station)s的%(org)s"),
+    "street_union_industry": gettext_lazy(
+        "按属地和行业就近原则个体入会，加入%(street)s的%(industry)s行业“小二级”工会%(org)s"
+    ),
+    "street_union_any": gettext_lazy("%(street)s没有%(industry)s行业的“小二级”工会，按属地原则加入%(org)s"),
+    "street_federation": gettext_lazy("%(street)s尚无“小二级”工会，由街镇总工会%(org)s兜底接收"),
+}
+EMPLOYER_WITHOUT_UNION = gettext_lazy("用工单位%(employer)s尚未建会，")
+
+
+def render_reason(code: str, params: dict[str, str]) -> str:
+    """The reason in the active language; names (orgs, streets, employers) stay as they are."""
+    values = dict(params)
+    if "industry" in values and values["industry"] in Industry.values:
+        values["industry"] = str(Industry(values["industry"]).label)
+    text = str(REASONS[code]) % values
+    if values.get("employer_without_union"):
+        text = str(EMPLOYER_WITHOUT_UNION) % {"employer": values["employer_without_union"]} + text
+    return text
 
 
 @dataclass(frozen=True)
 class Routing:
     union: Org
     mode: str  # Membership.Mode value: "employer" or "individual"
-    reason: str
+    code: str
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str:
+        return render_reason(self.code, self.params)
+
+    @property
+    def record_reason(self) -> str:
+        with record_language():
+            return self.reason
 
 
 def _active(**filters: object) -> Org | None:
@@ -39,12 +75,7 @@ def _station_union(station: Station, **filters: object) -> Org | None:
     )
 
 
-def resolve_union(**kwargs: Any) -> Routing:
-    with record_language():
-        return _resolve_union(**kwargs)
-
-
-def _resolve_union(
+def resolve_union(
     *,
     street: Region,
     industry: str,
@@ -57,7 +88,6 @@ def _resolve_union(
     2. Otherwise individual join by locality and industry (属地和行业就近): the station's branch
     union/group; else the street union of the worker's street in the worker's industry; else any
     street union of that street; else the street federation itself (兜底)."""
-    industry_label = Industry(industry).label if industry in Industry.values else industry
     if labor_relation == LaborRelation.EMPLOYEE and employer is not None:
         union = employer.active_union()
         if union is not None:
@@ -65,57 +95,33 @@ def _resolve_union(
                 group = _station_union(station, second_manager=union)
                 if group is not None:
                     return Routing(
-                        group,
-                        "employer",
-                        _("与%(employer)s建立劳动关系且单位已建会，加入单位工会在%(station)s的%(org)s")
-                        % {"employer": employer.name, "station": station.name, "org": group.name},
+                        group, "employer", "employer_station",
+                        {"employer": employer.name, "station": station.name, "org": group.name},
                     )
-            return Routing(
-                union,
-                "employer",
-                _("与%(employer)s建立劳动关系且单位已建会，加入单位工会%(org)s")
-                % {"employer": employer.name, "org": union.name},
-            )
+            return Routing(union, "employer", "employer", {"employer": employer.name, "org": union.name})
+    prefix: dict[str, str] = {}
     if labor_relation == LaborRelation.EMPLOYEE and employer is not None:
-        prefix = _("用工单位%(employer)s尚未建会，") % {"employer": employer.name}
-    else:
-        prefix = ""
+        prefix = {"employer_without_union": employer.name}
     if station is not None:
         group = _station_union(station)
         if group is not None:
-            return Routing(
-                group,
-                "individual",
-                prefix
-                + _("按属地和行业就近原则个体入会，加入所在站点%(station)s的%(org)s")
-                % {"station": station.name, "org": group.name},
-            )
+            return Routing(group, "individual", "station", {**prefix, "station": station.name, "org": group.name})
     union = _active(kind=Org.Kind.STREET_UNION, region=street, industry=industry)
     if union is not None:
         return Routing(
-            union,
-            "individual",
-            prefix
-            + _("按属地和行业就近原则个体入会，加入%(street)s的%(industry)s行业“小二级”工会%(org)s")
-            % {"street": street.name, "industry": industry_label, "org": union.name},
+            union, "individual", "street_union_industry",
+            {**prefix, "street": street.name, "industry": industry, "org": union.name},
         )
     union = _active(kind=Org.Kind.STREET_UNION, region=street)
     if union is not None:
         return Routing(
-            union,
-            "individual",
-            prefix
-            + _("%(street)s没有%(industry)s行业的“小二级”工会，按属地原则加入%(org)s")
-            % {"street": street.name, "industry": industry_label, "org": union.name},
+            union, "individual", "street_union_any",
+            {**prefix, "street": street.name, "industry": industry, "org": union.name},
         )
     federation = _active(kind=Org.Kind.STREET_FEDERATION, region=street)
     if federation is not None:
         return Routing(
-            federation,
-            "individual",
-            prefix
-            + _("%(street)s尚无“小二级”工会，由街镇总工会%(org)s兜底接收")
-            % {"street": street.name, "org": federation.name},
+            federation, "individual", "street_federation", {**prefix, "street": street.name, "org": federation.name}
         )
     raise ValidationError(
         {

@@ -164,7 +164,9 @@ def _join_once(
         status=status,
         mode=routing.mode,
         channel=channel,
-        routing_reason=routing.reason,
+        routing_reason=routing.record_reason,
+        routing_code=routing.code,
+        routing_params=routing.params,
         via_enterprise=via_enterprise,
         campaign=campaign[:40],
         consent_version=worker.consent_version or settings.GONGYOU["PRIVACY_NOTICE_VERSION"],
@@ -174,7 +176,7 @@ def _join_once(
     )
     membership.member_no = member_no_for(membership.pk)
     membership.save(update_fields=["member_no"])
-    add_event(membership, "applied" if status == S.APPLIED else "joined", actor=actor, note=routing.reason)
+    add_event(membership, "applied" if status == S.APPLIED else "joined", actor=actor, note=routing.record_reason)
     audit.record(
         actor,
         "membership.join",

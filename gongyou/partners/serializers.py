@@ -89,7 +89,7 @@ class JoinResponseSerializer(serializers.Serializer):
             "member_no": instance.member_no,
             "status": instance.status,
             "union": UnionSerializer(instance.org).data,
-            "reason": instance.routing_reason,
+            "reason": instance.reason_text,
         }
 
 

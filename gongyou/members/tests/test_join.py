@@ -86,3 +86,16 @@ def test_linking_a_partner_platform_is_audited_once(world):
     join(worker, channel="partner", actor=Actor.partner(world.agent), via_enterprise=world.agent)
     rows = AuditLog.objects.filter(action="person.add_platform")
     assert sorted(r.after["platform"] for r in rows) == sorted([world.platform.pk, world.agent.pk])
+
+
+def test_reason_is_stored_in_chinese_and_shown_in_the_readers_language(world):
+    from django.utils import translation
+
+    with translation.override("en"):
+        m = do_join(9).membership
+        english = m.reason_text
+    assert "按属地和行业就近原则" in m.routing_reason  # the record is Chinese whatever the request's language
+    assert m.events.get().note == m.routing_reason
+    assert english.startswith("Joined individually") or "street union" in english.lower()
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in english.replace(m.org.name, "").replace(world.street.name, ""))
+    assert m.reason_text == m.routing_reason  # default language: the same words

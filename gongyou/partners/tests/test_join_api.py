@@ -88,3 +88,12 @@ def test_join_requires_an_object(world, api):
     response = api.post(URL, [worker_data(6)], format="json")
     assert response.status_code == 400
     assert codes(response.json()["errors"]) == {"non_field_errors": ["not_an_object"]}
+
+
+def test_the_reason_follows_accept_language(world, api):
+    response = api.post(URL, worker_data(77), format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 201
+    reason = response.json()["reason"]
+    assert "street union" in reason and "按属地" not in reason
+    membership = Membership.objects.get(member_no=response.json()["member_no"])
+    assert "按属地" in membership.routing_reason  # the record stays in Chinese
