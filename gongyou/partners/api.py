@@ -5,10 +5,12 @@ Thin views: input goes to the same cleaning and services as every other channel
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
 from django.conf import settings
+from django.db import IntegrityError
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -27,6 +29,7 @@ from gongyou.members.numbers import is_valid_member_no
 from gongyou.members.roster import upsert_roster
 from gongyou.members.services import join
 from gongyou.partners.auth import IsPartner, PartnerRateThrottle, PartnerTokenAuthentication
+from gongyou.partners.models import PartnerWorkerLink
 from gongyou.partners.parsers import PartnerJSONParser
 from gongyou.partners.serializers import (
     ErrorSerializer,
@@ -36,6 +39,9 @@ from gongyou.partners.serializers import (
     RosterRequestSerializer,
     RosterResultSerializer,
 )
+from gongyou.partners.services import check_external_id, link_external_id
+
+logger = logging.getLogger(__name__)
 
 ERRORS_401 = OpenApiResponse(ErrorSerializer, description="没有令牌，或令牌无效、已吊销")
 ERRORS_429 = OpenApiResponse(ErrorSerializer, description="请求过于频繁（按令牌限流）")
@@ -135,12 +141,18 @@ class JoinView(PartnerView):
             return error_response("non_field_errors", "not_an_object", _("请求体必须是一个 JSON 对象"), 400)
         enterprise = self.enterprise(request)
         worker = clean_worker(request.data, default_employer=enterprise)
+        check_external_id(enterprise, worker.external_id, worker.id_hash)
         result = join(
             worker,
             channel=Membership.Channel.PARTNER,
             actor=Actor.partner(enterprise),
             via_enterprise=enterprise,
         )
+        try:
+            link_external_id(enterprise, result.membership.person_id, worker.external_id, actor=Actor.partner(enterprise))
+        except IntegrityError:
+            # Another request took this external id in the meantime; the membership stands.
+            logger.warning("external_id %s of %s taken concurrently", worker.external_id, enterprise.uscc)
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         return Response(JoinResponseSerializer(result.membership).data, status=code)
 
@@ -151,8 +163,9 @@ def visible_memberships(enterprise: Enterprise) -> Any:
     partner was just told that number, so looking it up must not answer 404."""
     on_roster = RosterEntry.objects.filter(enterprise=enterprise, id_hash=OuterRef("person__id_hash"))
     joined_through = Person.platforms.through.objects.filter(person_id=OuterRef("person_id"), enterprise=enterprise)
+    linked = PartnerWorkerLink.objects.filter(person_id=OuterRef("person_id"), enterprise=enterprise)
     return Membership.objects.select_related("org").filter(
-        Q(via_enterprise=enterprise) | Exists(joined_through) | Exists(on_roster)
+        Q(via_enterprise=enterprise) | Exists(joined_through) | Exists(on_roster) | Exists(linked)
     )
 
 

@@ -25,3 +25,23 @@ class PartnerCredential(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} ({self.prefix})"
+
+
+class PartnerWorkerLink(models.Model):
+    """A platform's own id for a worker who joined through its API (the join's `external_id`), so
+    the platform and the union can talk about the same person in the platform's terms."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="worker_links", db_index=False)
+    person = models.ForeignKey("members.Person", on_delete=models.PROTECT, related_name="partner_links")
+    external_id = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "external_id"], name="partner_link_unique_external_id"),
+            models.UniqueConstraint(fields=["enterprise", "person"], name="partner_link_unique_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}:{self.external_id}"

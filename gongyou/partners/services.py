@@ -115,3 +115,42 @@ def touch_credential(credential: PartnerCredential, *, now: dt.datetime | None =
         Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - TOUCH_INTERVAL)
     ).update(last_used_at=now)
     credential.last_used_at = now
+
+
+# --- workers' external ids ----------------------------------------------------------------------
+
+
+def check_external_id(enterprise: Enterprise, external_id: str, id_hash: str) -> None:
+    """Refuse, before anything is stored, an external id this platform already uses for someone else."""
+    from gongyou.partners.models import PartnerWorkerLink
+
+    if not external_id:
+        return
+    taken = (
+        PartnerWorkerLink.objects.filter(enterprise=enterprise, external_id=external_id)
+        .exclude(person__id_hash=id_hash)
+        .exists()
+    )
+    if taken:
+        raise ValidationError(
+            {"external_id": [ValidationError(_("这个外部编号已用于本平台的另一名劳动者"), code="external_id_taken")]}
+        )
+
+
+@transaction.atomic
+def link_external_id(enterprise: Enterprise, person_id: int, external_id: str, *, actor: Actor) -> None:
+    """Remember (or update) the platform's id for this person; audited."""
+    from gongyou.partners.models import PartnerWorkerLink
+
+    if not external_id:
+        return
+    link = PartnerWorkerLink.objects.select_for_update().filter(enterprise=enterprise, person_id=person_id).first()
+    if link is not None and link.external_id == external_id:
+        return
+    before = {"external_id": link.external_id} if link else None
+    if link is None:
+        link = PartnerWorkerLink.objects.create(enterprise=enterprise, person_id=person_id, external_id=external_id)
+    else:
+        link.external_id = external_id
+        link.save(update_fields=["external_id", "updated_at"])
+    audit.record(actor, "partner.link_worker", link, before=before, after={"external_id": external_id, "person": person_id})

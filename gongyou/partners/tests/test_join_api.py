@@ -97,3 +97,20 @@ def test_the_reason_follows_accept_language(world, api):
     assert "street union" in reason and "按属地" not in reason
     membership = Membership.objects.get(member_no=response.json()["member_no"])
     assert "按属地" in membership.routing_reason  # the record stays in Chinese
+
+
+def test_external_id_is_remembered_and_cannot_name_two_people(world, api):
+    from gongyou.partners.models import PartnerWorkerLink
+
+    first = api.post(URL, worker_data(81, external_id="rider-81"), format="json")
+    assert first.status_code == 201
+    link = PartnerWorkerLink.objects.get(enterprise=world.platform, external_id="rider-81")
+    assert link.person.memberships.get().member_no == first.json()["member_no"]
+    taken = api.post(URL, worker_data(82, external_id="rider-81"), format="json")
+    assert taken.status_code == 400
+    assert taken.json()["errors"]["external_id"][0]["code"] == "external_id_taken"
+    assert not Person.objects.filter(name=worker_data(82)["name"]).exists()
+    again = api.post(URL, worker_data(81, external_id="rider-81-new"), format="json")
+    assert again.status_code == 200
+    assert PartnerWorkerLink.objects.get(enterprise=world.platform, person=link.person).external_id == "rider-81-new"
+    assert AuditLog.objects.filter(action="partner.link_worker").count() == 2
