@@ -44,11 +44,6 @@ def street_choices(district_code: str = "", query: str = "", selected: Region | 
     return [("", _("请选择街镇"))] + [(s.code, s.full_name if show_district else s.name) for s in found]
 
 
-def district_of(street_code: str) -> str:
-    street = Region.objects.filter(code=street_code, level=Region.Level.STREET).select_related("parent").first()
-    return street.parent.code if street and street.parent else ""
-
-
 def employer_choices(street_code: str = "", selected_id: str = "") -> Choices:
     """Head platforms first (most riders work for one), then enterprises registered in the street."""
     filters = Q(is_head=True)
