@@ -11,11 +11,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from gongyou.console.decorators import console_view
-from gongyou.console.views.common import actor, can_write, flash_error, safe_next
+from gongyou.console.views.common import actor, can_write, error_text, flash_error, safe_next
 from gongyou.core.models import Org
 from gongyou.members import services, transfers
 from gongyou.members.access import membership_for
@@ -49,7 +48,7 @@ def member_reveal(request: HttpRequest, member_no: str) -> HttpResponse:
             membership.person, field, actor=actor(request), reason=request.POST.get("reason", ""), org=membership.org
         )
     except ValidationError as exc:
-        context["error"] = pgettext("separator", "；").join(exc.messages)
+        context["error"] = error_text(exc)
     masked = membership.person.id_masked if field == "id_number" else membership.person.phone_masked
     context["masked"] = masked
     return render(request, "console/members/_reveal.html", context, status=200 if "value" in context else 400)

@@ -18,10 +18,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongyou.console.decorators import console_view
+from gongyou.console.views.common import flash_error
 from gongyou.core.access import require_write
 from gongyou.core.actors import Actor
 from gongyou.core.api_errors import django_errors
@@ -200,7 +200,7 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.set_position_status(position, request.POST.get("status", ""), actor=Actor.staff(request.user))
     except ValidationError as exc:
-        messages.error(request, pgettext("separator", "；").join(exc.messages))
+        flash_error(request, exc)
     return redirect("positions:manage_detail", pk=pk)
 
 
@@ -345,5 +345,5 @@ def feedback_handle(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("已更新反馈状态"))
     except ValidationError as exc:
-        messages.error(request, pgettext("separator", "；").join(exc.messages))
+        flash_error(request, exc)
     return redirect(f"{reverse('positions:feedback_inbox')}?status={request.POST.get('back', FeedbackStatus.NEW)}")
