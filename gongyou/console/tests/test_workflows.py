@@ -39,13 +39,18 @@ LIST_PAGES = ("/console/members/", "/console/applications/", "/console/transfers
               "/console/enterprises/", "/console/stations/", "/console/orgs/", "/console/audit/")
 
 
-def _query_counts(client):
+EXPORTS = ("/console/members/export/", "/console/applications/export/", "/console/transfers/export/?status=all",
+           "/console/tasks/export/?status=all", "/console/enterprises/export/", "/console/stations/export/",
+           "/console/orgs/export/", "/console/audit/export/")
+
+
+def _query_counts(client, urls=LIST_PAGES):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.get("/console/")  # the first request stamps the session's activity time (extra writes)
     counts = {}
-    for url in LIST_PAGES:
+    for url in urls:
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(url).status_code in (200, 403)
         counts[url] = len(ctx.captured_queries)
@@ -65,6 +70,20 @@ def test_list_pages_do_not_grow_queries_with_rows(street_client, console_data):
         request_transfer(other, console_data.transfer.to_org, initiator="member", actor=COMMAND)
     assert _query_counts(street_client) == before
     assert max(before.values()) <= 12
+
+
+def test_exports_do_not_grow_queries_with_rows(street_client, console_data):
+    # Exports walk every row with .iterator(): a related object read per row would show here.
+    join_worker(20)
+    before = _query_counts(street_client, EXPORTS)
+    for seq in range(21, 30):
+        join_worker(seq)
+    for seq in range(60, 63):
+        other = join_worker(seq, street_code="310104004", industry="express")
+        from gongyou.members.transfers import request_transfer
+
+        request_transfer(other, console_data.transfer.to_org, initiator="member", actor=COMMAND)
+    assert _query_counts(street_client, EXPORTS) == before
 
 
 def test_approve_reject_and_bulk_approve(street_client, console_data):
