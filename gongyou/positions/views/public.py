@@ -22,6 +22,7 @@ from gongyou.core.actors import Actor
 from gongyou.core.geo import gcj02_to_wgs84
 from gongyou.core.models import Region
 from gongyou.members.models import Membership
+from gongyou.portal.session import current_membership
 from gongyou.positions import services
 from gongyou.positions.api import NearbyParams
 from gongyou.positions.conf import map_config
@@ -39,10 +40,9 @@ QUICK_AMENITIES = ["microwave", "water", "hot_water", "charging", "toilet", "air
 
 
 def _member(request: HttpRequest) -> Membership | None:
-    pk = request.session.get("portal_membership_id")
-    if not pk:
-        return None
-    return Membership.objects.filter(pk=pk, status__in=Membership.OPEN_STATUSES).first()
+    """The logged-in worker's membership while it is open; otherwise the visit is anonymous."""
+    membership = current_membership(request)
+    return membership if membership is not None and membership.status in Membership.OPEN_STATUSES else None
 
 
 def _actor(member: Membership | None) -> Actor:
