@@ -1,8 +1,10 @@
 """Exact nearest-neighbour distances for many query points at once (coverage: a million worker
 points against thousands of stations), with numpy only.
 
-Points are projected to local metres (equirectangular around the data's mean latitude, good to
-a fraction of a percent across a city); stations are bucketed in a square grid. A query looks at
+Points are projected to local metres (equirectangular around the data's mean latitude); east-west
+differences are then rescaled by each query's own latitude, which makes the comparison good to a
+few hundredths of a percent instead of the projection's fraction of a percent (enough to pick the
+wrong one of two near-equal stations). Stations are bucketed in a square grid. A query looks at
 the 3×3 block of cells around it: if the best station found is no farther than one cell side it
 is the true nearest (anything outside the block is at least a side away). Unresolved queries go
 round again with cells four times larger; the last few fall back to brute force. Reported
@@ -35,16 +37,17 @@ def haversine_pairs(lng1: np.ndarray, lat1: np.ndarray, lng2: np.ndarray, lat2: 
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
 
 
-def _brute(qx: np.ndarray, qy: np.ndarray, sx: np.ndarray, sy: np.ndarray) -> np.ndarray:
+def _brute(qx: np.ndarray, qy: np.ndarray, qc: np.ndarray, sx: np.ndarray, sy: np.ndarray) -> np.ndarray:
     out = np.empty(qx.size, dtype=np.int64)
     step = max(1, BRUTE_FORCE_PAIRS // max(sx.size, 1))
     for start in range(0, qx.size, step):
-        d2 = (qx[start : start + step, None] - sx[None, :]) ** 2 + (qy[start : start + step, None] - sy[None, :]) ** 2
+        window = slice(start, start + step)
+        d2 = (qc[window, None] * (qx[window, None] - sx[None, :])) ** 2 + (qy[window, None] - sy[None, :]) ** 2
         out[start : start + step] = np.argmin(d2, axis=1)
     return out
 
 
-def _grid_pass(qx, qy, sx, sy, cell):  # noqa: ANN001, ANN202 (arrays)
+def _grid_pass(qx, qy, qc, sx, sy, cell):  # noqa: ANN001, ANN202 (arrays)
     skey = np.floor(sx / cell).astype(np.int64) * _SHIFT + np.floor(sy / cell).astype(np.int64)
     order = np.argsort(skey, kind="stable")
     skey, ox, oy = skey[order], sx[order], sy[order]
@@ -62,7 +65,7 @@ def _grid_pass(qx, qy, sx, sy, cell):  # noqa: ANN001, ANN202 (arrays)
             j = 0
             while active.size:
                 idx = lo[active] + j
-                d2 = (qx[active] - ox[idx]) ** 2 + (qy[active] - oy[idx]) ** 2
+                d2 = (qc[active] * (qx[active] - ox[idx])) ** 2 + (qy[active] - oy[idx]) ** 2
                 better = d2 < best[active]
                 best[active[better]] = d2[better]
                 best_idx[active[better]] = order[idx[better]]
@@ -84,16 +87,20 @@ def nearest_station(
     lat0 = float(np.mean(s_lat))
     qx, qy = project(q_lng, q_lat, lat0)
     sx, sy = project(s_lng, s_lat, lat0)
+    # East-west scale at each query's latitude relative to the projection's.
+    qc = np.cos(np.radians(q_lat)) / np.cos(np.radians(lat0))
     found = np.full(n, -1, dtype=np.int64)
     remaining = np.arange(n)
     cell = cell_m
     span = max(np.ptp(sx), np.ptp(sy), np.ptp(qx), np.ptp(qy), 1.0)
     while remaining.size:
         if remaining.size * s_lng.size <= BRUTE_FORCE_PAIRS or cell > 2 * span:
-            found[remaining] = _brute(qx[remaining], qy[remaining], sx, sy)
+            found[remaining] = _brute(qx[remaining], qy[remaining], qc[remaining], sx, sy)
             break
-        dist, idx = _grid_pass(qx[remaining], qy[remaining], sx, sy, cell)
-        resolved = dist <= cell
+        dist, idx = _grid_pass(qx[remaining], qy[remaining], qc[remaining], sx, sy, cell)
+        # Anything outside the 3×3 block is at least a cell away in projected units, which is
+        # `qc` cells in rescaled east-west metres.
+        resolved = dist <= cell * np.minimum(qc[remaining], 1.0)
         found[remaining[resolved]] = idx[resolved]
         remaining = remaining[~resolved]
         cell *= 4

@@ -7,7 +7,7 @@ from unittest import mock
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from gongyou.core.geo import haversine_m
@@ -104,6 +104,9 @@ def test_kind_filter():
     n_points=st.integers(1, 400),
     cell=st.sampled_from([50.0, 500.0, 5000.0]),
 )
+# Found by Hypothesis: with one projection for the whole area a query 9 km from two near-equal
+# stations picked the farther one (0.5 % off); east-west rescaling per query fixed it.
+@example(seed=144, n_stations=144, n_points=144, cell=50.0)
 def test_grid_nearest_matches_brute_force(seed, n_stations, n_points, cell):
     rng = np.random.default_rng(seed)
     s_lng, s_lat = rng.uniform(121.0, 121.9, n_stations), rng.uniform(30.8, 31.8, n_stations)
@@ -113,8 +116,8 @@ def test_grid_nearest_matches_brute_force(seed, n_stations, n_points, cell):
         dist, found = nearest_station(q_lng, q_lat, s_lng, s_lat, cell_m=cell)
     for i in range(n_points):
         brute = min(haversine_m(q_lng[i], q_lat[i], s_lng[j], s_lat[j]) for j in range(n_stations))
-        # Chosen in a local projection, so a near-tie may pick a station a hair farther.
-        assert dist[i] == pytest.approx(brute, rel=0.005, abs=0.5)
+        # Chosen in a rescaled local projection: a near-tie may pick a station a hair farther.
+        assert dist[i] == pytest.approx(brute, rel=0.001, abs=0.5)
         assert dist[i] == pytest.approx(haversine_m(q_lng[i], q_lat[i], s_lng[found[i]], s_lat[found[i]]))
 
 
