@@ -12,9 +12,10 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 
-from gongyou.core.models import Org, OrgReach, StaffProfile
+from gongyou.core.models import AuditLog, Org, OrgReach, StaffProfile
 
 M = TypeVar("M", bound=models.Model)
 
@@ -72,3 +73,12 @@ def require_write(user: AnyUser) -> None:
     profile = staff_profile(user)
     if profile is None or not profile.can_write:
         raise PermissionDenied
+
+
+def audit_entries_for(user: AnyUser) -> models.QuerySet[AuditLog]:
+    """Audit rows filed under an org in scope, or naming one as the other side of the act."""
+    qs = AuditLog.objects.select_related("actor", "org")
+    ids = scope_org_ids(user)
+    if ids is None:
+        return qs
+    return qs.filter(Q(org__in=ids) | Q(related_org__in=ids))

@@ -20,9 +20,11 @@ def record(
     after: dict[str, Any] | None = None,
     reason: str = "",
     org: Org | None = None,
+    related_org: Org | None = None,
 ) -> AuditLog:
     return AuditLog.objects.create(
         org=org if org is not None else home_org(obj),
+        related_org=related_org,
         actor_id=actor.user_id,
         actor_label=actor.label[:80],
         action=action,

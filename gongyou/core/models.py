@@ -271,6 +271,9 @@ class AuditLog(models.Model):
     object_type = models.CharField(max_length=40)
     object_id = models.CharField(max_length=40)
     org = models.ForeignKey(Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The other side of a two-org act (a transfer's receiving or sending union): its admins see
+    # the entry too.
+    related_org = models.ForeignKey(Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     reason = models.TextField(blank=True)

@@ -74,7 +74,7 @@ def request_transfer(
     audit.record(
         actor, "transfer.request", transfer,
         after={"membership": locked.pk, "from": locked.org_id, "to": to_org.pk, "initiator": initiator},
-        reason=reason, org=locked.org,
+        reason=reason, org=locked.org, related_org=to_org,
     )
     return transfer
 
@@ -129,6 +129,7 @@ def accept_transfer(transfer: Transfer, *, actor: Actor, note: str = "") -> Tran
     audit.record(
         actor, "transfer.accept", locked,
         before={"org": old_org.pk}, after={"org": locked.to_org_id}, reason=note, org=locked.to_org,
+        related_org=old_org,
     )
     return locked
 
@@ -143,7 +144,10 @@ def _close_without_move(transfer: Transfer, *, status: str, kind: str, actor: Ac
     membership.status = S.ACTIVE
     membership.save(update_fields=["status"])
     add_event(membership, kind, actor=actor, from_status=S.TRANSFERRING, note=note)
-    audit.record(actor, f"transfer.{kind.removeprefix('transfer_')}", locked, after={"status": status}, reason=note, org=locked.from_org)
+    audit.record(
+        actor, f"transfer.{kind.removeprefix('transfer_')}", locked,
+        after={"status": status}, reason=note, org=locked.from_org, related_org=locked.to_org,
+    )
     return locked
 
 

@@ -18,7 +18,7 @@ from gongyou.console import audit_labels, excel
 from gongyou.console.decorators import console_view
 from gongyou.console.templatetags.console_tags import ACTIONS, action_label, actor_label, change_text, object_type_label
 from gongyou.console.views.common import paginate
-from gongyou.core.access import scoped
+from gongyou.core.access import audit_entries_for
 from gongyou.core.models import AuditLog
 from gongyou.members.models import Membership, Transfer
 from gongyou.members.numbers import is_valid_member_no
@@ -53,7 +53,7 @@ def _member_objects(member_no: str) -> Q | None:
 
 
 def _entries(request: HttpRequest) -> QuerySet[AuditLog]:
-    qs = scoped(request.user, AuditLog.objects.select_related("actor", "org"), "org")
+    qs = audit_entries_for(request.user)
     get = request.GET
     user = get.get("user", "").strip()
     if user:

@@ -138,3 +138,15 @@ def create_station_in(world, street):
     from gongyou.core.services import create_station
 
     return create_station(code="ST-FAR", name="远处站", enterprise=world.agent, street=street, actor=COMMAND)
+
+
+def test_both_sides_of_a_transfer_see_its_audit_entries(world, personas, members):
+    from gongyou.core.access import audit_entries_for
+    from gongyou.members.transfers import accept_transfer
+
+    transfer = request_transfer(members["street_union_food"], world.other_street_union, initiator="member", actor=COMMAND)
+    accept_transfer(transfer, actor=COMMAND)
+    for persona in ("street", "other_street", "city"):
+        actions = set(audit_entries_for(personas[persona]).filter(object_type="members.transfer").values_list("action", flat=True))
+        assert actions == {"transfer.request", "transfer.accept"}, persona
+    assert not audit_entries_for(personas["station"]).filter(object_type="members.transfer").exists()
