@@ -29,8 +29,8 @@ PERSON_COLUMNS = (
     " labor_relation, industry, work_street_id, created_at, updated_at"
 )
 MEMBERSHIP_COLUMNS = (
-    "member_no, person_id, org_id, status, mode, channel, routing_reason, consent_version, consent_at,"
-    " applied_at, joined_at, last_contact_at"
+    "member_no, person_id, org_id, status, mode, channel, routing_reason, routing_code, routing_params,"
+    " campaign, consent_version, consent_at, applied_at, joined_at, last_contact_at"
 )
 
 
@@ -75,7 +75,7 @@ def load_people(count: int) -> Timer:
                     copy.write_row(
                         (
                             member_no_for(n + 1), person_id, unions[n % 2], "active", "individual", "import",
-                            "基准测试批量导入", "2026-11", now, now, now, now,
+                            "基准测试批量导入", "", "{}", "", "2026-11", now, now, now, now,
                         )
                     )
             cursor.execute("SELECT setval(pg_get_serial_sequence('members_membership', 'id'), (SELECT max(id) FROM members_membership))")

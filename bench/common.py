@@ -70,6 +70,8 @@ def bench_database(*, keep: bool = False) -> Iterator[str]:
             # A fresh data key per run: the bench database is thrown away with it.
             "GONGYOU_DATA_KEY": secrets.token_urlsafe(32),
             "GONGYOU_VAR_DIR": var_dir,
+            # Required without DEBUG; no SMS is sent by a benchmark.
+            "GONGYOU_SMS_BACKEND": "gongyou.portal.sms.ConsoleBackend",
             "LOG_LEVEL": "WARNING",
         }
     )
