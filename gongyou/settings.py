@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "gongyou.positions",
     "gongyou.portal",
     "gongyou.console",
+    "gongyou.demo",
 ]
 
 MIDDLEWARE = [

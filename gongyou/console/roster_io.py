@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from gongyou.console.excel import workbook_bytes
 from gongyou.core import crypto
 from gongyou.core.choices import Industry, LaborRelation
-from gongyou.core.testing import make_id_number, make_phone
+from gongyou.core.synthetic import make_id_number, make_phone
 from gongyou.members.inputs import Lookups, clean_worker
 
 COLUMNS = ("external_id", "name", "id_number", "phone", "street_code", "station_code", "labor_relation", "industry", "active")

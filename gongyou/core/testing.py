@@ -1,48 +1,18 @@
-"""Builders shared by tests, the demo seed and the benchmarks: valid but fictional identifiers
-and a small, complete org world."""
+"""Builders shared by tests and the benchmarks: a small, complete org world and join-form data.
+Test code only: production code (and the demo) takes synthetic identifiers from core.synthetic."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from stdnum.cn import ric, uscc
-from stdnum.iso7064 import mod_11_2  # noqa: F401  (documented scheme used by ric)
-
 from gongyou.core.actors import COMMAND
 from gongyou.core.choices import Industry
 from gongyou.core.models import Enterprise, Org, Region, Station
+from gongyou.core.services import create_org, create_station, upsert_enterprise
+from gongyou.core.synthetic import make_id_number, make_phone, make_uscc
 
-# Region prefixes of the provinces riders most often come from (Anhui, Henan, Jiangsu, Sichuan…).
-HOME_REGIONS = ["340123", "411521", "320321", "511321", "362428", "430524", "612522", "310110"]
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-
-
-def make_id_number(seq: int, *, birth: dt.date | None = None, male: bool | None = None) -> str:
-    """A checksum-valid resident ID number for synthetic people (never a real person's:
-    the sequence fills the 3-digit order code and the birth date spreads the rest)."""
-    # Bijective in seq below 1000 × 12,775 × len(HOME_REGIONS), so synthetic people never collide.
-    order, k = seq % 1000, seq // 1000
-    days = 12_775  # 35 years of birth dates, 1966–2000
-    if birth is None:
-        birth = dt.date(1966, 1, 1) + dt.timedelta(days=(k + order * 37) % days)
-    if male is not None and (order % 2 == 1) != male:
-        order = (order + 1) % 1000
-    region = HOME_REGIONS[(k // days) % len(HOME_REGIONS)]
-    body = f"{region}{birth:%Y%m%d}{order:03d}"
-    return body + ric.calc_check_digit(body + "0")
-
-
-def make_uscc(seq: int) -> str:
-    """A check-valid USCC: registration authority 9 (industry & commerce), type 1 (enterprise),
-    a Shanghai region code and a synthetic organisation code."""
-    org = f"{seq:08d}" + _USCC_ALPHABET[seq % 10]
-    body = f"91310000{org}"
-    return body + uscc.calc_check_digit(body + "0")
-
-
-def make_phone(seq: int) -> str:
-    return f"139{seq % 100_000_000:08d}"
+__all__ = ["World", "build_world", "make_id_number", "make_phone", "make_uscc", "worker_data"]
 
 
 @dataclass
@@ -70,8 +40,6 @@ def build_world() -> World:
     """A district with two streets, their federations and unions, a platform with an HQ union,
     an agent with its union, a station with a dual-managed station union, and an enterprise
     without a union. Regions must be loaded first (core.services.load_regions)."""
-    from gongyou.core.services import create_org, create_station, upsert_enterprise
-
     a = COMMAND
     d_region = Region.objects.get(code="310104")  # 徐汇区
     street = Region.objects.get(code="310104014")  # 徐家汇街道

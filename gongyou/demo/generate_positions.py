@@ -1,6 +1,6 @@
 """Generate the demo points committed next to this file (run once; the output is committed).
 
-    python gongyou/positions/demo/generate.py [path/to/shanghai_districts.geojson]
+    python gongyou/demo/generate_positions.py [path/to/shanghai_districts.geojson]
 
 Reads the district boundaries (GCJ-02, no stated licence: used here only to place points, never
 shipped) and writes, in WGS-84:
@@ -11,7 +11,7 @@ Street points: the data has no street coordinates, so each district is split int
 evenly spread cells as it has streets (k-means over random points inside the polygon); urban
 subdistricts (街道, 7th code digit 0) take the cells nearest the district seat, towns the rest.
 Positions cluster around their street's point, more in the central districts and where the demo
-workforce is (core.demo puts stations and members in 徐汇, 浦东, 闵行, 黄浦, 宝山, 嘉定), and
+workforce is (demo.world puts stations and members in 徐汇, 浦东, 闵行, 黄浦, 宝山, 嘉定), and
 about twenty streets get no relay station at all so the coverage page has blind spots to show.
 Deterministic: the same input gives byte-identical output.
 """
@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[2]
+REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO))
 
 from gongyou.core.geo import gcj02_to_wgs84  # noqa: E402
@@ -244,13 +244,13 @@ def main(geojson_path: Path) -> None:
                 }
             )
 
-    with (HERE / "street_points.csv").open("w", encoding="utf-8", newline="") as handle:
+    with (HERE / "data" / "street_points.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["code", "lng", "lat"])
         for code in sorted(street_points):
             lng, lat = gcj02_to_wgs84(*street_points[code])
             writer.writerow([code, f"{lng:.6f}", f"{lat:.6f}"])
-    with (HERE / "positions.csv").open("w", encoding="utf-8", newline="") as handle:
+    with (HERE / "data" / "positions.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(
             [

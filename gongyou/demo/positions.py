@@ -14,9 +14,9 @@ from gongyou.positions.hours import parse_hours
 from gongyou.positions.inputs import CleanPosition
 
 HERE = Path(__file__).resolve().parent
-STREET_POINTS = HERE / "street_points.csv"
-POSITIONS = HERE / "positions.csv"
-HOLIDAYS = HERE.parent / "data" / "public_holidays.csv"
+STREET_POINTS = HERE / "data" / "street_points.csv"
+POSITIONS = HERE / "data" / "positions.csv"
+HOLIDAYS = HERE.parent / "positions" / "data" / "public_holidays.csv"
 
 
 @dataclass

@@ -20,11 +20,19 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from tqdm import tqdm
 
+from gongyou.core import crypto
 from gongyou.core.actors import COMMAND, Actor
 from gongyou.core.choices import Industry, LaborRelation
 from gongyou.core.models import Enterprise, Org, Region, StaffProfile, Station
 from gongyou.core.services import create_org, create_staff, create_station, load_regions, upsert_enterprise
-from gongyou.core.testing import make_id_number, make_phone, make_uscc
+from gongyou.core.synthetic import make_id_number, make_phone, make_uscc
+from gongyou.members.inputs import Lookups, clean_worker
+from gongyou.members.models import Membership, Person, Transfer
+from gongyou.members.roster import upsert_roster
+from gongyou.members.services import find_person, join
+from gongyou.members.transfers import request_transfer
+from gongyou.partners.models import PartnerCredential
+from gongyou.partners.services import issue_partner_token
 
 K = Org.Kind
 FM = Org.FoundingMode
@@ -405,11 +413,6 @@ class Seeder:
         }
 
     def _members(self) -> None:
-        from gongyou.core import crypto
-        from gongyou.members.inputs import Lookups, clean_worker
-        from gongyou.members.models import Person
-        from gongyou.members.services import join
-
         self.specs = self.worker_specs()
         known = set(Person.objects.values_list("id_hash", flat=True))
         lookups = Lookups()
@@ -431,10 +434,6 @@ class Seeder:
     def _transfers(self) -> None:
         """A few members asked to move to a neighbouring street's union; those requests wait
         for the new union to accept."""
-        from gongyou.members.models import Membership, Transfer
-        from gongyou.members.services import find_person
-        from gongyou.members.transfers import request_transfer
-
         initiators = [Transfer.Initiator.MEMBER, Transfer.Initiator.OLD_ORG, Transfer.Initiator.NEW_ORG]
         with transaction.atomic():
             for n, spec in enumerate(s for k, s in enumerate(self.specs) if k % 50 == 37):
@@ -504,8 +503,6 @@ class Seeder:
         return rows
 
     def _rosters(self) -> None:
-        from gongyou.members.roster import upsert_roster
-
         enterprises = {e.pk: e for e in Enterprise.objects.all()}
         for enterprise_id, rows in sorted(self.roster_rows().items()):
             enterprise = enterprises[enterprise_id]
@@ -518,22 +515,15 @@ class Seeder:
     # --- partner token -------------------------------------------------------------------
 
     def _partner_token(self) -> None:
-        from gongyou.partners.models import PartnerCredential
-
         platform = self.platforms["food"]
         self.report.partner_enterprise = f"{platform.name}（{platform.uscc}）"
-        try:
-            from gongyou.partners.services import issue_partner_token as issue
-        except ImportError:  # the partner app is built separately; the demo works without it
-            self.report.partner_token_note = "平台凭证服务尚未提供（gongyou.partners.services.issue_partner_token），未生成令牌"
-            return
         if PartnerCredential.objects.filter(enterprise=platform, revoked_at__isnull=True).exists():
             # Only a hash of the token is stored, so it can be shown once only.
             self.report.partner_token_note = (
                 f"该平台已有凭证（令牌只在生成时显示一次）；需要新令牌请运行 manage.py partner_token {platform.uscc}"
             )
             return
-        self.report.partner_token = issue(platform, name="演示令牌", actor=self.actor)
+        self.report.partner_token = issue_partner_token(platform, name="演示令牌", actor=self.actor)
         self.report.created["partner_credentials"] += 1
 
 

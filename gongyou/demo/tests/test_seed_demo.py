@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
 
-from gongyou.core.demo import DEMO_PASSWORD, PLATFORMS, XUJIAHUI
 from gongyou.core.models import AuditLog, Enterprise, Org, OrgReach, Region, StaffProfile, Station
+from gongyou.demo.world import DEMO_PASSWORD, PLATFORMS, XUJIAHUI
 from gongyou.members.models import FoundingTask, Membership, Person, RosterEntry, Transfer
 from gongyou.members.services import at_risk_memberships
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from gongyou.core.actors import COMMAND
 from gongyou.core.models import Region
-from gongyou.positions.demo.load import POSITIONS, STREET_POINTS
+from gongyou.demo.positions import POSITIONS, STREET_POINTS
 from gongyou.positions.index import get_index
 from gongyou.positions.models import PublicHoliday, ServicePosition
 from gongyou.positions.services import set_street_point
@@ -53,7 +53,7 @@ def test_demo_points_lie_inside_their_own_district():
     import pytest
 
     from gongyou.core.geo import wgs84_to_gcj02
-    from gongyou.positions.demo.generate import DEFAULT_GEOJSON, inside
+    from gongyou.demo.generate_positions import DEFAULT_GEOJSON, inside
 
     if not Path(DEFAULT_GEOJSON).exists():
         pytest.skip(f"{DEFAULT_GEOJSON} not present")

@@ -1,5 +1,5 @@
 """Seed the demo: `manage.py seed_demo` (run by `make run`). Deterministic and idempotent: a
-second run creates nothing and changes nothing. See gongyou.core.demo for what it builds."""
+second run creates nothing and changes nothing. See gongyou.demo.world for what it builds."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from gongyou.core.demo import DEFAULT_MEMBERS, Report, Seeder
+from gongyou.core.models import Enterprise, Org, Station
+from gongyou.demo.world import DEFAULT_MEMBERS, Report, Seeder
+from gongyou.members.models import FoundingTask, Membership, RosterEntry, Transfer
 
 SERVER = "http://127.0.0.1:8000"
 
@@ -44,9 +46,6 @@ class Command(BaseCommand):
         self._summary(report, time.monotonic() - started)
 
     def _summary(self, report: Report, seconds: float) -> None:
-        from gongyou.core.models import Enterprise, Org, Station
-        from gongyou.members.models import FoundingTask, Membership, RosterEntry, Transfer
-
         w = self.stdout.write
         w("")
         w(self.style.SUCCESS(f"演示数据已就绪（用时 {seconds:.1f} 秒，本次新建 {report.total_created} 条）"))

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from gongyou.core.actors import COMMAND
-from gongyou.positions.demo.load import seed_positions
+from gongyou.demo.positions import seed_positions
 from gongyou.positions.models import ServicePosition
 
 
