@@ -18,7 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from gongyou.core import audit
 from gongyou.core.actors import Actor
 from gongyou.core.choices import Industry
+from gongyou.core.geo import gcj02_to_wgs84
 from gongyou.core.models import Enterprise, Org, OrgReach, Region, StaffProfile, Station
+from gongyou.core.signals import enterprise_union_founded
 from gongyou.core.validators import normalise_region_code, validate_uscc
 
 if TYPE_CHECKING:
@@ -61,8 +63,6 @@ def load_regions(path: Path = DIVISIONS_CSV) -> int:
 
     District points in the CSV are GCJ-02 and are stored converted to WGS-84.
     """
-    from gongyou.core.geo import gcj02_to_wgs84
-
     existing = set(Region.objects.values_list("code", flat=True))
     created = 0
     with transaction.atomic():
@@ -229,9 +229,9 @@ def create_org(
         org=org,
     )
     if enterprise is not None and kind in Org.ENTERPRISE_KINDS:
-        from gongyou.members.services import close_founding_tasks
-
-        close_founding_tasks(enterprise, union=org, actor=actor)
+        # members closes the enterprise's 25-rule founding tasks here (members.apps), in this
+        # transaction.
+        enterprise_union_founded.send(sender=Org, union=org, enterprise=enterprise, actor=actor)
     return org
 
 
