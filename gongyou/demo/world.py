@@ -10,6 +10,7 @@ All writes go through the service layer so the demo also shows a realistic audit
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -113,8 +114,6 @@ class Report:
 
 
 def demo_password() -> str:
-    import os
-
     return os.environ.get("GONGYOU_DEMO_PASSWORD") or DEMO_PASSWORD
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongyou.core.choices import Industry, LaborRelation
 from gongyou.core.models import Enterprise, Org, Region, Station
+from gongyou.members.routing import REASONS, render_reason
 
 
 class Person(models.Model):
@@ -137,8 +138,6 @@ class Membership(models.Model):
     @property
     def reason_text(self) -> str:
         """Why this union, in the active language (older rows: the stored text)."""
-        from gongyou.members.routing import REASONS, render_reason
-
         if self.routing_code in REASONS:
             return render_reason(self.routing_code, self.routing_params)
         return self.routing_reason

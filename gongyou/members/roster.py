@@ -36,6 +36,7 @@ from gongyou.core.validators import validate_id_number, validate_mobile, validat
 from gongyou.members.inputs import CleanWorker, FieldErrors, Lookups, clean_worker
 from gongyou.members.models import Membership, RosterEntry, Transfer
 from gongyou.members.routing import resolve_union
+from gongyou.members.transfers import request_transfer, work_context
 
 COMPARED = ("name", "id_hash", "phone_hash", "street_id", "station_id", "labor_relation", "industry", "active")
 _ID_FORM = re.compile(r"[0-9]{17}[0-9X]")
@@ -452,8 +453,6 @@ def propose_transfers(
     """Propose a transfer for each member whom this roster shows working somewhere new: for
     another enterprise (no longer active on their recorded employer's roster) or, for the same
     employer, in another street. The joining rule names the target union."""
-    from gongyou.members.transfers import request_transfer, work_context
-
     id_hashes = _with_active_membership(id_hashes)
     if not id_hashes:
         return 0

@@ -7,13 +7,14 @@ event there too. Callers (views, API, commands) never save these models themselv
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,10 +22,13 @@ from gongyou.core import audit, crypto
 from gongyou.core.actors import Actor
 from gongyou.core.choices import record_language
 from gongyou.core.models import Enterprise, Org, Region
+from gongyou.core.validators import validate_mobile
+from gongyou.members.history import add_event
 from gongyou.members.inputs import CleanWorker
-from gongyou.members.models import FoundingTask, Membership, MembershipEvent, Person
+from gongyou.members.models import FoundingTask, Membership, Person, RosterEntry, Transfer
 from gongyou.members.numbers import member_no_for
 from gongyou.members.routing import resolve_union
+from gongyou.members.transfers import cancel_transfer
 
 S = Membership.Status
 
@@ -37,27 +41,6 @@ class JoinResult:
 
 def _conflict(message: str, code: str, field: str = "status") -> ValidationError:
     return ValidationError({field: [ValidationError(message, code=code)]})
-
-
-def add_event(
-    membership: Membership,
-    kind: str,
-    *,
-    actor: Actor,
-    from_status: str = "",
-    from_org: Org | None = None,
-    note: str = "",
-) -> MembershipEvent:
-    return MembershipEvent.objects.create(
-        membership=membership,
-        kind=kind,
-        from_status=from_status,
-        to_status=membership.status,
-        from_org=from_org,
-        to_org=membership.org,
-        actor_label=actor.label[:80],
-        note=note,
-    )
 
 
 def _person_values(worker: CleanWorker) -> dict[str, object]:
@@ -349,10 +332,6 @@ def update_founding_task(
 def at_risk_memberships(now: dt.datetime | None = None, months: int | None = None) -> QuerySet[Membership]:
     """Members at risk of being lost (会员流动不流失): active members who have left every roster
     they were on, or with no contact for N months."""
-    from django.db.models import Exists, OuterRef, Q
-
-    from gongyou.members.models import RosterEntry
-
     now = now or timezone.now()
     months = months or settings.GONGYOU["AT_RISK_NO_CONTACT_MONTHS"]
     cutoff = now - dt.timedelta(days=30 * months)
@@ -388,8 +367,6 @@ def reveal_person_field(person: Person, field: str, *, actor: Actor, reason: str
 def change_phone(person: Person, phone: str, *, actor: Actor) -> Person:
     """A member's new mobile number (verified by SMS by the caller). The audit row keeps only
     masked numbers: the log is kept for months and must not become a copy of the registry."""
-    from gongyou.core.validators import validate_mobile
-
     try:
         phone = validate_mobile(phone)
     except ValidationError as exc:
@@ -422,10 +399,6 @@ def withdraw_consent(person: Person, *, actor: Actor, reason: str = "") -> Perso
     name, ID number, phone, birth date, sex — and end an open membership (withdrawn). The
     membership record and its event history stay (union records, SPEC §3 "nothing is deleted");
     the lookup hashes become random so the same ID number can join again as a new person."""
-    import secrets
-
-    from gongyou.members.models import Transfer
-
     locked = Person.objects.select_for_update().get(pk=person.pk)
     if locked.anonymised_at is not None:
         raise _conflict(_("个人信息已经删除，无需重复操作"), "already_anonymised", field="person")
@@ -433,8 +406,6 @@ def withdraw_consent(person: Person, *, actor: Actor, reason: str = "") -> Perso
     membership = open_membership(locked)
     if membership is not None:
         if membership.status == S.TRANSFERRING:
-            from gongyou.members.transfers import cancel_transfer
-
             pending = Transfer.objects.get(membership=membership, status=Transfer.Status.PENDING)
             cancel_transfer(pending, actor=actor, note=note)
         membership = withdraw_membership(membership, reason=note, actor=actor)

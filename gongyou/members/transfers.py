@@ -19,8 +19,8 @@ from gongyou.core import audit
 from gongyou.core.actors import SYSTEM, Actor
 from gongyou.core.choices import record_language
 from gongyou.core.models import Org
-from gongyou.members.models import Membership, Transfer
-from gongyou.members.services import add_event
+from gongyou.members.history import add_event
+from gongyou.members.models import Membership, Person, Transfer
 
 S = Membership.Status
 T = Transfer.Status
@@ -94,8 +94,6 @@ def work_context(*, street: object, employer: object, station: object, industry:
 
 
 def apply_work_context(person_id: int, context: dict[str, object]) -> None:
-    from gongyou.members.models import Person
-
     values = {k: context[k] for k in CONTEXT_FIELDS if k in context}
     Person.objects.filter(pk=person_id).update(**values, updated_at=timezone.now())
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from gongyou.core import audit
 from gongyou.core.actors import Actor
 from gongyou.core.models import Enterprise
-from gongyou.partners.models import PartnerCredential
+from gongyou.partners.models import PartnerCredential, PartnerWorkerLink
 
 TOKEN_SCHEME = "gyp"
 PREFIX_LENGTH = 8
@@ -122,8 +122,6 @@ def touch_credential(credential: PartnerCredential, *, now: dt.datetime | None =
 
 def check_external_id(enterprise: Enterprise, external_id: str, id_hash: str) -> None:
     """Refuse, before anything is stored, an external id this platform already uses for someone else."""
-    from gongyou.partners.models import PartnerWorkerLink
-
     if not external_id:
         return
     taken = (
@@ -140,8 +138,6 @@ def check_external_id(enterprise: Enterprise, external_id: str, id_hash: str) ->
 @transaction.atomic
 def link_external_id(enterprise: Enterprise, person_id: int, external_id: str, *, actor: Actor) -> None:
     """Remember (or update) the platform's id for this person; audited."""
-    from gongyou.partners.models import PartnerWorkerLink
-
     if not external_id:
         return
     link = PartnerWorkerLink.objects.select_for_update().filter(enterprise=enterprise, person_id=person_id).first()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gongyou.core.choices import Industry, LaborRelation
+from gongyou.core.models import Region
 from gongyou.portal import pickers
 
 LABOR_RELATION_HELP = {
@@ -87,8 +88,6 @@ class StreetPickerMixin(forms.Form):
 
 
 def _street(code: str) -> Any:
-    from gongyou.core.models import Region
-
     return Region.objects.filter(code=code, level=Region.Level.STREET).select_related("parent").first() if code else None
 
 

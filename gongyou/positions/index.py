@@ -16,10 +16,12 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from gongyou.core.geo import EARTH_RADIUS_M
 from gongyou.positions.hours import WEEK_MINUTES, week_bitmaps
+from gongyou.positions.models import PublicHoliday, ServicePosition
 from gongyou.positions.vocab import Amenity, Kind, Status
 
 AMENITY_BIT = {code: 1 << i for i, code in enumerate(Amenity.values)}
@@ -184,18 +186,12 @@ _state: dict[str, object] = {"index": None, "fingerprint": None, "checked": 0.0}
 
 
 def _fingerprint() -> tuple:
-    from django.db.models import Count, Max
-
-    from gongyou.positions.models import PublicHoliday, ServicePosition
-
     agg = ServicePosition.objects.aggregate(n=Count("id"), last=Max("updated_at"))
     hol = PublicHoliday.objects.aggregate(n=Count("id"), last=Max("date"))
     return (agg["n"], agg["last"], hol["n"], hol["last"])
 
 
 def build_from_db() -> PositionIndex:
-    from gongyou.positions.models import PublicHoliday, ServicePosition
-
     rows = [
         IndexRow(
             id=p["id"],

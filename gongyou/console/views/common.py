@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import pgettext
 
+from gongyou.core.access import staff_profile
 from gongyou.core.actors import Actor
 
 PER_PAGE = 50
@@ -41,8 +43,6 @@ def int_list(values: list[str]) -> list[int]:
 
 
 def can_write(user: Any) -> bool:
-    from gongyou.core.access import staff_profile
-
     if getattr(user, "is_superuser", False):
         return True
     profile = staff_profile(user)
@@ -51,8 +51,6 @@ def can_write(user: Any) -> bool:
 
 def safe_next(request: HttpRequest) -> str:
     """The POSTed `next` when it points back into this site, else ""."""
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     target = request.POST.get("next", "")
     ok = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
     return target if ok else ""
