@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint typecheck messages bench clean
+.PHONY: install run test lint lint-imports typecheck messages bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,11 +28,16 @@ test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m ruff check .
 	$(PY) -m mypy gongyou
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+# The dependency direction of STYLE.md "Our layout" (contracts in pyproject.toml).
+lint-imports: install
+	$(VENV)/bin/lint-imports
 
 typecheck: install
 	$(PY) -m mypy gongyou
