@@ -20,6 +20,7 @@ from gongyou.core.validators import (
     validate_mobile,
     validate_uscc,
 )
+from gongyou.members.work import WorkContext
 
 
 @dataclass
@@ -36,6 +37,10 @@ class CleanWorker:
     station: Station | None
     external_id: str
     consent_version: str
+
+    @property
+    def work(self) -> WorkContext:
+        return WorkContext(self.street, self.industry, self.labor_relation, self.employer, self.station)
 
     @property
     def id_hash(self) -> str:
@@ -64,6 +69,9 @@ class FieldErrors:
 def _text(data: Mapping[str, Any], key: str) -> str:
     value = data.get(key)
     return "" if value is None else str(value).strip()
+
+
+WORK_FIELDS = ("street_code", "industry", "labor_relation", "employer_uscc", "station_code")
 
 
 class Lookups:
@@ -119,6 +127,51 @@ def clean_worker(
     except ValidationError as exc:
         errors.add("phone", exc)
 
+    work = _work(data, errors, lookups, default_employer)
+
+    external_id = _text(data, "external_id")
+    if len(external_id) > 64:
+        errors.add_code("external_id", _("外部编号不能超过64个字符"), "too_long")
+
+    consent_version = _text(data, "consent_version")
+    if require_consent and not consent_version:
+        errors.add_code("consent_version", _("入会前需要阅读并同意隐私告知"), "consent_required")
+    elif len(consent_version) > 20:
+        errors.add_code("consent_version", _("隐私告知版本号不能超过20个字符"), "too_long")
+
+    errors.raise_if_any()
+    assert id_info is not None and work is not None
+    return CleanWorker(
+        name=name,
+        id_number=id_info.number,
+        birth_date=id_info.birth_date,
+        sex=id_info.sex,
+        phone=phone,
+        street=work.street,
+        industry=work.industry,
+        labor_relation=work.labor_relation,
+        employer=work.employer,
+        station=work.station,
+        external_id=external_id,
+        consent_version=consent_version,
+    )
+
+
+def clean_work(
+    data: Mapping[str, Any], *, default_employer: Enterprise | None = None, lookups: Lookups | None = None
+) -> WorkContext:
+    """The work fields alone (street_code, industry, labor_relation, employer_uscc, station_code),
+    cleaned exactly as clean_worker cleans them: a transfer asks for a new job, not a new person."""
+    errors = FieldErrors()
+    work = _work(data, errors, lookups or Lookups(), default_employer)
+    errors.raise_if_any()
+    assert work is not None
+    return work
+
+
+def _work(
+    data: Mapping[str, Any], errors: FieldErrors, lookups: Lookups, default_employer: Enterprise | None
+) -> WorkContext | None:
     street = None
     street_code = normalise_region_code(_text(data, "street_code"))
     if not street_code:
@@ -159,29 +212,6 @@ def clean_worker(
         if station is None:
             errors.add_code("station_code", _("找不到这个站点编码"), "unknown_station")
 
-    external_id = _text(data, "external_id")
-    if len(external_id) > 64:
-        errors.add_code("external_id", _("外部编号不能超过64个字符"), "too_long")
-
-    consent_version = _text(data, "consent_version")
-    if require_consent and not consent_version:
-        errors.add_code("consent_version", _("入会前需要阅读并同意隐私告知"), "consent_required")
-    elif len(consent_version) > 20:
-        errors.add_code("consent_version", _("隐私告知版本号不能超过20个字符"), "too_long")
-
-    errors.raise_if_any()
-    assert id_info is not None and street is not None
-    return CleanWorker(
-        name=name,
-        id_number=id_info.number,
-        birth_date=id_info.birth_date,
-        sex=id_info.sex,
-        phone=phone,
-        street=street,
-        industry=industry,
-        labor_relation=labor_relation,
-        employer=employer,
-        station=station,
-        external_id=external_id,
-        consent_version=consent_version,
-    )
+    if street is None or any(f in errors.errors for f in WORK_FIELDS):
+        return None
+    return WorkContext(street, industry, labor_relation, employer, station)

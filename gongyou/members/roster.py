@@ -36,7 +36,8 @@ from gongyou.core.validators import validate_id_number, validate_mobile, validat
 from gongyou.members.inputs import CleanWorker, FieldErrors, Lookups, clean_worker
 from gongyou.members.models import Membership, RosterEntry, Transfer
 from gongyou.members.routing import resolve_union
-from gongyou.members.transfers import request_transfer, work_context
+from gongyou.members.transfers import request_transfer
+from gongyou.members.work import WorkContext
 
 COMPARED = ("name", "id_hash", "phone_hash", "street_id", "station_id", "labor_relation", "industry", "active")
 _ID_FORM = re.compile(r"[0-9]{17}[0-9X]")
@@ -478,13 +479,8 @@ def propose_transfers(
         if not (moved_employer or moved_street):
             continue
         new_employer = enterprise if worker.labor_relation == "employee" else None
-        routing = resolve_union(
-            street=worker.street,
-            industry=worker.industry,
-            labor_relation=worker.labor_relation,
-            employer=new_employer,
-            station=worker.station,
-        )
+        new_work = WorkContext(worker.street, worker.industry, worker.labor_relation, new_employer, worker.station)
+        routing = resolve_union(new_work)
         if routing.union.pk == membership.org_id:
             continue
         with record_language():
@@ -500,13 +496,7 @@ def propose_transfers(
                 initiator=Transfer.Initiator.SYSTEM,
                 actor=SYSTEM,
                 reason=f"{why}；{routing.record_reason}",
-                new_context=work_context(
-                    street=worker.street,
-                    employer=new_employer,
-                    station=worker.station,
-                    industry=worker.industry,
-                    labor_relation=worker.labor_relation,
-                ),
+                new_context=new_work,
             )
             proposed += 1
         except ValidationError:

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongyou.core.choices import Industry, LaborRelation, record_language
-from gongyou.core.models import Enterprise, Org, Region, Station
+from gongyou.core.models import Org, Station
+from gongyou.members.work import WorkContext
 
 REASONS = {
     "employer_station": gettext_lazy("与%(employer)s建立劳动关系且单位已建会，加入单位工会在%(station)s的%(org)s"),
@@ -75,19 +76,14 @@ def _station_union(station: Station, **filters: object) -> Org | None:
     )
 
 
-def resolve_union(
-    *,
-    street: Region,
-    industry: str,
-    labor_relation: str,
-    employer: Enterprise | None,
-    station: Station | None,
-) -> Routing:
+def resolve_union(work: WorkContext) -> Routing:
     """1. A worker with a labour relation whose employer has a union joins it — or the station
     branch union/union group under it at the worker's station (seed §二(一)3 应加入所在单位工会).
     2. Otherwise individual join by locality and industry (属地和行业就近): the station's branch
     union/group; else the street union of the worker's street in the worker's industry; else any
     street union of that street; else the street federation itself (兜底)."""
+    street, industry, labor_relation = work.street, work.industry, work.labor_relation
+    employer, station = work.employer, work.station
     if labor_relation == LaborRelation.EMPLOYEE and employer is not None:
         union = employer.active_union()
         if union is not None:

@@ -133,13 +133,7 @@ def _join_once(
             setattr(person, key, value)
         person.anonymised_at = None
         person.save()
-    routing = resolve_union(
-        street=worker.street,
-        industry=worker.industry,
-        labor_relation=worker.labor_relation,
-        employer=worker.employer,
-        station=worker.station,
-    )
+    routing = resolve_union(worker.work)
     status = S.APPLIED if routing.union.approval_required else S.ACTIVE
     membership = Membership.objects.create(
         person=person,

@@ -21,6 +21,7 @@ from gongyou.core.choices import record_language
 from gongyou.core.models import Org
 from gongyou.members.history import add_event
 from gongyou.members.models import Membership, Person, Transfer
+from gongyou.members.work import WorkContext
 
 S = Membership.Status
 T = Transfer.Status
@@ -38,7 +39,7 @@ def request_transfer(
     initiator: str,
     actor: Actor,
     reason: str = "",
-    new_context: dict[str, object] | None = None,
+    new_context: WorkContext | None = None,
     now: dt.datetime | None = None,
 ) -> Transfer:
     now = now or timezone.now()
@@ -63,7 +64,7 @@ def request_transfer(
                 to_org=to_org,
                 initiator=initiator,
                 reason=reason,
-                new_context=new_context,
+                new_context=new_context.as_json() if new_context is not None else None,
                 auto_accept_at=now + dt.timedelta(days=settings.GONGYOU["TRANSFER_AUTO_ACCEPT_DAYS"]),
             )
     except IntegrityError as exc:
@@ -80,17 +81,6 @@ def request_transfer(
 
 
 CONTEXT_FIELDS = ("work_street_id", "employer_id", "station_id", "industry", "labor_relation")
-
-
-def work_context(*, street: object, employer: object, station: object, industry: str, labor_relation: str) -> dict[str, object]:
-    """The JSON a transfer carries about the member's new job (ids, not objects)."""
-    return {
-        "work_street_id": getattr(street, "pk", None),
-        "employer_id": getattr(employer, "pk", None),
-        "station_id": getattr(station, "pk", None),
-        "industry": industry,
-        "labor_relation": labor_relation,
-    }
 
 
 def apply_work_context(person_id: int, context: dict[str, object]) -> None:

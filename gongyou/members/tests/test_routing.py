@@ -7,12 +7,13 @@ from gongyou.core.actors import COMMAND
 from gongyou.core.models import Org, Region
 from gongyou.core.services import create_org
 from gongyou.members.routing import resolve_union
+from gongyou.members.work import WorkContext
 
 
 def route(world, **kw):
     args = {"street": world.street, "industry": "food_delivery", "labor_relation": "independent", "employer": None, "station": None}
     args.update(kw)
-    return resolve_union(**args)
+    return resolve_union(WorkContext(**args))
 
 
 def test_employee_of_unionised_employer_joins_employer_union(world):

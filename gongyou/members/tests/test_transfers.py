@@ -15,8 +15,8 @@ from gongyou.members.transfers import (
     cancel_transfer,
     reject_transfer,
     request_transfer,
-    work_context,
 )
+from gongyou.members.work import WorkContext
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def test_auto_accept_after_configured_days(world, member, settings):
 
 
 def test_accept_applies_new_work_context(world, member):
-    ctx = work_context(street=world.other_street, employer=None, station=None, industry="express", labor_relation="independent")
+    ctx = WorkContext(street=world.other_street, industry="express", labor_relation="independent")
     t = request_transfer(member, world.other_street_union, initiator="member", actor=COMMAND, new_context=ctx)
     accept_transfer(t, actor=COMMAND)
     member.person.refresh_from_db()

@@ -152,7 +152,14 @@ def test_no_transfer_when_the_rule_keeps_the_same_union(member_client, member, w
 def test_transfer_form_errors_are_inline(member_client, member, world):
     data = transfer_data(world, street_code="", industry="", station_code="NOPE")
     body = member_client.post(reverse("portal:transfer"), {**data, "action": "preview"}).content.decode()
-    assert "请选择新的工作街镇" in body and "请选择所在行业" in body and "找不到这个站点编码" in body
+    assert "请选择工作所在街镇" in body and "请选择所在行业" in body and "找不到这个站点编码" in body
+
+
+def test_an_unknown_street_in_the_transfer_form_is_named_as_in_the_join_form(member_client, member, world):
+    data = transfer_data(world, street_code="310104999")
+    response = member_client.post(reverse("portal:transfer"), {**data, "action": "preview"})
+    assert response.context["form"].errors.as_data()["street_code"][0].code == "unknown_street"
+    assert not Transfer.objects.exists()
 
 
 def test_the_transfer_form_is_prefilled_from_the_current_job(member_client, member):

@@ -18,18 +18,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gongyou.core import crypto
 from gongyou.core.actors import Actor
-from gongyou.core.choices import Industry, LaborRelation
-from gongyou.core.models import Enterprise, Region, Station
-from gongyou.core.validators import normalise_region_code
-from gongyou.members.inputs import FieldErrors
+from gongyou.core.models import Enterprise
+from gongyou.members.inputs import clean_work
 from gongyou.members.models import Membership, Person, Transfer
 from gongyou.members.routing import Routing, resolve_union
 from gongyou.members.services import change_phone, withdraw_consent, withdraw_membership
-from gongyou.members.transfers import cancel_transfer, request_transfer, work_context
+from gongyou.members.transfers import cancel_transfer, request_transfer
+from gongyou.members.work import WorkContext
 from gongyou.portal.forms import LABOR_RELATION_HELP, ChangePhoneForm, LeaveForm, LoginForm, TransferForm
 from gongyou.portal.models import SmsChallenge
 from gongyou.portal.session import log_in, log_out, member_required
 from gongyou.portal.views.common import add_errors, check_code, page, sms_state, submit_allowed
+
+WORK_ERRORS_TO_FIELDS = {"employer_uscc": "employer"}
 
 EVENT_LABELS = {
     "applied": gettext_lazy("提交入会申请"),
@@ -150,32 +151,25 @@ def phone(request: HttpRequest) -> HttpResponse:
 # --- transfer ---------------------------------------------------------------------------------------
 
 
-def _clean_work(data: Any) -> dict[str, Any]:
-    """The new job from the transfer form: street, industry and labour relation required."""
-    errors = FieldErrors()
-    street = Region.objects.filter(code=normalise_region_code(str(data.get("street_code") or "")), level=Region.Level.STREET).first()
-    if street is None:
-        errors.add_code("street_code", _("请选择新的工作街镇"), "required")
-    industry = str(data.get("industry") or "")
-    if industry not in Industry.values:
-        errors.add_code("industry", _("请选择所在行业"), "required")
-    labor_relation = str(data.get("labor_relation") or "")
-    if labor_relation not in LaborRelation.values:
-        errors.add_code("labor_relation", _("请选择用工关系"), "required")
-    employer = None
+def _work_data(form: TransferForm) -> dict[str, str] | None:
+    """The transfer form's fields as members.inputs reads them (the employer <select> posts a pk);
+    None, with the error on the form, when the chosen employer is gone."""
+    data = form.data
+    employer_uscc = ""
     employer_id = str(data.get("employer") or "")
     if employer_id:
-        employer = Enterprise.objects.filter(pk=int(employer_id)).first() if employer_id.isdigit() else None
-        if employer is None:
-            errors.add_code("employer", _("请重新选择用工单位"), "unknown_enterprise")
-    station = None
-    station_code = str(data.get("station_code") or "").strip()
-    if station_code:
-        station = Station.objects.filter(code=station_code).first()
-        if station is None:
-            errors.add_code("station_code", _("找不到这个站点编码，请核对站点海报上的编码"), "unknown_station")
-    errors.raise_if_any()
-    return {"street": street, "industry": industry, "labor_relation": labor_relation, "employer": employer, "station": station}
+        found = Enterprise.objects.filter(pk=int(employer_id)).values_list("uscc", flat=True).first() if employer_id.isdigit() else None
+        if found is None:
+            form.add_error("employer", ValidationError(_("请重新选择用工单位"), code="unknown_enterprise"))
+            return None
+        employer_uscc = found
+    return {
+        "street_code": str(data.get("street_code") or ""),
+        "industry": str(data.get("industry") or ""),
+        "labor_relation": str(data.get("labor_relation") or ""),
+        "employer_uscc": employer_uscc,
+        "station_code": str(data.get("station_code") or ""),
+    }
 
 
 def _transfer_initial(person: Person) -> dict[str, Any]:
@@ -203,13 +197,15 @@ def transfer(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     action = request.POST.get("action", "preview")
     routing: Routing | None = None
-    work: dict[str, Any] = {}
+    work: WorkContext | None = None
     if action in ("preview", "confirm"):
         try:
-            work = _clean_work(form.data)
-            routing = resolve_union(**work)
+            work_data = _work_data(form)
+            if work_data is not None:
+                work = clean_work(work_data)
+                routing = resolve_union(work)
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_errors(form, exc, WORK_ERRORS_TO_FIELDS)
     form.setup_pickers()
     if routing is None or action == "refresh":
         return page(request, "portal/transfer.html", {**base, "form": form})
@@ -223,7 +219,7 @@ def transfer(request: HttpRequest) -> HttpResponse:
             initiator=Transfer.Initiator.MEMBER,
             actor=_actor(membership),
             reason=(form.data.get("reason") or "").strip()[:200],
-            new_context=work_context(**work),
+            new_context=work,
         )
     except ValidationError as exc:
         add_errors(form, exc)
