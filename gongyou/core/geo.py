@@ -8,6 +8,9 @@ under a millimetre in a few steps. Points outside mainland China are not shifted
 from __future__ import annotations
 
 import math
+from typing import overload
+
+import numpy as np
 
 _A = 6378245.0
 _EE = 0.00669342162296594323
@@ -99,9 +102,47 @@ def gcj02_to_wgs84(lng: float, lat: float) -> tuple[float, float]:
     return wlng, wlat
 
 
-def haversine_m(lng1: float, lat1: float, lng2: float, lat2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp = p2 - p1
-    dl = math.radians(lng2 - lng1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
+# The one haversine: scalars (a check-in's distance, tests) and numpy arrays (the positions index,
+# coverage's nearest station) go through the same formula.
+
+
+@overload
+def haversine_rad(
+    lng1: float, lat1: float, lng2: float, lat2: float, *, cos_lat1: float | None = None, cos_lat2: float | None = None
+) -> float: ...
+@overload
+def haversine_rad(
+    lng1: float | np.ndarray,
+    lat1: float | np.ndarray,
+    lng2: np.ndarray,
+    lat2: np.ndarray,
+    *,
+    cos_lat1: float | np.ndarray | None = None,
+    cos_lat2: np.ndarray | None = None,
+) -> np.ndarray: ...
+def haversine_rad(
+    lng1: float | np.ndarray,
+    lat1: float | np.ndarray,
+    lng2: float | np.ndarray,
+    lat2: float | np.ndarray,
+    *,
+    cos_lat1: float | np.ndarray | None = None,
+    cos_lat2: float | np.ndarray | None = None,
+) -> float | np.ndarray:
+    """Great-circle distance in metres between points given in radians (floats or arrays, which
+    broadcast). A caller holding many fixed points passes their cosines, computed once."""
+    c1 = np.cos(lat1) if cos_lat1 is None else cos_lat1
+    c2 = np.cos(lat2) if cos_lat2 is None else cos_lat2
+    h = np.sin((lat2 - lat1) / 2) ** 2 + c1 * c2 * np.sin((lng2 - lng1) / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(h, 1.0)))  # type: ignore[no-any-return]
+
+
+@overload
+def haversine_m(lng1: float, lat1: float, lng2: float, lat2: float) -> float: ...
+@overload
+def haversine_m(lng1: np.ndarray, lat1: np.ndarray, lng2: np.ndarray, lat2: np.ndarray) -> np.ndarray: ...
+def haversine_m(
+    lng1: float | np.ndarray, lat1: float | np.ndarray, lng2: float | np.ndarray, lat2: float | np.ndarray
+) -> float | np.ndarray:
+    """Great-circle distance in metres between points given in degrees (WGS-84)."""
+    return haversine_rad(np.radians(lng1), np.radians(lat1), np.radians(lng2), np.radians(lat2))

@@ -10,6 +10,7 @@ spatial database needed.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import threading
 import time
 from collections.abc import Collection, Iterable, Sequence
@@ -19,7 +20,7 @@ import numpy as np
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from gongyou.core.geo import EARTH_RADIUS_M
+from gongyou.core.geo import haversine_rad
 from gongyou.positions.hours import WEEK_MINUTES, week_bitmaps
 from gongyou.positions.models import PublicHoliday, ServicePosition
 from gongyou.positions.vocab import Amenity, Kind, Status
@@ -62,14 +63,6 @@ class Hit:
     open_now: bool
     amenities: tuple[str, ...]
     status: str = Status.OPEN
-
-
-def haversine_many(
-    lng: float, lat: float, lngs_rad: np.ndarray, lats_rad: np.ndarray, cos_lats: np.ndarray
-) -> np.ndarray:
-    p = np.radians(lat)
-    h = np.sin((lats_rad - p) / 2) ** 2 + np.cos(p) * cos_lats * np.sin((lngs_rad - np.radians(lng)) / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
 
 
 class PositionIndex:
@@ -153,7 +146,13 @@ class PositionIndex:
             candidates = candidates[is_open if open_now else ~is_open]
         if candidates.size == 0:
             return []
-        dist = haversine_many(lng, lat, self.lngs_rad[candidates], self.lats_rad[candidates], self.cos_lats[candidates])
+        dist = haversine_rad(
+            math.radians(lng),
+            math.radians(lat),
+            self.lngs_rad[candidates],
+            self.lats_rad[candidates],
+            cos_lat2=self.cos_lats[candidates],
+        )
         if radius_m is not None:
             keep = dist <= radius_m
             candidates, dist = candidates[keep], dist[keep]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gongyou.core.geo import EARTH_RADIUS_M
+from gongyou.core.geo import EARTH_RADIUS_M, haversine_m
 
 _SHIFT = np.int64(1 << 32)
 BRUTE_FORCE_PAIRS = 4_000_000
@@ -29,12 +29,6 @@ def project(lng: np.ndarray, lat: np.ndarray, lat0: float) -> tuple[np.ndarray, 
 def unproject(x: np.ndarray, y: np.ndarray, lat0: float) -> tuple[np.ndarray, np.ndarray]:
     k = EARTH_RADIUS_M * np.pi / 180
     return x / (k * np.cos(np.radians(lat0))), y / k
-
-
-def haversine_pairs(lng1: np.ndarray, lat1: np.ndarray, lng2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lng2 - lng1) / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
 
 
 def _brute(qx: np.ndarray, qy: np.ndarray, qc: np.ndarray, sx: np.ndarray, sy: np.ndarray) -> np.ndarray:
@@ -104,4 +98,4 @@ def nearest_station(
         found[remaining[resolved]] = idx[resolved]
         remaining = remaining[~resolved]
         cell *= 4
-    return haversine_pairs(q_lng, q_lat, s_lng[found], s_lat[found]), found
+    return haversine_m(q_lng, q_lat, s_lng[found], s_lat[found]), found
