@@ -1,5 +1,5 @@
-"""QR joining (扫码入会, SPEC §3): signed, expiring join tokens and the QR images and A4 poster
-that carry them.
+"""QR joining (扫码入会, SPEC §3): signed, expiring join tokens and the A4 poster that carries
+them (the QR images themselves come from core.qr).
 
 A join token is a django.core.signing payload (own salt, so no other signed value of the site
 can be replayed as one) holding the org / station / campaign the code was printed for and its
@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import segno
 from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongyou.core.models import Org, Station
+from gongyou.core.qr import qr_code
 
 SALT = "gongyou.portal.join-token"
 DEFAULT_EXPIRES_DAYS = 365
@@ -128,33 +128,6 @@ def station_union(station: Station) -> Org | None:
     )
 
 
-# --- images ---------------------------------------------------------------------------------------
-
-# Error correction "M" survives a crumpled or partly sun-bleached poster and keeps the code small
-# enough to scan from a metre away.
-_ERROR = "m"
-
-
-def _qr(url: str) -> segno.QRCode:
-    return segno.make_qr(url, error=_ERROR, boost_error=False)
-
-
-def qr_png(url: str, *, scale: int = 10) -> bytes:
-    out = io.BytesIO()
-    _qr(url).save(out, kind="png", scale=scale, border=4)
-    return out.getvalue()
-
-
-def qr_svg(url: str, *, scale: int = 10, inline: bool = False) -> str:
-    """SVG text; `inline=True` drops the XML declaration and fixed size for embedding in HTML."""
-    out = io.BytesIO()
-    options: dict[str, Any] = {"kind": "svg", "scale": scale, "border": 4, "dark": "#1f2329"}
-    if inline:
-        options.update(xmldecl=False, svgns=True, omitsize=True, svgclass="qr")
-    _qr(url).save(out, **options)
-    return out.getvalue().decode()
-
-
 # --- the A4 poster ----------------------------------------------------------------------------------
 
 CJK_FONT = "STSong-Light"  # an Adobe CID font every PDF reader carries: no font file to ship
@@ -221,7 +194,7 @@ def join_poster_pdf(org_or_station: Org | Station, url: str) -> bytes:
     pdf.drawCentredString(width / 2, height - band - 70, call)
 
     # The QR code drawn as vector modules, so it prints sharp at any size.
-    matrix = _qr(url).matrix
+    matrix = qr_code(url).matrix
     modules = len(matrix)
     side = 300
     cell = side / (modules + 8)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-import segno
 from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.http import HttpRequest, HttpResponse
@@ -23,6 +22,7 @@ from gongyou.console.models import LoginFailure, StaffTOTP
 from gongyou.core import audit, crypto
 from gongyou.core.access import staff_profile
 from gongyou.core.actors import Actor
+from gongyou.core.qr import qr_svg_data_uri
 
 ISSUER = "工友工作台"
 
@@ -108,10 +108,6 @@ def _pending_user(request: HttpRequest) -> Any:
     return get_user_model().objects.filter(pk=pk, is_active=True).first()
 
 
-def _qr_svg(uri: str) -> str:
-    return segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
-
-
 @sensitive_post_parameters("code")
 @csrf_protect
 @never_cache
@@ -157,7 +153,7 @@ def totp_view(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"enrolling": enrolling, "error": error, "next": _next_url(request), "account": user.get_username()}
     if enrolling:
         uri = totp.provisioning_uri(secret, account=user.get_username(), issuer=ISSUER)
-        context.update(qr=_qr_svg(uri), secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)))
+        context.update(qr=qr_svg_data_uri(uri), secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)))
     return render(request, "console/totp.html", context, status=200 if not error else 400)
 
 

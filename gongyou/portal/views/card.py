@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from gongyou.core.qr import qr_svg
 from gongyou.members.models import Membership
-from gongyou.portal import cards, qr
+from gongyou.portal import cards
 from gongyou.portal.session import member_required
 from gongyou.portal.views.common import page
 
@@ -24,7 +25,7 @@ def _qr_context(request: HttpRequest, membership: Membership) -> dict[str, objec
     url = request.build_absolute_uri(reverse("portal:verify", args=[token]))
     return {
         # segno's SVG is generated from our own URL, never from user input: safe to inline.
-        "qr_svg": mark_safe(qr.qr_svg(url, scale=4, inline=True)),  # noqa: S308
+        "qr_svg": mark_safe(qr_svg(url, scale=4, inline=True)),  # noqa: S308
         "qr_url": url,
         "qr_refresh": cards.REFRESH_SECONDS,
         "qr_made_at": timezone.localtime(),

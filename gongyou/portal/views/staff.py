@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from gongyou.core.access import get_in_scope, orgs_in_scope, staff_profile
 from gongyou.core.models import Org, Station
+from gongyou.core.qr import qr_png, qr_svg
 from gongyou.portal import qr, sms
 from gongyou.portal.views.common import page
 
@@ -89,9 +90,9 @@ def qr_download(request: HttpRequest, kind: str, pk: str, fmt: str) -> HttpRespo
     url = join_url(request, token)
     body: bytes | str
     if fmt == "png":
-        body = qr.qr_png(url)
+        body = qr_png(url)
     elif fmt == "svg":
-        body = qr.qr_svg(url)
+        body = qr_svg(url)
     elif fmt == "pdf":
         body = qr.join_poster_pdf(target, url)
     else:

@@ -4,10 +4,8 @@ usage and QR code, Excel import, and the feedback inbox. Everything is scoped (4
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -27,6 +25,7 @@ from gongyou.core.actors import Actor
 from gongyou.core.api_errors import django_errors
 from gongyou.core.geo import wgs84_to_gcj02
 from gongyou.core.models import Region
+from gongyou.core.qr import qr_png, qr_svg
 from gongyou.positions import access, excel, services
 from gongyou.positions.hours import format_hours
 from gongyou.positions.inputs import clean_position
@@ -232,7 +231,7 @@ def _usage(position: ServicePosition) -> dict[str, Any]:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     position = access.position_for(request.user, pk)
     checkin_url = request.build_absolute_uri(reverse("positions:checkin", args=[pk]))
-    qr_svg = segno.make(checkin_url, error="m").svg_inline(scale=4)
+    checkin_svg = qr_svg(checkin_url, scale=4, inline=True)
     return render(
         request,
         "positions/staff/detail.html",
@@ -242,7 +241,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "icons": amenity_icons(position.amenities),
             "usage": _usage(position),
             "feedback": position.feedback.all()[:10],
-            "qr_svg": qr_svg,
+            "qr_svg": checkin_svg,
             "checkin_url": checkin_url,
             "statuses": Status.choices,
         },
@@ -255,15 +254,14 @@ def qr(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     position = access.position_for(request.user, pk)
     if fmt not in ("png", "svg"):
         raise Http404
-    code = segno.make(request.build_absolute_uri(reverse("positions:checkin", args=[pk])), error="m")
-    out = io.BytesIO()
+    url = request.build_absolute_uri(reverse("positions:checkin", args=[pk]))
     if fmt == "png":
-        code.save(out, kind="png", scale=10, border=2)
+        body: bytes | str = qr_png(url, border=2)
         content_type = "image/png"
     else:
-        code.save(out, kind="svg", scale=10, border=2)
+        body = qr_svg(url, border=2)
         content_type = "image/svg+xml"
-    response = HttpResponse(out.getvalue(), content_type=content_type)
+    response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="checkin-{position.code}.{fmt}"'
     return response
 
