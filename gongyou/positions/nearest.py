@@ -41,7 +41,9 @@ def _brute(qx: np.ndarray, qy: np.ndarray, qc: np.ndarray, sx: np.ndarray, sy: n
     return out
 
 
-def _grid_pass(qx, qy, qc, sx, sy, cell):  # noqa: ANN001, ANN202 (arrays)
+def _grid_pass(
+    qx: np.ndarray, qy: np.ndarray, qc: np.ndarray, sx: np.ndarray, sy: np.ndarray, cell: float
+) -> tuple[np.ndarray, np.ndarray]:
     skey = np.floor(sx / cell).astype(np.int64) * _SHIFT + np.floor(sy / cell).astype(np.int64)
     order = np.argsort(skey, kind="stable")
     skey, ox, oy = skey[order], sx[order], sy[order]

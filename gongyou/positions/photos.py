@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -24,8 +25,8 @@ def photo_content_type(head: bytes) -> str | None:
     return None
 
 
-def validate_photo(upload) -> None:  # noqa: ANN001 (an UploadedFile)
-    if upload.size > MAX_PHOTO_BYTES:
+def validate_photo(upload: UploadedFile) -> None:
+    if (upload.size or 0) > MAX_PHOTO_BYTES:
         raise ValidationError({"photo": [ValidationError(_("照片不能超过 5 MB"), code="too_large")]})
     head = upload.read(16)
     upload.seek(0)
