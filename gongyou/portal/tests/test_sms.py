@@ -168,3 +168,22 @@ def test_purge_deletes_only_long_expired_challenges(db):
     call_command("purge_sms_codes")
     assert list(SmsChallenge.objects.values_list("pk", flat=True)) != [old.pk]
     assert SmsChallenge.objects.count() == 1
+
+
+# --- the one SMS-code step of join, login and phone change ------------------------------------------
+
+
+@pytest.mark.parametrize("url_name", ["portal:join", "portal:login", "portal:phone"])
+def test_every_sms_flow_sends_and_throttles_through_the_same_step(member_client, url_name):
+    from django.urls import reverse
+
+    from gongyou.core.testing import make_phone
+
+    url = reverse(url_name)
+    phone = make_phone(70)
+    body = member_client.post(url, {"action": "send_code", "phone": phone}).content.decode()
+    assert "验证码已发送到" in body
+    with mock.patch("gongyou.portal.views.common.ratelimit.hit", return_value=False):
+        body = member_client.post(url, {"phone": phone, "sms_code": "000000"}).content.decode()
+    assert "提交太频繁了" in body
+    assert not SmsChallenge.objects.filter(used_at__isnull=False).exists()

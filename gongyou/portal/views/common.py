@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -74,6 +75,29 @@ def check_code(form: forms.Form, purpose: str, *, consume: bool) -> str | None:
         form.add_error("sms_code", ValidationError(exc.message, code=exc.code))
         return None
     return phone
+
+
+@dataclass(frozen=True)
+class SmsStep:
+    """Where the SMS-code step left a request: `show` is the context to render the form again
+    with (a code was sent, or the submit was throttled), else `phone` is the verified number
+    (None when the phone or code was wrong: the errors are on the form)."""
+
+    show: dict[str, Any] | None
+    phone: str | None = None
+
+
+def sms_step(request: HttpRequest, form: forms.Form, purpose: str, *, verify: bool = True) -> SmsStep:
+    """The SMS-code step of joining, logging in and changing the phone, written once: "send
+    code" sends one and shows the form again; a submit is rate-limited per client, then (with
+    `verify`) the phone and its code are checked and the code used up. Joining verifies later
+    itself, after the other fields, so that it shows every error at once."""
+    if request.POST.get("action") == "send_code":
+        return SmsStep(show=sms_state(request, form.data.get("phone", ""), purpose))
+    if not submit_allowed(request, purpose):
+        form.add_error(None, _("提交太频繁了，请过一会儿再试"))
+        return SmsStep(show={})
+    return SmsStep(show=None, phone=check_code(form, purpose, consume=True) if verify else None)
 
 
 def submit_allowed(request: HttpRequest, scope: str, *, limit: int = 30, window: int = 3600) -> bool:

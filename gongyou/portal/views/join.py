@@ -21,7 +21,7 @@ from gongyou.portal import qr
 from gongyou.portal.forms import LABOR_RELATION_HELP, JoinForm
 from gongyou.portal.models import SmsChallenge
 from gongyou.portal.session import current_membership, log_in, member_required
-from gongyou.portal.views.common import add_errors, check_code, page, sms_state, submit_allowed
+from gongyou.portal.views.common import add_errors, check_code, page, sms_state, sms_step
 
 JOIN_ERRORS_TO_FIELDS = {"employer_uscc": "employer", "consent_version": "consent"}
 
@@ -104,14 +104,11 @@ def join(request: HttpRequest) -> HttpResponse:
 
     form = JoinForm(request.POST)
     form.is_valid()
-    action = request.POST.get("action", "join")
-    if action == "send_code":
-        return _render(request, form, context, token_error, **sms_state(request, request.POST.get("phone", ""), "join"))
-    if action == "refresh":  # the no-JS street picker: re-show the form with the district's streets
+    if request.POST.get("action") == "refresh":  # the no-JS street picker: the district's streets
         return _render(request, form, context, token_error)
-    if not submit_allowed(request, "join"):
-        form.add_error(None, _("提交太频繁了，请过一会儿再试"))
-        return _render(request, form, context, token_error)
+    step = sms_step(request, form, SmsChallenge.Purpose.JOIN, verify=False)
+    if step.show is not None:
+        return _render(request, form, context, token_error, **step.show)
     return _submit(request, form, context, token_error)
 
 

@@ -28,7 +28,7 @@ from gongyou.members.work import WorkContext
 from gongyou.portal.forms import LABOR_RELATION_HELP, ChangePhoneForm, LeaveForm, LoginForm, TransferForm
 from gongyou.portal.models import SmsChallenge
 from gongyou.portal.session import log_in, log_out, member_required
-from gongyou.portal.views.common import add_errors, check_code, page, sms_state, submit_allowed
+from gongyou.portal.views.common import add_errors, page, sms_step
 
 WORK_ERRORS_TO_FIELDS = {"employer_uscc": "employer"}
 
@@ -76,12 +76,10 @@ def login(request: HttpRequest) -> HttpResponse:
         return page(request, "portal/login.html", {"form": LoginForm(), **context})
     form = LoginForm(request.POST)
     form.is_valid()
-    if request.POST.get("action") == "send_code":
-        return page(request, "portal/login.html", {"form": form, **context, **sms_state(request, form.data.get("phone", ""), "login")})
-    if not submit_allowed(request, "login"):
-        form.add_error(None, _("提交太频繁了，请过一会儿再试"))
-        return page(request, "portal/login.html", {"form": form, **context})
-    phone = check_code(form, "login", consume=True)
+    step = sms_step(request, form, SmsChallenge.Purpose.LOGIN)
+    if step.show is not None:
+        return page(request, "portal/login.html", {"form": form, **context, **step.show})
+    phone = step.phone
     if phone is not None:
         membership = _membership_for_phone(phone)
         if membership is not None:
@@ -130,13 +128,10 @@ def phone(request: HttpRequest) -> HttpResponse:
         return page(request, "portal/phone.html", {"form": ChangePhoneForm(), **context})
     form = ChangePhoneForm(request.POST)
     form.is_valid()
-    if request.POST.get("action") == "send_code":
-        state = sms_state(request, form.data.get("phone", ""), "change_phone")
-        return page(request, "portal/phone.html", {"form": form, **context, **state})
-    if not submit_allowed(request, "phone"):
-        form.add_error(None, _("提交太频繁了，请过一会儿再试"))
-        return page(request, "portal/phone.html", {"form": form, **context})
-    new_phone = check_code(form, "change_phone", consume=True)
+    step = sms_step(request, form, SmsChallenge.Purpose.CHANGE_PHONE)
+    if step.show is not None:
+        return page(request, "portal/phone.html", {"form": form, **context, **step.show})
+    new_phone = step.phone
     if new_phone is not None:
         try:
             change_phone(membership.person, new_phone, actor=_actor(membership))
