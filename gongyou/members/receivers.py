@@ -18,5 +18,7 @@ from gongyou.members.services import close_founding_tasks
 
 
 @receiver(enterprise_union_founded, dispatch_uid="members.close_founding_tasks")
-def close_tasks_of_founded_union(sender: Any, *, union: Org, enterprise: Enterprise, actor: Actor, **kwargs: Any) -> None:
+def close_tasks_of_founded_union(
+    sender: Any, *, union: Org, enterprise: Enterprise, actor: Actor, **kwargs: Any
+) -> None:
     close_founding_tasks(enterprise, union=union, actor=actor)
