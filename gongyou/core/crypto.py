@@ -66,6 +66,12 @@ def phone_hash(phone: str) -> str:
     return keyed_hash("phone", phone)
 
 
+def phone_tail_hash(phone_or_tail: str) -> str:
+    """The keyed hash of a mobile number's last four digits: what a rider says at a counter
+    ("尾号 1234"). Indexed for an equality lookup instead of a scan of the masked column."""
+    return keyed_hash("phone_tail", phone_or_tail[-4:])
+
+
 def mask_id_number(id_number: str) -> str:
     return f"{id_number[:3]}{'*' * (len(id_number) - 7)}{id_number[-4:]}"
 

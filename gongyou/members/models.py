@@ -32,6 +32,8 @@ class Person(models.Model):
     phone_hash = models.CharField(max_length=64)
     phone_enc = models.TextField()
     phone_masked = models.CharField(_("手机号码"), max_length=11)
+    # Last four digits only: many people share one, so it narrows a search, never identifies.
+    phone_tail_hash = models.CharField(max_length=64, blank=True, default="")
     birth_date = models.DateField(_("出生日期"), null=True)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, blank=True)
     labor_relation = models.CharField(
@@ -65,6 +67,7 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["employer", "work_street"]),
             models.Index(fields=["phone_hash"], name="person_phone_hash"),
+            models.Index(fields=["phone_tail_hash"], name="person_phone_tail_hash"),
         ]
         constraints = [models.UniqueConstraint(fields=["id_hash"], name="person_unique_id_hash")]
 

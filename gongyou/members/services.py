@@ -68,6 +68,7 @@ def _person_values(worker: CleanWorker) -> dict[str, object]:
         "phone_hash": worker.phone_hash,
         "phone_enc": crypto.encrypt(worker.phone),
         "phone_masked": crypto.mask_phone(worker.phone),
+        "phone_tail_hash": crypto.phone_tail_hash(worker.phone),
         "birth_date": worker.birth_date,
         "sex": worker.sex,
         "labor_relation": worker.labor_relation,
@@ -404,7 +405,8 @@ def change_phone(person: Person, phone: str, *, actor: Actor) -> Person:
     locked.phone_hash = new_hash
     locked.phone_enc = crypto.encrypt(phone)
     locked.phone_masked = crypto.mask_phone(phone)
-    locked.save(update_fields=["phone_hash", "phone_enc", "phone_masked", "updated_at"])
+    locked.phone_tail_hash = crypto.phone_tail_hash(phone)
+    locked.save(update_fields=["phone_hash", "phone_enc", "phone_masked", "phone_tail_hash", "updated_at"])
     membership = open_membership(locked)
     audit.record(
         actor, "person.change_phone", locked, before=before, after={"phone": locked.phone_masked},
@@ -445,6 +447,7 @@ def withdraw_consent(person: Person, *, actor: Actor, reason: str = "") -> Perso
     locked.phone_hash = secrets.token_hex(32)
     locked.phone_enc = crypto.encrypt("")
     locked.phone_masked = ""
+    locked.phone_tail_hash = ""
     locked.birth_date = None
     locked.sex = ""
     locked.anonymised_at = timezone.now()
