@@ -123,3 +123,9 @@ def change_text(entry: AuditLog, names: audit_labels.Names | None = None) -> str
     """The before → after of an audit entry in words: "状态=待审批 → 状态=正常"; with the page's
     `names` (audit_labels.referenced_names) ids of orgs, enterprises and stations read as names."""
     return audit_labels.change_text(entry.object_type, entry.before, entry.after, names)
+
+
+@register.filter
+def object_name(entry: AuditLog, names: audit_labels.Names | None = None) -> str:
+    """The member, org, position… an entry is about, by name (audit_labels.referenced_names)."""
+    return audit_labels.object_name(entry, names)
