@@ -43,7 +43,7 @@ FIELDS = {
     "second_manager": _l("双重管理"), "station": _l("站点"), "street": _l("街镇"), "industry": _l("行业"),
     "is_head": _l("头部企业"), "relation": _l("关系"), "labor_relation": _l("用工关系"), "mode": _l("入会方式"),
     "position": _l("服务阵地"), "assignee": _l("负责人"), "notes": _l("备注"), "person": _l("劳动者"),
-    "union": _l("工会组织"), "platform": _l("平台"),
+    "union": _l("工会组织"), "platform": _l("平台"), "text": _l("内容"),
 }
 
 # Coded values per field; "status" depends on what the entry is about.

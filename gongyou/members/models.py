@@ -229,7 +229,6 @@ class FoundingTask(models.Model):
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    notes = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-opened_at"]
@@ -243,6 +242,26 @@ class FoundingTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.federation_id}/{self.enterprise_id} ({self.status})"
+
+
+class FoundingTaskNote(models.Model):
+    """One dated entry of a founding task's follow-up log (约谈, 回访…). Append-only: officers
+    add entries, nobody edits or deletes one, so two officers' notes never overwrite each other."""
+
+    task = models.ForeignKey(FoundingTask, on_delete=models.PROTECT, related_name="follow_ups")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    author_label = models.CharField(max_length=80)
+    at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField(_("跟进记录"))
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["task", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.at:%Y-%m-%d}"
 
 
 class RosterEntry(models.Model):

@@ -22,7 +22,7 @@ from gongyou.core.actors import Actor
 from gongyou.core.choices import record_language
 from gongyou.core.models import Enterprise, Org, Region
 from gongyou.members.inputs import CleanWorker
-from gongyou.members.models import FoundingTask, Membership, MembershipEvent, Person
+from gongyou.members.models import FoundingTask, FoundingTaskNote, Membership, MembershipEvent, Person
 from gongyou.members.numbers import member_no_for
 from gongyou.members.routing import resolve_union
 
@@ -325,15 +325,13 @@ def update_founding_task(
     task: FoundingTask,
     *,
     actor: Actor,
-    notes: str | None = None,
     assignee_id: int | None = _UNCHANGED,
     close_reason: str = "",
 ) -> FoundingTask:
-    """Notes, assignee (None clears it; omitted leaves it) and closing with a reason."""
+    """Assignee (None clears it; omitted leaves it) and closing with a reason. What was done is
+    written to the follow-up log (add_founding_task_note), not here."""
     locked = FoundingTask.objects.select_for_update().get(pk=task.pk)
-    before = audit.snapshot(locked, ["notes", "assignee", "status"])
-    if notes is not None:
-        locked.notes = notes
+    before = audit.snapshot(locked, ["assignee", "status"])
     if assignee_id is not _UNCHANGED:
         locked.assignee_id = assignee_id
     if close_reason:
@@ -343,8 +341,25 @@ def update_founding_task(
         locked.closed_at = timezone.now()
         locked.closed_reason = close_reason
     locked.save()
-    audit.record(actor, "founding_task.update", locked, before=before, after=audit.snapshot(locked, ["notes", "assignee", "status"]), org=locked.federation)
+    audit.record(actor, "founding_task.update", locked, before=before, after=audit.snapshot(locked, ["assignee", "status"]), org=locked.federation)
     return locked
+
+
+FOLLOW_UP_MAX = 2000
+
+
+@transaction.atomic
+def add_founding_task_note(task: FoundingTask, text: str, *, actor: Actor) -> FoundingTaskNote:
+    """A dated entry in the task's follow-up log, by the acting officer. Entries are only ever
+    added, so the record of guiding the enterprise (seed §二(一)3) keeps every step."""
+    text = (text or "").strip()
+    if not text:
+        raise _conflict(_("请填写跟进内容"), "required", field="text")
+    if len(text) > FOLLOW_UP_MAX:
+        raise _conflict(_("跟进内容不能超过%(n)d个字") % {"n": FOLLOW_UP_MAX}, "too_long", field="text")
+    note = FoundingTaskNote.objects.create(task=task, author_id=actor.user_id, author_label=actor.label[:80], text=text)
+    audit.record(actor, "founding_task.note", task, after={"text": text}, org=task.federation)
+    return note
 
 
 def at_risk_memberships(now: dt.datetime | None = None, months: int | None = None) -> QuerySet[Membership]:

@@ -39,6 +39,7 @@ ACTIONS = {
     "founding_task.open": _("建会任务开始"),
     "founding_task.close": _("建会任务完成"),
     "founding_task.update": _("建会任务跟进"),
+    "founding_task.note": _("建会任务工作记录"),
     "org.create": _("建立工会组织"),
     "org.set_approval": _("设置入会审批"),
     "enterprise.create": _("新增企业"),
