@@ -74,7 +74,10 @@ def _entries(request: HttpRequest) -> QuerySet[AuditLog]:
     return qs.order_by("-at", "-id")
 
 
-@console_view(admin=True)
+ADMIN_ONLY = _l("审计日志只有管理员可以查看。")
+
+
+@console_view(admin=True, admin_reason=ADMIN_ONLY)
 def audit_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = paginate(request, _entries(request))
     context["rows"] = rows = list(context["rows"])
@@ -102,6 +105,6 @@ def _export_rows(entries: QuerySet[AuditLog], chunk: int = 2000) -> Iterator[lis
             ]
 
 
-@console_view(admin=True)
+@console_view(admin=True, admin_reason=ADMIN_ONLY)
 def audit_export(request: HttpRequest) -> HttpResponse:
     return excel.export(_("审计日志"), HEADER, _export_rows(_entries(request)))
