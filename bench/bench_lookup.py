@@ -25,7 +25,7 @@ TARGET_MEDIAN_MS = 5.0
 SEQ0 = 3_000_000  # synthetic ID sequence numbers of the loaded people
 
 PERSON_COLUMNS = (
-    "name, id_hash, id_enc, id_masked, phone_hash, phone_enc, phone_masked, birth_date, sex,"
+    "name, id_hash, id_enc, id_masked, phone_hash, phone_enc, phone_masked, phone_tail_hash, birth_date, sex,"
     " labor_relation, industry, work_street_id, created_at, updated_at"
 )
 MEMBERSHIP_COLUMNS = (
@@ -64,7 +64,7 @@ def load_people(count: int) -> Timer:
                     (
                         f"工友{i}", crypto.id_hash(number), crypto.encrypt(number), crypto.mask_id_number(number),
                         crypto.phone_hash(phone), crypto.encrypt(phone), crypto.mask_phone(phone),
-                        info.birth_date, info.sex, "independent", "food_delivery", streets[i % 2], now, now,
+                        crypto.phone_tail_hash(phone), info.birth_date, info.sex, "independent", "food_delivery", streets[i % 2], now, now,
                     )
                 )
         with transaction.atomic(), connection.cursor() as cursor:

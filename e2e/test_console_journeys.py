@@ -152,3 +152,21 @@ def test_the_approval_checkbox_of_the_create_union_form_lines_up_with_the_other_
     assert abs((box["y"] + box["height"] / 2) - (date["y"] + date["height"] / 2)) <= 2
     assert abs(label["y"] - date_label["y"]) <= 2 and abs(label["height"] - date_label["height"]) <= 2
     assert box["x"] - label["x"] <= 4  # left-aligned under its label like a text input, not centred
+
+
+def test_street_staff_opening_the_audit_log_see_the_one_reason_centred(live_server, journey_data, desktop_page, screenshot):
+    page, base = desktop_page, live_server.url
+    login(page, base, "street")
+    response = page.goto(f"{base}/console/audit/")
+    assert response.status == 403
+    block = page.get_by_test_id("forbidden")
+    reason = page.get_by_test_id("forbidden-reason")
+    assert reason.inner_text() == "审计日志只有管理员可以查看。"
+    assert block.locator("li").count() == 0  # no list of rules that do not apply
+    screenshot(page, "console/forbidden-audit")
+    # Heading, reason and button share one centre line (before: bullets hung at the left edge).
+    centres = [
+        (box["x"] + box["width"] / 2)
+        for box in (block.locator("h1").bounding_box(), reason.bounding_box(), block.locator("a.btn").bounding_box())
+    ]
+    assert max(centres) - min(centres) <= 2

@@ -8,14 +8,21 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import CharField, Model, QuerySet, TextChoices, Value
+from django.contrib.auth import get_user_model
+from django.db.models import CharField, F, Model, QuerySet, TextChoices, Value
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce, Concat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import pgettext
 
+from gongyou.core import crypto
 from gongyou.core.choices import Industry, LaborRelation
 from gongyou.core.models import AuditLog, Enterprise, Org, Region, StaffProfile, Station
-from gongyou.members.models import Membership, Transfer
+from gongyou.members.models import FoundingTask, Membership, Person, Transfer
+from gongyou.positions.models import CheckIn, ServicePosition
+
+User = get_user_model()
 
 OBJECT_TYPES = {
     "auth.user": _l("账号"),
@@ -35,6 +42,8 @@ FIELDS = {
     "count": _l("数量"), "username": _l("用户名"), "role": _l("角色"), "kind": _l("类型"), "parent": _l("上级"),
     "second_manager": _l("双重管理"), "station": _l("站点"), "street": _l("街镇"), "industry": _l("行业"),
     "is_head": _l("头部企业"), "relation": _l("关系"), "labor_relation": _l("用工关系"), "mode": _l("入会方式"),
+    "position": _l("服务阵地"), "assignee": _l("负责人"), "notes": _l("备注"), "person": _l("劳动者"),
+    "union": _l("工会组织"), "platform": _l("平台"), "text": _l("内容"),
 }
 
 # Coded values per field; "status" depends on what the entry is about.
@@ -51,9 +60,30 @@ STATUS_CHOICES: dict[str, type[TextChoices]] = {
 REFERENCES: dict[str, type[Model]] = {
     "org": Org, "from": Org, "to": Org, "union": Org, "parent": Org, "second_manager": Org,
     "enterprise": Enterprise, "platform": Enterprise, "station": Station, "street": Region,
+    "membership": Membership, "person": Person, "position": ServicePosition, "assignee": User,
 }
 # An enterprise's parent is its upper enterprise, not an org.
 REFERENCES_BY_TYPE: dict[tuple[str, str], type[Model]] = {("core.enterprise", "parent"): Enterprise}
+
+# Entry objects (AuditLog.object_type/object_id) shown by name instead of "会籍 #199".
+OBJECTS: dict[str, type[Model]] = {
+    model._meta.label_lower: model
+    for model in (Membership, Person, Transfer, FoundingTask, CheckIn, Org, Enterprise, Station, ServicePosition, User)
+}
+
+# A row's words, when they are not its `name` column. Rows about a member read as the member:
+# member number and masked name, which the Python side assembles from "number|name".
+_SEP = "|"
+_MEMBER = {Membership: "", Transfer: "membership__", CheckIn: "membership__"}
+NAME_EXPRESSIONS: dict[type[Model], Combinable] = {
+    **{
+        model: Concat(Coalesce(F(f"{path}member_no"), Value("")), Value(_SEP), Coalesce(F(f"{path}person__name"), Value("")))
+        for model, path in _MEMBER.items()
+    },
+    Person: Concat(Value(""), Value(_SEP), F("name")),
+    FoundingTask: F("enterprise__name"),
+    User: F("username"),
+}
 
 # (model label, pk) → name, for the ids a batch of entries mentions.
 Names = dict[tuple[str, int], str]
@@ -66,11 +96,27 @@ def _referenced(object_type: str, key: str, value: Any) -> type[Model] | None:
     return REFERENCES_BY_TYPE.get((object_type, key)) or REFERENCES.get(key)
 
 
+def _object_pk(entry: AuditLog) -> int | None:
+    return int(entry.object_id) if entry.object_type in OBJECTS and entry.object_id.isdigit() else None
+
+
+def _shown(model: type[Model], raw: str) -> str:
+    """Words for a fetched row: a member as "GY000000012 张*" (never the full name)."""
+    if model in _MEMBER or model is Person:
+        number, _sep, name = raw.partition(_SEP)
+        return " ".join(part for part in (number, crypto.mask_name(name)) if part)
+    return raw
+
+
 def referenced_names(entries: Iterable[AuditLog]) -> Names:
-    """The names behind every id the entries' before/after mention, fetched in a single UNION
-    query for the whole batch (a page of the viewer, a chunk of the export) instead of per row."""
+    """The names behind every id the entries mention — their objects and the ids in their
+    before/after — fetched in a single UNION query for the whole batch (a page of the viewer, a
+    chunk of the export) instead of per row."""
     wanted: dict[type[Model], set[int]] = defaultdict(set)
     for entry in entries:
+        pk = _object_pk(entry)
+        if pk is not None:
+            wanted[OBJECTS[entry.object_type]].add(pk)
         for data in (entry.before, entry.after):
             if isinstance(data, dict):
                 for key, value in data.items():
@@ -80,14 +126,26 @@ def referenced_names(entries: Iterable[AuditLog]) -> Names:
     parts: list[QuerySet[Any, Any]] = [
         model._default_manager.filter(pk__in=ids)
         .order_by()
-        .annotate(model_label=Value(model._meta.label_lower, output_field=CharField()))
-        .values_list("model_label", "pk", "name")
+        .annotate(
+            model_label=Value(model._meta.label_lower, output_field=CharField()),
+            shown=NAME_EXPRESSIONS.get(model, F("name")),
+        )
+        .values_list("model_label", "pk", "shown")
         for model, ids in wanted.items()
     ]
     if not parts:
         return {}
     query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    return {(label, pk): name for label, pk, name in query}
+    models = {model._meta.label_lower: model for model in wanted}
+    return {(label, pk): _shown(models[label], raw or "") for label, pk, raw in query}
+
+
+def object_name(entry: AuditLog, names: Names | None) -> str:
+    """What the entry is about, in words ("GY000000012 张*"); "" when unnamed (shown as #id)."""
+    pk = _object_pk(entry)
+    if pk is None or names is None:
+        return ""
+    return names.get((entry.object_type, pk), "")
 
 
 def _value(object_type: str, key: str, value: Any, names: Names | None = None) -> str:

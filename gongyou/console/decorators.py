@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from gongyou.console import security
 from gongyou.core import audit
@@ -35,7 +36,14 @@ def _login_redirect(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def console_view(view: View | None = None, *, admin: bool = False) -> Any:
+NOT_CONSOLE_USER = _l("这个账号没有工作台权限，请联系所在工会的管理员开通。")
+ADMIN_ONLY = _l("这个页面只有管理员可以打开。")
+
+
+def console_view(view: View | None = None, *, admin: bool = False, admin_reason: Any = ADMIN_ONLY) -> Any:
+    """`admin_reason` is what a non-admin is told on the 403 page: the check that refuses names
+    its own reason (PermissionDenied's message), so the page never lists rules that do not apply."""
+
     def decorate(func: View) -> View:
         @wraps(func)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -51,16 +59,19 @@ def console_view(view: View | None = None, *, admin: bool = False) -> Any:
             if security.is_console_user(user) and security.requires_totp(user) and not request.session.get(security.OTP_OK):
                 return redirect("console:totp")
             try:
-                if not security.is_console_user(user) or (admin and not security.is_admin(user)):
-                    raise PermissionDenied
+                if not security.is_console_user(user):
+                    raise PermissionDenied(NOT_CONSOLE_USER)
+                if admin and not security.is_admin(user):
+                    raise PermissionDenied(admin_reason)
                 if request.method not in ("GET", "HEAD", "OPTIONS"):
                     require_write(user)
                 return func(request, *args, **kwargs)
             except Http404:
                 # Same answer for "missing" and "not yours", in the console's own frame.
                 return render(request, "console/404.html", status=404)
-            except PermissionDenied:
-                return render(request, "console/403.html", status=403)
+            except PermissionDenied as exc:
+                reason = str(exc) or _("您的账号角色不能执行这个操作。")
+                return render(request, "console/403.html", {"reason": reason}, status=403)
 
         return wrapper
 

@@ -1,5 +1,5 @@
 """The member search and filter form (SPEC §9: ID and phone are found by keyed hash, exactly,
-never by scanning plaintext)."""
+never by scanning plaintext; so are a phone's last four digits)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from gongyou.members.numbers import is_valid_member_no
 from gongyou.members.services import at_risk_memberships
 
 ORG_CHOICE_LIMIT = 400
+PHONE_TAIL = 4
 
 
 ALL = _("全部")
@@ -31,7 +32,7 @@ def _blank(choices: Any) -> list[tuple[str, Any]]:
 
 
 class MemberFilter(forms.Form):
-    q = forms.CharField(label=_("姓名 / 会员编号 / 手机 / 身份证号"), required=False)
+    q = forms.CharField(label=_("姓名 / 会员编号 / 手机或尾号 / 身份证号"), required=False)
     org = forms.TypedChoiceField(label=_("所属工会（含下级）"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(label=_("状态"), required=False)
     industry = forms.ChoiceField(label=_("行业"), required=False, choices=_blank(Industry.choices))
@@ -77,6 +78,9 @@ class MemberFilter(forms.Form):
                 self.add_error("q", exc)
                 return qs.none()
             return qs.filter(person__phone_hash=crypto.phone_hash(phone))
+        if len(digits) == PHONE_TAIL and digits.isdigit():
+            # "尾号 1234" at a counter: the tail's keyed hash, and any name that holds the digits.
+            return qs.filter(Q(person__phone_tail_hash=crypto.phone_tail_hash(digits)) | Q(person__name__icontains=q))
         return qs.filter(person__name__icontains=q)
 
     def apply(self, qs: QuerySet[Membership]) -> QuerySet[Membership]:

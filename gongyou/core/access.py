@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from gongyou.core.models import AuditLog, Org, OrgReach, StaffProfile
 
@@ -72,7 +73,7 @@ def require_write(user: AnyUser) -> None:
         return
     profile = staff_profile(user)
     if profile is None or not profile.can_write:
-        raise PermissionDenied
+        raise PermissionDenied(_("只读账号只能查看，不能修改。"))
 
 
 def audit_entries_for(user: AnyUser) -> models.QuerySet[AuditLog]:

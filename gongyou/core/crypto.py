@@ -66,8 +66,20 @@ def phone_hash(phone: str) -> str:
     return keyed_hash("phone", phone)
 
 
+def phone_tail_hash(phone_or_tail: str) -> str:
+    """The keyed hash of a mobile number's last four digits: what a rider says at a counter
+    ("尾号 1234"). Indexed for an equality lookup instead of a scan of the masked column."""
+    return keyed_hash("phone_tail", phone_or_tail[-4:])
+
+
 def mask_id_number(id_number: str) -> str:
     return f"{id_number[:3]}{'*' * (len(id_number) - 7)}{id_number[-4:]}"
+
+
+def mask_name(name: str) -> str:
+    """张三 → 张*, 欧阳娜娜 → 欧***: enough for a staff member to match a face, no more."""
+    name = name.strip()
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
 
 
 def mask_phone(phone: str) -> str:

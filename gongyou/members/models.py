@@ -33,6 +33,8 @@ class Person(models.Model):
     phone_hash = models.CharField(max_length=64)
     phone_enc = models.TextField()
     phone_masked = models.CharField(_("手机号码"), max_length=11)
+    # Last four digits only: many people share one, so it narrows a search, never identifies.
+    phone_tail_hash = models.CharField(max_length=64, blank=True, default="")
     birth_date = models.DateField(_("出生日期"), null=True)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, blank=True)
     labor_relation = models.CharField(
@@ -66,6 +68,7 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["employer", "work_street"]),
             models.Index(fields=["phone_hash"], name="person_phone_hash"),
+            models.Index(fields=["phone_tail_hash"], name="person_phone_tail_hash"),
         ]
         constraints = [models.UniqueConstraint(fields=["id_hash"], name="person_unique_id_hash")]
 
@@ -225,7 +228,6 @@ class FoundingTask(models.Model):
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    notes = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-opened_at"]
@@ -239,6 +241,26 @@ class FoundingTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.federation_id}/{self.enterprise_id} ({self.status})"
+
+
+class FoundingTaskNote(models.Model):
+    """One dated entry of a founding task's follow-up log (约谈, 回访…). Append-only: officers
+    add entries, nobody edits or deletes one, so two officers' notes never overwrite each other."""
+
+    task = models.ForeignKey(FoundingTask, on_delete=models.PROTECT, related_name="follow_ups")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    author_label = models.CharField(max_length=80)
+    at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField(_("跟进记录"))
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["task", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.at:%Y-%m-%d}"
 
 
 class RosterEntry(models.Model):

@@ -25,7 +25,14 @@ from gongyou.core.models import Enterprise, Org, Region
 from gongyou.core.validators import validate_mobile
 from gongyou.members.history import add_event
 from gongyou.members.inputs import CleanWorker
-from gongyou.members.models import FoundingTask, Membership, Person, RosterEntry, Transfer
+from gongyou.members.models import (
+    FoundingTask,
+    FoundingTaskNote,
+    Membership,
+    Person,
+    RosterEntry,
+    Transfer,
+)
 from gongyou.members.numbers import member_no_for
 from gongyou.members.routing import resolve_union
 from gongyou.members.transfers import cancel_transfer
@@ -51,6 +58,7 @@ def _person_values(worker: CleanWorker) -> dict[str, object]:
         "phone_hash": worker.phone_hash,
         "phone_enc": crypto.encrypt(worker.phone),
         "phone_masked": crypto.mask_phone(worker.phone),
+        "phone_tail_hash": crypto.phone_tail_hash(worker.phone),
         "birth_date": worker.birth_date,
         "sex": worker.sex,
         "labor_relation": worker.labor_relation,
@@ -301,15 +309,13 @@ def update_founding_task(
     task: FoundingTask,
     *,
     actor: Actor,
-    notes: str | None = None,
     assignee_id: int | None = _UNCHANGED,
     close_reason: str = "",
 ) -> FoundingTask:
-    """Notes, assignee (None clears it; omitted leaves it) and closing with a reason."""
+    """Assignee (None clears it; omitted leaves it) and closing with a reason. What was done is
+    written to the follow-up log (add_founding_task_note), not here."""
     locked = FoundingTask.objects.select_for_update().get(pk=task.pk)
-    before = audit.snapshot(locked, ["notes", "assignee", "status"])
-    if notes is not None:
-        locked.notes = notes
+    before = audit.snapshot(locked, ["assignee", "status"])
     if assignee_id is not _UNCHANGED:
         locked.assignee_id = assignee_id
     if close_reason:
@@ -319,8 +325,25 @@ def update_founding_task(
         locked.closed_at = timezone.now()
         locked.closed_reason = close_reason
     locked.save()
-    audit.record(actor, "founding_task.update", locked, before=before, after=audit.snapshot(locked, ["notes", "assignee", "status"]), org=locked.federation)
+    audit.record(actor, "founding_task.update", locked, before=before, after=audit.snapshot(locked, ["assignee", "status"]), org=locked.federation)
     return locked
+
+
+FOLLOW_UP_MAX = 2000
+
+
+@transaction.atomic
+def add_founding_task_note(task: FoundingTask, text: str, *, actor: Actor) -> FoundingTaskNote:
+    """A dated entry in the task's follow-up log, by the acting officer. Entries are only ever
+    added, so the record of guiding the enterprise (seed §二(一)3) keeps every step."""
+    text = (text or "").strip()
+    if not text:
+        raise _conflict(_("请填写跟进内容"), "required", field="text")
+    if len(text) > FOLLOW_UP_MAX:
+        raise _conflict(_("跟进内容不能超过%(n)d个字") % {"n": FOLLOW_UP_MAX}, "too_long", field="text")
+    note = FoundingTaskNote.objects.create(task=task, author_id=actor.user_id, author_label=actor.label[:80], text=text)
+    audit.record(actor, "founding_task.note", task, after={"text": text}, org=task.federation)
+    return note
 
 
 def at_risk_memberships(now: dt.datetime | None = None, months: int | None = None) -> QuerySet[Membership]:
@@ -375,7 +398,8 @@ def change_phone(person: Person, phone: str, *, actor: Actor) -> Person:
     locked.phone_hash = new_hash
     locked.phone_enc = crypto.encrypt(phone)
     locked.phone_masked = crypto.mask_phone(phone)
-    locked.save(update_fields=["phone_hash", "phone_enc", "phone_masked", "updated_at"])
+    locked.phone_tail_hash = crypto.phone_tail_hash(phone)
+    locked.save(update_fields=["phone_hash", "phone_enc", "phone_masked", "phone_tail_hash", "updated_at"])
     membership = open_membership(locked)
     audit.record(
         actor, "person.change_phone", locked, before=before, after={"phone": locked.phone_masked},
@@ -410,6 +434,7 @@ def withdraw_consent(person: Person, *, actor: Actor, reason: str = "") -> Perso
     locked.phone_hash = secrets.token_hex(32)
     locked.phone_enc = crypto.encrypt("")
     locked.phone_masked = ""
+    locked.phone_tail_hash = ""
     locked.birth_date = None
     locked.sex = ""
     locked.anonymised_at = timezone.now()

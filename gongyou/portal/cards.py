@@ -34,7 +34,3 @@ def read_card_token(token: str, *, max_age: int = TTL_SECONDS) -> int:
     return int(payload["m"])
 
 
-def mask_name(name: str) -> str:
-    """张三 → 张*, 欧阳娜娜 → 欧***: enough for a staff member to match a face, no more."""
-    name = name.strip()
-    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""

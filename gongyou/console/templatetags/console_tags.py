@@ -39,6 +39,7 @@ ACTIONS = {
     "founding_task.open": _("建会任务开始"),
     "founding_task.close": _("建会任务完成"),
     "founding_task.update": _("建会任务跟进"),
+    "founding_task.note": _("建会任务工作记录"),
     "org.create": _("建立工会组织"),
     "org.set_approval": _("设置入会审批"),
     "enterprise.create": _("新增企业"),
@@ -123,3 +124,9 @@ def change_text(entry: AuditLog, names: audit_labels.Names | None = None) -> str
     """The before → after of an audit entry in words: "状态=待审批 → 状态=正常"; with the page's
     `names` (audit_labels.referenced_names) ids of orgs, enterprises and stations read as names."""
     return audit_labels.change_text(entry.object_type, entry.before, entry.after, names)
+
+
+@register.filter
+def object_name(entry: AuditLog, names: audit_labels.Names | None = None) -> str:
+    """The member, org, position… an entry is about, by name (audit_labels.referenced_names)."""
+    return audit_labels.object_name(entry, names)

@@ -54,7 +54,7 @@ def test_the_audit_viewer_names_actions_objects_and_changes_in_chinese(admin_cli
     html = admin_client.get("/console/audit/", {"action": "membership.approved"}).content.decode()
     assert ">members.membership" not in html
     html = admin_client.get("/console/audit/").content.decode()
-    assert "会籍 <span" in html  # object type in words
+    assert "会籍 GY" in html  # object type in words, then the member
     assert "入会需审批=是" in html  # set_approval_mode: field name and boolean in words
     assert "approval_required=True" not in html
     assert '<option value="membership.join">入会</option>' in html
@@ -74,9 +74,9 @@ def test_the_audit_export_is_in_words(admin_client, console_data):
     response = admin_client.get("/console/audit/export/", {"action": "org.set_approval"})
     book = load_workbook(BytesIO(response.content))
     header, *rows = list(book.active.iter_rows(values_only=True))
-    assert header[:4] == ("时间", "经办", "操作", "对象类型")
+    assert header[:6] == ("时间", "经办", "操作", "对象类型", "对象", "对象编号")
     assert rows and rows[0][1] == "系统命令" and rows[0][2] == "设置入会审批" and rows[0][3] == "工会组织"
-    assert "入会需审批" in rows[0][7]
+    assert "入会需审批" in rows[0][8]
 
 
 def test_the_org_page_makes_campaign_qr_codes_that_record_the_campaign(street_client, world, console_data):
@@ -137,4 +137,51 @@ def test_the_audit_export_names_referenced_orgs(admin_client, world, console_dat
     accept_transfer(console_data.transfer, actor=COMMAND)
     response = admin_client.get("/console/audit/export/", {"action": "transfer.accept"})
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))[1:]
-    assert rows[0][7] == f"工会组织={world.other_street_union.name} → 工会组织={world.street_union_food.name}"
+    assert rows[0][8] == f"工会组织={world.other_street_union.name} → 工会组织={world.street_union_food.name}"
+
+
+def _named_entries(world, console_data, personas):
+    """A check-in by the street member, an assignee for the founding task, a transfer request:
+    entries whose ids (membership, position, user) used to show raw."""
+    from gongyou.members.services import update_founding_task
+    from gongyou.positions.inputs import clean_position
+    from gongyou.positions.services import create_position, record_checkin
+    from gongyou.positions.tests.conftest import position_data
+
+    member = console_data.street_member
+    streets = {world.street.code: world.street}
+    position = create_position(
+        clean_position(position_data(world.street_fed, world.street), orgs={str(world.street_fed.pk): world.street_fed}, streets=streets),
+        actor=COMMAND,
+    )
+    record_checkin(position, membership=member, actor=COMMAND)
+    update_founding_task(console_data.task, assignee_id=personas["street"].pk, actor=COMMAND)
+    request_transfer(member, world.other_street_union, initiator=Transfer.Initiator.MEMBER, actor=COMMAND, reason="搬家")
+    return member, position
+
+
+def test_the_audit_viewer_names_members_positions_and_assignees(superuser_client, world, personas, console_data):
+    member, position = _named_entries(world, console_data, personas)
+    who = f"{member.member_no} 测***"  # member number and masked name (测试1号)
+    html = superuser_client.get("/console/audit/", {"object_id": member.member_no}).content.decode()
+    assert f"会籍 {who}" in html and f"接转 {who}" in html  # the objects, not "会籍 #199"
+    assert f"会籍={who}" in html  # transfer.request's membership id
+    assert "测试1号" not in html  # never the full name
+    _html, few = _page_queries(superuser_client, {"action": "transfer.request"})
+    html, many = _page_queries(superuser_client, {})
+    assert f"服务阵地={position.name}" in html and f"会籍={who}" in html  # position.checkin
+    assert f"负责人={personas['street'].username}" in html  # founding_task.update
+    assert f"建会任务 {world.no_union_enterprise.name}" in html
+    assert f"服务阵地={position.pk}" not in html and f"会籍={member.pk}" not in html
+    # Every row of a full page named by the same single UNION query as a page of a few rows.
+    assert len(many) == len(few)
+    assert sum("UNION" in sql.upper() for sql in many) == 1
+
+
+def test_the_audit_export_names_the_member(admin_client, world, personas, console_data):
+    member, _position = _named_entries(world, console_data, personas)
+    response = admin_client.get("/console/audit/export/", {"action": "transfer.request"})
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))[1:]
+    mine = [row for row in rows if row[4] == f"{member.member_no} 测***"]
+    assert mine and f"会籍={member.member_no} 测***" in mine[0][8]
+    assert mine[0][5] == str(console_data.street_member.transfers.first().pk)

@@ -3,6 +3,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from gongyou.console.tests.conftest import join_worker
 from gongyou.core.models import AuditLog
 from gongyou.core.testing import make_id_number, make_phone
 from gongyou.members.models import Membership
@@ -105,3 +106,17 @@ def test_staff_can_start_a_transfer_to_any_active_org(street_client, world, cons
 def test_the_org_picker_searches_all_active_orgs(street_client, world, console_data):
     html = street_client.get("/console/orgs/pick/", {"q": world.other_street.name}).content.decode()
     assert f'value="{world.other_street_union.pk}"' in html
+
+
+def test_it_finds_members_by_the_last_four_digits_of_their_phone(street_client, world, console_data):
+    # Same tail as street_member (…0001): one more in scope, one in the other street (not ours).
+    same_tail = join_worker(21, phone="13712340001")
+    elsewhere = join_worker(22, phone="13698760001", street_code=world.other_street.code, industry="express")
+    html = street_client.get("/console/members/", {"q": "0001"}).content.decode()
+    assert console_data.street_member.member_no in html and same_tail.member_no in html
+    assert elsewhere.member_no not in html and console_data.applied.member_no not in html
+    # Combined with the other filters: the applied member's tail, but only among the active.
+    html = street_client.get("/console/members/", {"q": make_phone(3)[-4:], "status": "active"}).content.decode()
+    assert console_data.applied.member_no not in html
+    html = street_client.get("/console/members/", {"q": make_phone(3)[-4:], "status": "applied"}).content.decode()
+    assert console_data.applied.member_no in html and console_data.street_member.member_no not in html

@@ -4,6 +4,7 @@ import pytest
 from openpyxl import load_workbook
 
 from gongyou.console.tests.conftest import join_worker
+from gongyou.console.tests.test_members import rows_of
 from gongyou.core.actors import COMMAND
 from gongyou.core.models import AuditLog, Org
 from gongyou.core.services import create_org
@@ -184,12 +185,45 @@ def test_founding_the_union_lets_staff_bulk_transfer_the_individual_members(stre
     assert set(Membership.objects.filter(pk__in=[m.pk for m in console_data.employees]).values_list("org", flat=True)) == {union.pk}
 
 
-def test_task_notes_and_assignee_are_saved_and_audited(street_client, personas, console_data):
-    street_client.post(f"/console/tasks/{console_data.task.pk}/", {"notes": "已约谈企业负责人", "assignee": personas["street"].pk})
-    task = FoundingTask.objects.get()
-    assert task.notes == "已约谈企业负责人" and task.assignee == personas["street"]
-    assert "已约谈企业负责人" in street_client.get("/console/tasks/").content.decode()
+def test_task_assignee_is_saved_and_audited(street_client, personas, console_data):
+    street_client.post(f"/console/tasks/{console_data.task.pk}/", {"assignee": personas["street"].pk})
+    assert FoundingTask.objects.get().assignee == personas["street"]
     assert AuditLog.objects.filter(action="founding_task.update").exists()
+
+
+def test_task_follow_ups_from_two_officers_are_both_kept_newest_first(client, personas, world, console_data):
+    url = f"/console/tasks/{console_data.task.pk}/"
+    client.force_login(personas["street"])
+    client.post(url, {"text": "电话约谈企业人事"})
+    client.force_login(personas["city"])
+    client.post(url, {"text": "上门宣讲建会政策"})
+    response = client.post(url, {"text": "  "}, follow=True)
+    assert "请填写跟进内容" in response.content.decode()
+    html = client.get(url).content.decode()
+    log = html[html.index('data-testid="follow-ups"'):]
+    assert log.index("上门宣讲建会政策") < log.index("电话约谈企业人事")  # newest first, neither overwritten
+    assert "工作人员 street" in log and "工作人员 city" in log
+    assert console_data.task.follow_ups.count() == 2
+    assert "上门宣讲建会政策" in client.get("/console/tasks/").content.decode()  # the list shows the latest
+    assert AuditLog.objects.filter(action="founding_task.note", object_id=str(console_data.task.pk)).count() == 2
+    rows = rows_of(client.get("/console/tasks/export/?status=all"))
+    assert rows[0][-1] == "工作记录"
+    cell = rows[1][-1]
+    assert cell.index("上门宣讲建会政策") < cell.index("电话约谈企业人事") and "工作人员 street：电话约谈企业人事" in cell
+
+
+def test_task_list_and_export_do_not_grow_queries_with_follow_ups(street_client, world, console_data):
+    from gongyou.members.services import add_founding_task_note
+
+    add_founding_task_note(console_data.task, "第一次约谈", actor=COMMAND)
+    before = _query_counts(street_client, ("/console/tasks/?status=all", "/console/tasks/export/?status=all"))
+    for i in range(3):
+        closed = FoundingTask.objects.create(
+            federation=world.street_fed, enterprise=world.no_union_enterprise, member_count=25, status="closed"
+        )
+        for j in range(3):
+            add_founding_task_note(closed, f"记录{i}-{j}", actor=COMMAND)
+    assert _query_counts(street_client, ("/console/tasks/?status=all", "/console/tasks/export/?status=all")) == before
 
 
 def test_the_tree_shows_dual_management_both_ways(client, personas, world, console_data):

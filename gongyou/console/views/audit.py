@@ -74,7 +74,10 @@ def _entries(request: HttpRequest) -> QuerySet[AuditLog]:
     return qs.order_by("-at", "-id")
 
 
-@console_view(admin=True)
+ADMIN_ONLY = _l("审计日志只有管理员可以查看。")
+
+
+@console_view(admin=True, admin_reason=ADMIN_ONLY)
 def audit_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = paginate(request, _entries(request))
     context["rows"] = rows = list(context["rows"])
@@ -84,7 +87,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "console/audit/list.html", context)
 
 
-HEADER = [_l("时间"), _l("经办"), _l("操作"), _l("对象类型"), _l("对象编号"), _l("组织"), _l("理由"), _l("变更")]
+HEADER = [
+    _l("时间"), _l("经办"), _l("操作"), _l("对象类型"), _l("对象"), _l("对象编号"), _l("组织"), _l("理由"), _l("变更"),
+]
 
 
 def _export_rows(entries: QuerySet[AuditLog], chunk: int = 2000) -> Iterator[list[Any]]:
@@ -94,11 +99,12 @@ def _export_rows(entries: QuerySet[AuditLog], chunk: int = 2000) -> Iterator[lis
         names = audit_labels.referenced_names(batch)
         for e in batch:
             yield [
-                e.at, actor_label(e.actor_label), action_label(e.action), object_type_label(e.object_type), e.object_id,
+                e.at, actor_label(e.actor_label), action_label(e.action), object_type_label(e.object_type),
+                audit_labels.object_name(e, names), e.object_id,
                 e.org.name if e.org else "", e.reason, change_text(e, names),
             ]
 
 
-@console_view(admin=True)
+@console_view(admin=True, admin_reason=ADMIN_ONLY)
 def audit_export(request: HttpRequest) -> HttpResponse:
     return excel.export(_("审计日志"), HEADER, _export_rows(_entries(request)))

@@ -85,7 +85,9 @@ def transfer_decide(request: HttpRequest, pk: int, decision: str) -> HttpRespons
     side = transfer.from_org if decision == "cancel" else transfer.to_org
     if not org_in_scope(request.user, side):
         # They can see it (the other side is theirs) but this decision belongs to the other org.
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("只有转出方可以撤回这笔接转。") if decision == "cancel" else _("只有接收方可以接收或退回这笔接转。")
+        )
     try:
         if decision == "accept":
             service.accept_transfer(transfer, actor=actor(request), note=note)

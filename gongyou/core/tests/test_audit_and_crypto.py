@@ -61,3 +61,9 @@ def test_entries_about_enterprises_and_stations_are_filed_under_their_street_fed
     assert row.org == world.other_street_fed
     row = AuditLog.objects.filter(action="enterprise.create", object_id=str(world.platform.pk)).get()
     assert row.org == world.street_fed
+
+
+def test_mask_name():
+    assert crypto.mask_name("张三") == "张*"
+    assert crypto.mask_name("欧阳娜娜") == "欧***"
+    assert crypto.mask_name("王") == "王*"

@@ -1,5 +1,8 @@
 """The 25 rule (seed §二(一)3): 个体入会职工达到25人以上的单位直接建立工会."""
 
+import pytest
+from django.db import models
+
 from gongyou.core.actors import COMMAND, Actor
 from gongyou.core.models import Org
 from gongyou.core.services import create_org
@@ -65,9 +68,48 @@ def test_task_assignee_can_be_set_and_cleared(world, personas):
     from gongyou.members.services import update_founding_task
 
     task = FoundingTask.objects.create(federation=world.street_fed, enterprise=world.no_union_enterprise, member_count=25)
-    task = update_founding_task(task, actor=COMMAND, assignee_id=personas["street"].pk, notes="约谈企业")
+    task = update_founding_task(task, actor=COMMAND, assignee_id=personas["street"].pk)
     assert task.assignee == personas["street"]
-    task = update_founding_task(task, actor=COMMAND, notes="已约谈")
+    task = update_founding_task(task, actor=COMMAND)
     assert task.assignee == personas["street"]
     task = update_founding_task(task, actor=COMMAND, assignee_id=None)
-    assert task.assignee is None and task.notes == "已约谈"
+    assert task.assignee is None
+
+
+def test_follow_up_notes_are_appended_never_overwritten_and_audited(world, personas):
+    from django.core.exceptions import ValidationError
+
+    from gongyou.core.models import AuditLog
+    from gongyou.members.services import add_founding_task_note
+
+    task = FoundingTask.objects.create(federation=world.street_fed, enterprise=world.no_union_enterprise, member_count=25)
+    add_founding_task_note(task, " 电话约谈企业人事 ", actor=Actor.staff(personas["street"]))
+    add_founding_task_note(task, "上门宣讲建会政策", actor=Actor.staff(personas["city"]))
+    notes = list(task.follow_ups.all())
+    assert [n.text for n in notes] == ["上门宣讲建会政策", "电话约谈企业人事"]  # newest first, both kept
+    assert notes[0].author == personas["city"] and notes[1].author_label == "staff:street"
+    assert notes[0].at >= notes[1].at
+    entries = AuditLog.objects.filter(action="founding_task.note", object_id=str(task.pk)).order_by("id")
+    assert [e.after["text"] for e in entries] == ["电话约谈企业人事", "上门宣讲建会政策"]
+    assert {e.org_id for e in entries} == {world.street_fed.pk}
+    for empty in ("", "   "):
+        with pytest.raises(ValidationError) as exc:
+            add_founding_task_note(task, empty, actor=COMMAND)
+        assert exc.value.error_dict["text"][0].code == "required"
+    assert task.follow_ups.count() == 2
+
+
+def test_the_migration_keeps_old_notes_as_the_first_follow_up(world):
+    import importlib
+
+    from django.apps import apps
+
+    task = FoundingTask.objects.create(federation=world.street_fed, enterprise=world.no_union_enterprise, member_count=25)
+
+    class OldTask:
+        objects = FoundingTask.objects.annotate(notes=models.Value("已约谈企业"))
+
+    migration = importlib.import_module("gongyou.members.migrations.0008_copy_task_notes_into_follow_up_log")
+    historical = type("Apps", (), {"get_model": staticmethod(lambda app, name: OldTask if name == "FoundingTask" else apps.get_model(app, name))})
+    migration.copy_notes(historical, None)
+    assert [(n.text, n.author_label) for n in task.follow_ups.all()] == [("已约谈企业", "system")]

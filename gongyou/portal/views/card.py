@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from gongyou.core import crypto
 from gongyou.core.qr import qr_svg
 from gongyou.members.models import Membership
 from gongyou.portal import cards
@@ -61,7 +62,7 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     if membership is not None and not problem:
         context.update(
             membership=membership,
-            masked_name=cards.mask_name(membership.person.name),
+            masked_name=crypto.mask_name(membership.person.name),
             valid=membership.status == Membership.Status.ACTIVE,
         )
     response = page(request, "portal/verify.html", context)
