@@ -170,3 +170,40 @@ def test_street_staff_opening_the_audit_log_see_the_one_reason_centred(live_serv
         for box in (block.locator("h1").bounding_box(), reason.bounding_box(), block.locator("a.btn").bounding_box())
     ]
     assert max(centres) - min(centres) <= 2
+
+
+def test_an_officer_imports_the_file_hr_sent_after_mapping_one_column(live_server, journey_data, world, desktop_page, screenshot):
+    from gongyou.console.tests.hr_files import HR_HEADER, hr_roster
+    from gongyou.members.models import RosterEntry
+
+    page, base = desktop_page, live_server.url
+    login(page, base, "street")
+    page.click("text=名册导入")
+    page.set_input_files("input[type=file]", files=[{"name": "骑手花名册.xlsx", "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "buffer": hr_roster()}])
+    page.click("text=上传并预览")
+    page.wait_for_selector("text=列对应")
+    assert "工作街镇代码" in page.get_by_test_id("missing-columns").inner_text()
+    assert page.get_by_role("button", name="开始导入").is_disabled()
+    screenshot(page, "console/e-01-hr-file-unmapped")
+    page.get_by_label("配送区域").select_option("street_code")
+    page.click("text=按此对应重新检查")
+    page.wait_for_selector("text=已按新的列对应重新检查")
+    assert page.get_by_test_id("missing-columns").count() == 0
+    assert page.get_by_test_id("valid-count").inner_text() == "3"
+    assert page.get_by_test_id("invalid-count").inner_text() == "1"
+    assert page.locator("text=Excel 把身份证号存成了数字").first.is_visible()
+    screenshot(page, "console/e-02-hr-file-mapped")
+    page.select_option("select[name=enterprise]", str(world.agent.pk))
+    page.click("text=开始导入")
+    page.wait_for_selector("text=导入完成")
+    assert page.get_by_test_id("created").inner_text() == "3"
+    row = page.get_by_test_id("rejected-row")
+    assert row.count() == 1 and "A004" in row.inner_text()
+    screenshot(page, "console/e-03-hr-file-imported")
+    with page.expect_download() as download:
+        page.click("text=下载问题清单（Excel）")
+    from openpyxl import load_workbook
+
+    header = next(load_workbook(BytesIO(download.value.path().read_bytes())).active.iter_rows(values_only=True))
+    assert list(header) == [*HR_HEADER, "未导入原因"]
+    assert RosterEntry.objects.filter(enterprise=world.agent, external_id__in=["A001", "A002", "A003"]).count() == 3

@@ -23,7 +23,7 @@ from gongyou.members.transfers import request_transfer
 pytestmark = pytest.mark.browser
 PASSWORD = "Gongyou-test-2026!"  # conftest.PASSWORD
 # Words allowed in the Chinese UI: the language switch, product and file-format names.
-ALLOWED = {"English", "Excel", "PNG", "SVG", "PDF", "xlsx", "Google", "Authenticator"}
+ALLOWED = {"English", "Excel", "CSV", "PNG", "SVG", "PDF", "xlsx", "Google", "Authenticator"}
 
 
 def english_words(text: str) -> set[str]:

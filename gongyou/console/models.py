@@ -1,4 +1,5 @@
-"""Console state: login failures (lockout), admins' TOTP devices and staged roster imports."""
+"""Console state: login failures (lockout), admins' TOTP devices, staged roster imports and
+each enterprise's remembered roster columns."""
 
 from __future__ import annotations
 
@@ -57,7 +58,19 @@ class RosterImport(models.Model):
     filename = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
     enterprise = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # {"rows": [[row number, [cell text, ...]], ...]}: the file as uploaded, below its header.
     payload_enc = models.TextField(blank=True)
+    # The file's own header row (its words, as HR wrote them), where it was found, and the
+    # roster field each column is read into ("" = not imported), as the officer confirmed it.
+    header = models.JSONField(default=list)
+    header_row = models.PositiveIntegerField(default=1)
+    columns = models.JSONField(default=list)
+    # Rows the file itself keeps out (a repeated external id, the same person twice):
+    # {row number: {"code", "message", "of": the row that is imported instead}}.
+    held = models.JSONField(default=dict)
+    # After the import: the rejected rows as uploaded, {"rows": {row number: cells}}, for the
+    # error file that can be corrected and uploaded again.
+    rejected_enc = models.TextField(blank=True)
     total = models.PositiveIntegerField(default=0)
     position = models.PositiveIntegerField(default=0)
     valid_count = models.PositiveIntegerField(default=0)
@@ -83,3 +96,22 @@ class RosterImport(models.Model):
     @property
     def percent(self) -> int:
         return 100 if not self.total else int(self.position * 100 / self.total)
+
+
+class RosterColumnMap(models.Model):
+    """How an enterprise's roster files name their columns: header text → roster field, as an
+    officer mapped them on the preview page. The next file of that enterprise is read the same way."""
+
+    enterprise = models.OneToOneField(Enterprise, on_delete=models.CASCADE, related_name="+")
+    columns = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("名册列对应")
+        verbose_name_plural = _("名册列对应")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.columns}"

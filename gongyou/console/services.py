@@ -11,9 +11,10 @@ from typing import IO, Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from gongyou.console.models import RosterImport
-from gongyou.console.roster_io import read_rows, validate
+from gongyou.console import roster_io
+from gongyou.console.models import RosterColumnMap, RosterImport
 from gongyou.core import audit, crypto
 from gongyou.core.actors import Actor
 from gongyou.core.models import Enterprise
@@ -22,43 +23,88 @@ from gongyou.members.roster import upsert_roster
 CHUNK_ROWS = min(500, settings.GONGYOU["ROSTER_BATCH_MAX"])
 
 
-def stage_roster_import(handle: IO[bytes], *, filename: str, user: Any, actor: Actor) -> RosterImport:
+def stage_roster_import(
+    handle: IO[bytes], *, filename: str, user: Any, actor: Actor, enterprise: Enterprise | None = None
+) -> RosterImport:
     """Read and check an uploaded roster; nothing reaches the roster until it is started.
-    Raises ValidationError for an unreadable file."""
-    rows = read_rows(handle)
-    valid, invalid, preview = validate(rows)
+    With an enterprise, its remembered column mapping reads the file. Raises ValidationError
+    for an unreadable file."""
+    found = roster_io.read_file(handle, filename)
+    remembered = _remembered(enterprise)
+    columns = roster_io.guess_columns(found.header, remembered)
     with transaction.atomic():
-        staged = RosterImport.objects.create(
+        staged = RosterImport(
             created_by=user,
             filename=filename[:200],
-            payload_enc=crypto.encrypt(json.dumps(rows, ensure_ascii=False)),
-            total=len(rows),
-            valid_count=valid,
-            invalid_count=invalid,
-            preview=preview,
+            enterprise=enterprise,
+            payload_enc=crypto.encrypt(json.dumps({"rows": found.rows}, ensure_ascii=False)),
+            header=found.header,
+            header_row=found.header_row,
+            total=len(found.rows),
         )
-        audit.record(actor, "roster_import.stage", staged, after={"filename": staged.filename, "rows": len(rows)})
+        _check(staged, found.rows, columns)
+        staged.save()
+        audit.record(actor, "roster_import.stage", staged, after={"filename": staged.filename, "rows": staged.total})
     return staged
+
+
+def _remembered(enterprise: Enterprise | None) -> dict[str, str]:
+    if enterprise is None:
+        return {}
+    found = RosterColumnMap.objects.filter(enterprise=enterprise).first()
+    return dict(found.columns) if found else {}
+
+
+def _file_rows(staged: RosterImport) -> list[tuple[int, list[str]]]:
+    payload = json.loads(crypto.decrypt(staged.payload_enc)) if staged.payload_enc else {"rows": []}
+    return [(number, cells) for number, cells in payload["rows"]]
+
+
+def _check(staged: RosterImport, file_rows: list[tuple[int, list[str]]], columns: list[str]) -> None:
+    checked = roster_io.validate(roster_io.to_rows(file_rows, columns))
+    staged.columns = columns
+    staged.valid_count, staged.invalid_count = checked.valid, checked.invalid
+    staged.preview, staged.held = checked.preview, checked.held
+
+
+@transaction.atomic
+def map_roster_columns(staged: RosterImport, columns: list[str], *, actor: Actor) -> RosterImport:
+    """Read a staged file again with the officer's column mapping (one field per column at
+    most; unknown fields are not imported) and check it again."""
+    locked = RosterImport.objects.select_for_update().get(pk=staged.pk)
+    if locked.status != RosterImport.Status.PREVIEW:
+        return locked
+    wanted = [c if c in roster_io.COLUMNS else "" for c in columns][: len(locked.header)]
+    wanted += [""] * (len(locked.header) - len(wanted))
+    cleaned = [c if c not in wanted[:i] else "" for i, c in enumerate(wanted)]
+    _check(locked, _file_rows(locked), cleaned)
+    locked.save(update_fields=["columns", "valid_count", "invalid_count", "preview", "held"])
+    audit.record(actor, "roster_import.map", locked, after={"columns": dict(zip(locked.header, cleaned, strict=True))})
+    return locked
+
+
+def _remember_columns(staged: RosterImport, enterprise: Enterprise, user: Any) -> None:
+    """Keep the columns the officer mapped differently from what the words alone say, for the
+    enterprise's next file."""
+    guessed = roster_io.guess_columns(staged.header)
+    chosen = {h: c for h, c, g in zip(staged.header, staged.columns, guessed, strict=False) if h and c != g}
+    mapping, _created = RosterColumnMap.objects.get_or_create(enterprise=enterprise)
+    if chosen and {**mapping.columns, **chosen} != mapping.columns:
+        mapping.columns = {**mapping.columns, **chosen}
+        mapping.updated_by = user
+        mapping.save()
 
 
 @transaction.atomic
 def start_roster_import(staged: RosterImport, enterprise: Enterprise, *, actor: Actor) -> RosterImport:
     locked = RosterImport.objects.select_for_update().get(pk=staged.pk)
-    if locked.status == RosterImport.Status.PREVIEW:
+    if locked.status == RosterImport.Status.PREVIEW and not roster_io.missing_columns(locked.columns):
+        _remember_columns(locked, enterprise, locked.created_by)
         locked.enterprise = enterprise
         locked.status = RosterImport.Status.RUNNING
         locked.save(update_fields=["enterprise", "status"])
         audit.record(actor, "roster_import.start", locked, after={"enterprise": enterprise.pk, "rows": locked.total})
     return locked
-
-
-def _first_seen(rows: list[list[Any]]) -> dict[str, int]:
-    first: dict[str, int] = {}
-    for number, row in rows:
-        key = str(row.get("external_id") or "")
-        if key:
-            first.setdefault(key, number)
-    return first
 
 
 @transaction.atomic
@@ -68,16 +114,13 @@ def import_next_chunk(staged: RosterImport, *, actor: Actor) -> RosterImport:
     locked = RosterImport.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=staged.pk)
     if locked.status != RosterImport.Status.RUNNING or locked.enterprise is None:
         return locked
-    rows = json.loads(crypto.decrypt(locked.payload_enc)) if locked.payload_enc else []
-    first = _first_seen(rows)
-    chunk = rows[locked.position : locked.position + CHUNK_ROWS]
+    file_rows = _file_rows(locked)
+    chunk = file_rows[locked.position : locked.position + CHUNK_ROWS]
     batch, numbers, rejected = [], [], []
-    for number, row in chunk:
-        key = str(row.get("external_id") or "")
-        if key and first[key] != number:
-            # upsert_roster only sees one chunk; a repeat later in the file would overwrite silently.
-            rejected.append({"row": number, "external_id": key, "name": row.get("name") or "",
-                             "errors": {"external_id": [{"code": "duplicate_in_file", "message": _dup_message(first[key])}]}})
+    held_rows: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
+    for number, row in roster_io.to_rows(chunk, locked.columns):
+        if str(number) in locked.held:
+            held_rows.append((number, row, locked.held[str(number)]))
             continue
         batch.append(row)
         numbers.append(number)
@@ -85,28 +128,55 @@ def import_next_chunk(staged: RosterImport, *, actor: Actor) -> RosterImport:
     if result is not None:
         for item in result.rejected:
             row = batch[item["index"]]
-            rejected.append({"row": numbers[item["index"]], "external_id": item["external_id"], "name": row.get("name") or "", "errors": item["errors"]})
+            rejected.append(
+                {
+                    "row": numbers[item["index"]],
+                    "external_id": item["external_id"],
+                    "name": row.get("name") or "",
+                    "errors": item["errors"],
+                }
+            )
         locked.created += result.created
         locked.updated += result.updated
         locked.unchanged += result.unchanged
         locked.proposed_transfers += result.proposed_transfers
+    failed = {item["row"] for item in (*locked.rejected, *rejected)}
+    for number, row, held in held_rows:
+        # Kept out by the file itself; say truthfully what became of the row it repeats.
+        message = held["message"]
+        if held["of"] in failed:
+            message = _("与第%(row)d行重复；第%(row)d行也未导入，请改正后重新上传") % {"row": held["of"]}
+        error = {"code": held["code"], "message": message}
+        rejected.append(
+            {
+                "row": number,
+                "external_id": str(row.get("external_id") or ""),
+                "name": row.get("name") or "",
+                "errors": {held["field"]: [error]},
+            }
+        )
     locked.rejected = sorted([*locked.rejected, *rejected], key=lambda r: r["row"])
     locked.position += len(chunk)
     fields = ["rejected", "position", "created", "updated", "unchanged", "proposed_transfers"]
     if locked.position >= locked.total:
         locked.status = RosterImport.Status.DONE
         locked.finished_at = timezone.now()
+        # Only the rejected rows are kept, encrypted, for the error file.
+        failed = {item["row"] for item in locked.rejected}
+        kept = {str(number): cells for number, cells in file_rows if number in failed}
+        locked.rejected_enc = crypto.encrypt(json.dumps({"rows": kept}, ensure_ascii=False)) if kept else ""
         locked.payload_enc = ""
-        fields += ["status", "finished_at", "payload_enc"]
+        fields += ["status", "finished_at", "payload_enc", "rejected_enc"]
         audit.record(
-            actor, "roster_import.finish", locked,
-            after={"created": locked.created, "updated": locked.updated, "unchanged": locked.unchanged, "rejected": len(locked.rejected)},
+            actor,
+            "roster_import.finish",
+            locked,
+            after={
+                "created": locked.created,
+                "updated": locked.updated,
+                "unchanged": locked.unchanged,
+                "rejected": len(locked.rejected),
+            },
         )
     locked.save(update_fields=fields)
     return locked
-
-
-def _dup_message(first_row: int) -> str:
-    from django.utils.translation import gettext as _
-
-    return _("外部编号与第%(row)d行重复，已按第%(row)d行导入") % {"row": first_row}

@@ -4,6 +4,7 @@ once so a form or an API caller can fix everything in one go."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -66,6 +67,21 @@ class FieldErrors:
             raise ValidationError(self.errors)  # type: ignore[arg-type]
 
 
+# How Excel shows a number too long to keep exactly (an ID number typed into a General cell).
+_SCIENTIFIC = re.compile(r"[0-9](\.[0-9]+)?E\+?[0-9]+", re.IGNORECASE)
+
+
+def stored_as_number(value: Any) -> bool:
+    """An ID number that went through a spreadsheet as a number: a float, or the text Excel
+    shows for it (3.10104199001011E+17). Its last digits are lost, so no check can be right."""
+    return isinstance(value, float) or (isinstance(value, str) and bool(_SCIENTIFIC.fullmatch(value.strip())))
+
+
+def _unknown_choice(message: Any, value: str, choices: type[Industry] | type[LaborRelation]) -> str:
+    allowed = "、".join(f"{label}（{code}）" for code, label in choices.choices)
+    return str(message) % {"value": value} + str(_("，可填：%(allowed)s")) % {"allowed": allowed}
+
+
 def _text(data: Mapping[str, Any], key: str) -> str:
     value = data.get(key)
     return "" if value is None else str(value).strip()
@@ -116,10 +132,13 @@ def clean_worker(
         errors.add_code("name", _("姓名太长了"), "too_long")
 
     id_info = None
-    try:
-        id_info = validate_id_number(_text(data, "id_number"))
-    except ValidationError as exc:
-        errors.add("id_number", exc)
+    if stored_as_number(data.get("id_number")):
+        errors.add_code("id_number", _("Excel 把身份证号存成了数字，请把该列设为文本后重新导出"), "id_number_as_number")
+    else:
+        try:
+            id_info = validate_id_number(_text(data, "id_number"))
+        except ValidationError as exc:
+            errors.add("id_number", exc)
 
     phone = ""
     try:
@@ -182,15 +201,19 @@ def _work(
             errors.add_code("street_code", _("找不到这个街镇代码"), "unknown_street")
 
     industry = _text(data, "industry")
-    if industry not in Industry.values:
-        errors.add_code("industry", _("请选择所在行业"), "bad_industry" if industry else "required")
+    if not industry:
+        errors.add_code("industry", _("请选择所在行业"), "required")
+    elif industry not in Industry.values:
+        errors.add_code("industry", _unknown_choice(_("无法识别的行业“%(value)s”"), industry, Industry), "bad_industry")
 
     labor_relation = _text(data, "labor_relation")
-    if labor_relation not in LaborRelation.values:
+    if not labor_relation:
+        errors.add_code("labor_relation", _("请选择用工关系"), "required")
+    elif labor_relation not in LaborRelation.values:
         errors.add_code(
             "labor_relation",
-            _("请选择用工关系"),
-            "bad_labor_relation" if labor_relation else "required",
+            _unknown_choice(_("无法识别的用工关系“%(value)s”"), labor_relation, LaborRelation),
+            "bad_labor_relation",
         )
 
     employer = None

@@ -71,11 +71,15 @@ def _active_flag(value: Any, errors: FieldErrors) -> bool:
         return value
     if value is None:
         return True
-    errors.add_code("active", _("active 必须是 true 或 false"), "bad_boolean")
+    errors.add_code(
+        "active",
+        _("无法识别的在职状态“%(value)s”，可填：是/否、在职/离职、在岗/离岗、true/false") % {"value": value},
+        "bad_boolean",
+    )
     return False
 
 
-def _clean_row(row: Any, enterprise: Enterprise, lookups: Lookups) -> tuple[CleanWorker, bool]:
+def _clean_row(row: Any, enterprise: Enterprise | None, lookups: Lookups) -> tuple[CleanWorker, bool]:
     if not isinstance(row, Mapping):
         raise ValidationError({"row": [ValidationError(_("每一行必须是一个对象"), code="bad_row")]})
     errors = FieldErrors()
@@ -112,7 +116,7 @@ class _RowCleaner:
       (号段; phonenumbers decides on at most the first five digits), so validate_mobile is asked
       once per 7-digit segment (members/tests/test_roster.py checks every 5-digit prefix)."""
 
-    def __init__(self, enterprise: Enterprise, lookups: Lookups) -> None:
+    def __init__(self, enterprise: Enterprise | None, lookups: Lookups) -> None:
         self.enterprise = enterprise
         self.lookups = lookups
         self.today = timezone.localdate()
@@ -436,6 +440,47 @@ def upsert_roster(
     by_hash = {row.id_hash: (row.worker, row.active) for row in cleaned.values()}
     result.proposed_transfers = propose_transfers(enterprise, changed_hashes, by_hash)
     return result
+
+
+def check_roster_file(rows: Sequence[Any], numbers: Sequence[int]) -> list[dict[str, list[dict[str, Any]]]]:
+    """What importing these rows (one file, in order) would do to each: {} for a row that is
+    imported, else its errors as upsert_roster reports them. `numbers` are the rows' numbers as
+    the uploader sees them, for the messages.
+
+    One file gives each worker one row: when an external id repeats, the first row that passes
+    its checks is imported and the later ones are not (an earlier failing row keeps its own
+    errors; nothing claims it was imported). The same ID number under a second external id of
+    the enterprise is the same person twice: the later row is not imported either."""
+    lookups = Lookups()
+    _prefetch(lookups, rows)
+    cleaner = _RowCleaner(None, lookups)
+    out: list[dict[str, list[dict[str, Any]]]] = []
+    kept: dict[str, int] = {}  # external_id → index of the row imported for it
+    people: dict[str, int] = {}  # id_hash → index of the row imported for that person
+    external_ids: list[str] = []
+    for index, raw in enumerate(rows):
+        try:
+            external_id, worker, _active = cleaner.clean(raw)
+        except ValidationError as exc:
+            out.append(_errors_json(exc))
+            external_ids.append(_external_id(raw))
+            continue
+        external_ids.append(external_id)
+        if external_id in kept:
+            first = numbers[kept[external_id]]
+            message = _("与第%(row)d行重复，本行不导入（以第%(row)d行为准）") % {"row": first}
+            out.append({"external_id": [{"code": "duplicate_in_file", "message": message, "of": first}]})
+            continue
+        same = people.get(worker.id_hash)
+        if same is not None:
+            message = _(
+                "与第%(row)d行（外部编号%(external_id)s）相同：同一个人在一家企业只应有一个外部编号，本行不导入"
+            ) % {"row": numbers[same], "external_id": external_ids[same]}
+            out.append({"id_number": [{"code": "same_person_in_file", "message": message, "of": numbers[same]}]})
+            continue
+        kept[external_id] = people[worker.id_hash] = index
+        out.append({})
+    return out
 
 
 def _with_active_membership(id_hashes: list[str]) -> list[str]:

@@ -3,17 +3,16 @@ so an exported sheet can be edited and imported back."""
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from django.core.exceptions import ValidationError
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from gongyou.core.excel import XLSX, safe_cell, xlsx_response  # noqa: F401  (re-exported)
+from gongyou.core import excel as core_excel
+from gongyou.core.excel import XLSX, xlsx_response  # noqa: F401  (re-exported)
 
 # Header → input key for imports (exports use the same headers first).
 IMPORT_COLUMNS = {
@@ -36,27 +35,8 @@ IMPORT_COLUMNS = {
 }
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, int | float | dt.date):
-        return value
-    return str(value)
-
-
 def workbook(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append([safe_cell(sheet, _plain(v)) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return core_excel.workbook_bytes([core_excel.Sheet(title, header, rows)])
 
 
 def template_workbook() -> bytes:
@@ -79,24 +59,19 @@ def template_workbook() -> bytes:
 
 
 def read_rows(upload: Any, columns: dict[str, str]) -> list[dict[str, Any]]:
-    """Rows of the first sheet (xlsx) or of a CSV as dicts keyed by input key. Unknown headers
-    are ignored; headers may also be the input keys themselves."""
-    data = upload.read()
-    name = getattr(upload, "name", "") or ""
-    if name.lower().endswith(".csv"):
-        text = data.decode("utf-8-sig")
-        table = [list(r) for r in csv.reader(io.StringIO(text))]
-    else:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        table = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    """Rows of the first sheet (xlsx) or of a CSV as dicts of text keyed by input key. Unknown
+    headers are ignored; headers may also be the input keys themselves. Raises ValueError for
+    an unreadable file."""
+    try:
+        table = core_excel.read_table(upload, getattr(upload, "name", "") or "")
+    except ValidationError as exc:
+        raise ValueError(str(exc.message)) from exc
     if not table:
         return []
-    keys = [columns.get(str(h or "").strip(), str(h or "").strip()) for h in table[0]]
+    keys = [columns.get(h, h) for h in table[0]]
     rows = []
-    for number, raw in enumerate(table[1:], start=2):
-        if all(v in (None, "") for v in raw):
-            continue
-        row: dict[str, Any] = {k: ("" if v is None else v) for k, v in zip(keys, raw, strict=False) if k}
+    for number, raw in core_excel.records(table, 0).rows:
+        row: dict[str, Any] = {k: v for k, v in zip(keys, raw, strict=False) if k}
         row["_row"] = number  # so errors name the row the user sees, blank rows included
         rows.append(row)
     return rows

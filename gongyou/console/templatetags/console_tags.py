@@ -48,6 +48,7 @@ ACTIONS = {
     "staff.create": _("新增工作人员"),
     "roster.upsert": _("名册更新"),
     "roster_import.stage": _("上传名册"),
+    "roster_import.map": _("调整名册列对应"),
     "roster_import.start": _("开始导入名册"),
     "roster_import.finish": _("名册导入完成"),
     "partner_credential.issue": _("发放平台密钥"),

@@ -75,14 +75,17 @@ def test_import_runs_in_chunks_and_reports_rejected_rows(street_client, world, m
     html = response.content.decode()
     assert "找不到这个街镇代码" in html and "重复" in html
     rows = [list(r) for r in load_workbook(BytesIO(street_client.get(f"/console/roster/{staged.pk}/rejected/").content)).active.iter_rows(values_only=True)]
-    assert rows[0][:2] == ["行", "外部编号"]
-    assert {(r[0], r[3]) for r in rows[1:]} == {(4, "外部编号"), (5, "工作街镇代码")}
+    # The error file is the uploaded file's rows (its header and cells) plus the reason.
+    assert rows[0] == [*COLUMNS, "未导入原因"]
+    assert [r[0] for r in rows[1:]] == ["E1", "E4"]
+    assert rows[2][4] == "999999999" and rows[2][2] == make_id_number(4)
+    assert rows[1][-1].startswith("外部编号：与第2行重复") and rows[2][-1].startswith("工作街镇代码：")
     assert AuditLog.objects.filter(action="roster_import.finish").exists()
 
 
 def test_a_file_without_the_roster_columns_is_refused(street_client, world):
     response = street_client.post("/console/roster/upload/", {"file": xlsx([["a"]], header=["foo"])}, follow=True)
-    assert "第一行缺少这些列" in response.content.decode()
+    assert "没有找到表头行" in response.content.decode()
     response = street_client.post("/console/roster/upload/", {"file": SimpleUploadedFile("x.xlsx", b"not excel")}, follow=True)
     assert "无法读取" in response.content.decode()
 

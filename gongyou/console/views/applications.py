@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongyou.console import excel
 from gongyou.console.decorators import console_view
 from gongyou.console.views.common import actor, can_write, int_list, paginate
 from gongyou.console.views.members import MEMBER_HEADER, member_rows
+from gongyou.core import excel
 from gongyou.members import services
 from gongyou.members.access import memberships_for
 from gongyou.members.models import Membership

@@ -14,10 +14,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from gongyou.console import audit_labels, excel
+from gongyou.console import audit_labels
 from gongyou.console.decorators import console_view
 from gongyou.console.templatetags.console_tags import ACTIONS, action_label, actor_label, change_text, object_type_label
 from gongyou.console.views.common import paginate
+from gongyou.core import excel
 from gongyou.core.access import audit_entries_for
 from gongyou.core.models import AuditLog
 from gongyou.members.models import Membership, Transfer

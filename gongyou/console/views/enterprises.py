@@ -11,11 +11,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from gongyou.console import excel
 from gongyou.console.decorators import console_view
 from gongyou.console.qrlinks import qr_links
 from gongyou.console.scope import enterprises_for, stations_for
 from gongyou.console.views.common import paginate
+from gongyou.core import excel
 from gongyou.core.choices import Industry
 from gongyou.core.models import Org
 from gongyou.members.access import founding_tasks_for, memberships_for

@@ -10,10 +10,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from gongyou.console import excel
 from gongyou.console.decorators import console_view
 from gongyou.console.filters import MemberFilter
 from gongyou.console.views.common import paginate
+from gongyou.core import excel
 from gongyou.members.access import memberships_for
 
 

@@ -15,12 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
-from gongyou.console import excel
 from gongyou.console.decorators import console_view
 from gongyou.console.qrlinks import MAX_DAYS, clean_options, qr_links
 from gongyou.console.scope import root_org, stations_for
 from gongyou.console.views.common import actor, can_write, flash_error
-from gongyou.core import services
+from gongyou.core import excel, services
 from gongyou.core.access import get_in_scope, orgs_in_scope
 from gongyou.core.models import Org
 from gongyou.members.access import memberships_for

@@ -3,6 +3,7 @@ enterprise in scope with an htmx-polled progress bar, and the rejected rows as E
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -12,12 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongyou.console import excel, services
+from gongyou.console import roster_io, services
 from gongyou.console.decorators import console_view
 from gongyou.console.models import RosterImport
 from gongyou.console.roster_io import COLUMNS, label, rejected_bytes, template_bytes
 from gongyou.console.scope import enterprises_for
 from gongyou.console.views.common import actor, can_write, error_text
+from gongyou.core import crypto, excel
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -36,7 +38,12 @@ def _staged(request: HttpRequest, pk: int) -> RosterImport:
 @console_view
 def roster_home(request: HttpRequest) -> HttpResponse:
     recent = RosterImport.objects.filter(created_by_id=request.user.pk).select_related("enterprise")[:10]
-    return render(request, "console/roster/home.html", {"recent": recent, "can_write": can_write(request.user)})
+    context = {
+        "recent": recent,
+        "can_write": can_write(request.user),
+        "enterprises": enterprises_for(request.user).order_by("name")[:1000],
+    }
+    return render(request, "console/roster/home.html", context)
 
 
 @console_view
@@ -54,8 +61,11 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
     if upload.size and upload.size > MAX_UPLOAD_BYTES:
         messages.error(request, _("文件太大（最大20MB），请分成几个文件上传"))
         return redirect("console:roster")
+    enterprise = enterprises_for(request.user).filter(pk=request.POST.get("enterprise") or 0).first()
     try:
-        staged = services.stage_roster_import(upload, filename=upload.name or "", user=request.user, actor=actor(request))
+        staged = services.stage_roster_import(
+            upload, filename=upload.name or "", user=request.user, actor=actor(request), enterprise=enterprise
+        )
     except ValidationError as exc:
         messages.error(request, error_text(exc))
         return redirect("console:roster")
@@ -65,9 +75,17 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
 @console_view
 def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
     staged = _staged(request, pk)
+    if request.method == "POST" and request.POST.get("action") == "map":
+        columns = [request.POST.get(f"column_{i}", "") for i in range(len(staged.header))]
+        services.map_roster_columns(staged, columns, actor=actor(request))
+        messages.success(request, _("已按新的列对应重新检查"))
+        return redirect("console:roster_import", pk=staged.pk)
     if request.method == "POST":
         enterprise = enterprises_for(request.user).filter(pk=request.POST.get("enterprise") or 0).first()
-        if enterprise is None:
+        missing = roster_io.missing_columns(staged.columns)
+        if missing:
+            messages.error(request, _("还缺少这些列：%(cols)s。请先在“列对应”中指定。") % {"cols": "、".join(missing)})
+        elif enterprise is None:
             messages.error(request, _("请选择名册所属企业"))
         elif staged.status == RosterImport.Status.PREVIEW:
             services.start_roster_import(staged, enterprise, actor=actor(request))
@@ -75,6 +93,8 @@ def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "staged": staged,
         "columns": [(c, label(c)) for c in COLUMNS],
+        "mapping": list(zip(staged.header, staged.columns, strict=False)),
+        "missing": roster_io.missing_columns(staged.columns),
         "enterprises": enterprises_for(request.user).order_by("name")[:1000],
         "can_write": can_write(request.user),
         **_result_context(staged),
@@ -85,8 +105,7 @@ def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
 def _result_context(staged: RosterImport) -> dict[str, Any]:
     shown = []
     for item in staged.rejected[:100]:
-        reasons = [f"{label(f)}：{'；'.join(e['message'] for e in errs)}" for f, errs in item["errors"].items()]
-        shown.append({**item, "reasons": reasons})
+        shown.append({**item, "reasons": roster_io.reasons(item["errors"])})
     return {"rejected": shown, "rejected_total": len(staged.rejected)}
 
 
@@ -101,4 +120,5 @@ def roster_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @console_view
 def roster_rejected(request: HttpRequest, pk: int) -> HttpResponse:
     staged = _staged(request, pk)
-    return excel.xlsx_response(_("未导入的行"), rejected_bytes(staged.rejected))
+    original = json.loads(crypto.decrypt(staged.rejected_enc)) if staged.rejected_enc else None
+    return excel.xlsx_response(_("未导入的行"), rejected_bytes(staged.rejected, original, staged.header))

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from gongyou.console import excel
 from gongyou.console.decorators import console_view
 from gongyou.console.templatetags.console_tags import actor_label
 from gongyou.console.views.common import actor, can_write, flash_error, paginate
+from gongyou.core import excel
 from gongyou.core.access import get_in_scope, scope_org_ids
 from gongyou.members.access import founding_tasks_for, memberships_for
 from gongyou.members.models import FoundingTask, FoundingTaskNote

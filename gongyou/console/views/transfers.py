@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from gongyou.console import excel
 from gongyou.console.decorators import console_view
 from gongyou.console.views.common import actor, can_write, error_text, flash_error, int_list, paginate, safe_next
+from gongyou.core import excel
 from gongyou.core.access import org_in_scope, scope_org_ids
 from gongyou.members import transfers as service
 from gongyou.members.access import transfers_for

@@ -8,8 +8,6 @@ a good one. Running the same file again changes nothing."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from gongyou.core import excel
 from gongyou.core.actors import COMMAND
 from gongyou.core.api_errors import django_errors
 from gongyou.core.choices import Industry, choice_lookup
@@ -49,43 +48,14 @@ def _choice(options: dict[str, str], value: str) -> str | None:
     return options.get(value) or options.get(value.lower())
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # Excel stores typed-in codes such as 310104014 as numbers
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return str(value).strip()
-
-
 def _read_table(path: Path) -> list[list[str]]:
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = raw.decode("gb18030")  # what Excel on a Chinese Windows saves as "CSV"
-            except UnicodeDecodeError as exc:
-                raise CommandError(f"无法读取文件：{path} 既不是 UTF-8 也不是 GB18030 编码的 CSV") from exc
-        return [[_cell(c) for c in record] for record in csv.reader(text.splitlines())]
-    if suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise CommandError(f"无法读取 Excel 文件：{path}（文件已损坏，或不是 .xlsx 格式）") from exc
-        try:
-            sheet = workbook.worksheets[0]
-            return [[_cell(c) for c in record] for record in sheet.iter_rows(values_only=True)]
-        finally:
-            workbook.close()
-    raise CommandError(f"不支持的文件类型“{path.suffix}”：请使用 .csv 或 .xlsx 文件")
+    if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
+        raise CommandError(f"不支持的文件类型“{path.suffix}”：请使用 .csv 或 .xlsx 文件")
+    try:
+        return excel.read_table(path.read_bytes(), path.name)
+    except ValidationError as exc:
+        kind = "文件" if path.suffix.lower() == ".csv" else " Excel 文件"
+        raise CommandError(f"无法读取{kind}：{path}（{'；'.join(exc.messages)}）") from exc
 
 
 def read_rows(path: Path) -> list[Row]:
@@ -95,9 +65,7 @@ def read_rows(path: Path) -> list[Row]:
     header = [h.strip().lower().lstrip("\ufeff") for h in table[0]]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise CommandError(
-            f"表头缺少列：{', '.join(missing)}。第一行必须包含这些列：{','.join(COLUMNS)}"
-        )
+        raise CommandError(f"表头缺少列：{', '.join(missing)}。第一行必须包含这些列：{','.join(COLUMNS)}")
     position = {c: header.index(c) for c in COLUMNS}
     rows = []
     for number, record in enumerate(table[1:], start=2):
@@ -172,7 +140,9 @@ def import_row(row: Row, in_file: bool = False) -> str:
             errors.add_exc("street_code", exc)
     flag = v["is_head"].strip().lower()
     if flag not in TRUE | FALSE:
-        errors.add("is_head", _("is_head 应为 是/否 或 1/0，而不是“%(value)s”") % {"value": v["is_head"]}, "bad_boolean")
+        errors.add(
+            "is_head", _("is_head 应为 是/否 或 1/0，而不是“%(value)s”") % {"value": v["is_head"]}, "bad_boolean"
+        )
     relation = ""
     if v["relation"]:
         relation = _choice(choice_lookup(Enterprise.Relation), v["relation"]) or ""
