@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "gongyou.members",
     "gongyou.partners",
     "gongyou.positions",
+    "gongyou.benefits",
     "gongyou.portal",
     "gongyou.console",
 ]

@@ -34,3 +34,13 @@ def read_card_token(token: str, *, max_age: int = TTL_SECONDS) -> int:
     if not isinstance(payload, dict) or not isinstance(payload.get("m"), int):
         raise CardTokenError("invalid")
     return int(payload["m"])
+
+
+def token_from_card_text(text: str) -> str:
+    """What a scanner reads from the e-card QR is the verify URL (…/verify/<token>/); a bare
+    token (typed or pasted) is accepted too."""
+    text = (text or "").strip()
+    marker = "/verify/"
+    if marker in text:
+        text = text.split(marker, 1)[1]
+    return text.split("?", 1)[0].split("#", 1)[0].strip("/")
