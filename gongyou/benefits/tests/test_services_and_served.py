@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.cache import cache
@@ -69,7 +70,7 @@ def test_book_cancel_attend_and_remind(world, make_member, settings):
     run = send_appointment_reminders(actor=COMMAND)
     assert (run.sent, run.failed) == (2, 0)
     assert [m.purpose for m in ConsoleBackend.recent()] == ["appointment_reminder"] * 2
-    call_command("send_appointment_reminders", stdout=open("/dev/null", "w"))
+    call_command("send_appointment_reminders", stdout=io.StringIO())
     assert len(ConsoleBackend.recent()) == 2  # each member is reminded once
     done = record_attendance(again, attended=True, actor=COMMAND)
     assert done.status == "attended"
