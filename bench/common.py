@@ -71,7 +71,7 @@ def bench_database(*, keep: bool = False) -> Iterator[str]:
             "GONGYOU_DATA_KEY": secrets.token_urlsafe(32),
             "GONGYOU_VAR_DIR": var_dir,
             # Required without DEBUG; no SMS is sent by a benchmark.
-            "GONGYOU_SMS_BACKEND": "gongyou.portal.sms.ConsoleBackend",
+            "GONGYOU_SMS_BACKEND": "gongyou.core.sms.ConsoleBackend",
             "LOG_LEVEL": "WARNING",
         }
     )

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "gongyou.members",
     "gongyou.partners",
     "gongyou.positions",
+    "gongyou.benefits",
     "gongyou.portal",
     "gongyou.console",
     "gongyou.demo",
@@ -190,11 +191,11 @@ GONGYOU: dict[str, Any] = {
 }
 
 # SMS codes for the worker portal: the console backend logs codes (demo, tests); production sets
-# gongyou.portal.sms.HttpGatewayBackend with the gateway's URL and token.
-GONGYOU_SMS_BACKEND = env_str("GONGYOU_SMS_BACKEND", "gongyou.portal.sms.ConsoleBackend" if DEBUG else None)
+# gongyou.core.sms.HttpGatewayBackend with the gateway's URL and token.
+GONGYOU_SMS_BACKEND = env_str("GONGYOU_SMS_BACKEND", "gongyou.core.sms.ConsoleBackend" if DEBUG else None)
 if not GONGYOU_SMS_BACKEND:
     # Without DEBUG the console backend would silently log codes nobody receives.
-    raise ImproperlyConfigured("GONGYOU_SMS_BACKEND must be set when DEBUG is off (e.g. gongyou.portal.sms.HttpGatewayBackend)")
+    raise ImproperlyConfigured("GONGYOU_SMS_BACKEND must be set when DEBUG is off (e.g. gongyou.core.sms.HttpGatewayBackend)")
 GONGYOU_SMS_GATEWAY_URL = env_str("GONGYOU_SMS_GATEWAY_URL", "")
 GONGYOU_SMS_GATEWAY_TOKEN = env_str("GONGYOU_SMS_GATEWAY_TOKEN", "")
 

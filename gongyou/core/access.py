@@ -83,3 +83,14 @@ def audit_entries_for(user: AnyUser) -> models.QuerySet[AuditLog]:
     if ids is None:
         return qs
     return qs.filter(Q(org__in=ids) | Q(related_org__in=ids))
+
+
+def orgs_above_ids(user: AnyUser) -> models.QuerySet[OrgReach, Any] | None:
+    """A subquery of the orgs whose scope holds the user's org (itself included): things those
+    orgs run for everyone below them (campaigns, plans) reach this user. None = superuser."""
+    if user.is_authenticated and getattr(user, "is_superuser", False):
+        return None
+    profile = staff_profile(user)
+    if profile is None:
+        return OrgReach.objects.none()
+    return OrgReach.objects.filter(descendant_id=profile.org_id).values("ancestor_id")

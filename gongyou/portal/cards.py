@@ -1,36 +1,15 @@
-"""The electronic membership card's QR: a short-lived signed token naming the membership.
-
-It lives two minutes and the card page fetches a fresh one every minute, so a screenshot of
-someone else's card stops verifying almost at once."""
+"""The electronic membership card in the portal: the token itself is signed and verified in the
+members domain (gongyou.members.cards), so staff scanning and benefits verify it the same way."""
 
 from __future__ import annotations
 
-from django.core import signing
-
-SALT = "gongyou.portal.card"
-TTL_SECONDS = 120
-REFRESH_SECONDS = 60
-
-
-class CardTokenError(Exception):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code  # "expired" or "invalid"
-
-
-def card_token(membership_pk: int) -> str:
-    return signing.TimestampSigner(salt=SALT).sign_object({"m": membership_pk}, compress=True)
-
-
-def read_card_token(token: str, *, max_age: int = TTL_SECONDS) -> int:
-    try:
-        payload = signing.TimestampSigner(salt=SALT).unsign_object(token, max_age=max_age)
-    except signing.SignatureExpired as exc:
-        raise CardTokenError("expired") from exc
-    except (signing.BadSignature, ValueError) as exc:
-        raise CardTokenError("invalid") from exc
-    if not isinstance(payload, dict) or not isinstance(payload.get("m"), int):
-        raise CardTokenError("invalid")
-    return int(payload["m"])
+from gongyou.members.cards import (  # noqa: F401  (the portal's names for the card token)
+    REFRESH_SECONDS,
+    SALT,
+    TTL_SECONDS,
+    CardTokenError,
+    card_token,
+    read_card_token,
+)
 
 

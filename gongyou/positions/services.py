@@ -25,6 +25,7 @@ from gongyou.positions import index
 from gongyou.positions.inputs import CleanPosition, clean_point, clean_position
 from gongyou.positions.models import CheckIn, Feedback, PublicHoliday, ServicePosition
 from gongyou.positions.photos import photo_content_type, validate_photo
+from gongyou.positions.signals import checkin_recorded
 from gongyou.positions.vocab import FeedbackStatus, Kind, ProblemKind, Status
 
 AUDITED = [
@@ -286,6 +287,7 @@ def record_checkin(position: ServicePosition, *, membership: Any = None, actor: 
         after={"position": position.pk, "membership": getattr(membership, "pk", None)},
         org=position.org,
     )
+    checkin_recorded.send(sender=CheckIn, checkin=checkin)
     return checkin
 
 
