@@ -10,7 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from gongyou.env import env_bool, env_int, env_list, env_str
+from gongyou.env import env_bool, env_int, env_list, env_networks, env_str
 from gongyou.secrets import required_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,7 +55,12 @@ INSTALLED_APPS = [
     "gongyou.console",
 ]
 
+# Proxies (nginx, the load balancer) whose X-Forwarded-For / X-Real-IP name the real client;
+# from anyone else those headers are ignored (gongyou/core/clientaddr.py).
+GONGYOU_TRUSTED_PROXIES = env_networks("GONGYOU_TRUSTED_PROXIES")
+
 MIDDLEWARE = [
+    "gongyou.core.clientaddr.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -161,6 +166,9 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
+    # Throttles count REMOTE_ADDR, which ClientAddressMiddleware has already resolved; DRF's own
+    # X-Forwarded-For reading would believe any client.
+    "NUM_PROXIES": 0,
     "DEFAULT_THROTTLE_RATES": {
         "partner": env_str("GONGYOU_PARTNER_RATE", "600/min"),
         "public": env_str("GONGYOU_PUBLIC_RATE", "120/min"),

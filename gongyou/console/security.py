@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from gongyou.console.models import LoginFailure
+from gongyou.core import clientaddr
 from gongyou.core.access import staff_profile
 from gongyou.core.models import StaffProfile
 
@@ -34,8 +35,7 @@ PENDING_AT = "console_pending_at"
 
 
 def client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return clientaddr.client_ip(request)
 
 
 def normalise_username(username: str) -> str:

@@ -9,6 +9,7 @@ from gongyou.core import crypto
 from gongyou.core.actors import COMMAND
 from gongyou.core.models import AuditLog, StaffProfile
 from gongyou.core.services import create_staff
+from gongyou.env import parse_networks
 
 # The personas' password (conftest.PASSWORD; two conftest modules make importing it ambiguous).
 PASSWORD = "Gongyou-test-2026!"
@@ -136,3 +137,22 @@ def test_five_wrong_totp_codes_lock_the_admin(client, admin_user):
         client.post("/console/login/totp/", {"code": "000000"})
     response = client.post("/console/login/totp/", {"code": totp.code_at(secret)})
     assert response.status_code == 400 and "锁定" in response.content.decode()
+
+
+def test_behind_a_trusted_proxy_failures_lock_the_guessing_client_not_everyone(client, personas, settings):
+    # Probe: behind nginx every request came from 127.0.0.1, so 20 failures anywhere locked out all staff.
+    settings.GONGYOU_TRUSTED_PROXIES = parse_networks("GONGYOU_TRUSTED_PROXIES", "127.0.0.1")
+    for i in range(security.IP_FAILURE_LIMIT):
+        client.post(LOGIN, {"username": f"guess{i}", "password": "wrong"}, HTTP_X_FORWARDED_FOR="198.51.100.66")
+    assert LoginFailure.objects.filter(ip="198.51.100.66").count() == security.IP_FAILURE_LIMIT
+    ok = client.post(LOGIN, {"username": "city", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert ok.status_code == 302
+    client.post("/console/logout/")
+    locked = client.post(LOGIN, {"username": "city", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="198.51.100.66")
+    assert locked.status_code == 400
+
+
+def test_a_forged_forwarded_header_from_an_untrusted_peer_does_not_escape_the_ip_lockout(client, personas):
+    for i in range(security.IP_FAILURE_LIMIT):
+        client.post(LOGIN, {"username": f"guess{i}", "password": "wrong"}, HTTP_X_FORWARDED_FOR=f"198.51.100.{i}")
+    assert post_login(client, "city").status_code == 400
