@@ -32,6 +32,22 @@ def _default_language():
 
 
 @pytest.fixture
+def passed_second_factor():
+    """Mark a force_login'ed client's session as past the console's TOTP step (the console's
+    gate, also in front of /admin/, asks admins for it)."""
+
+    def mark(client):
+        from gongyou.console import security
+
+        session = client.session
+        session[security.OTP_OK] = True
+        session.save()
+        return client
+
+    return mark
+
+
+@pytest.fixture
 def regions(db):
     load_regions()
 

@@ -37,7 +37,8 @@ if env_bool("GONGYOU_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The Django admin, behind the console's login, lockout, TOTP and idle timeout.
+    "gongyou.console.admin_apps.GatedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -159,6 +160,8 @@ STATICFILES_DIRS: list[object] = [BASE_DIR / "static"] + [
 ]
 
 LOGIN_URL = "/console/login/"
+# /admin/ answers 404 unless this is set (and is then still behind the console's gate).
+GONGYOU_ADMIN_ENABLED = env_bool("GONGYOU_ADMIN_ENABLED", False)
 
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -35,21 +35,31 @@ def _login_redirect(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def gate(request: HttpRequest) -> HttpResponse | None:
+    """The session rules every staff page shares (console and /admin/): signed in, not idle,
+    second factor passed where required. A response means "not through"; None lets it pass."""
+    user = request.user
+    if not user.is_authenticated:
+        return _login_redirect(request)
+    if not security.touch(request):
+        profile = staff_profile(user)
+        audit.record(Actor.staff(user), "login.idle_timeout", user, org=profile.org if profile else None)
+        logout(request)
+        messages.info(request, _("长时间未操作，已自动退出，请重新登录。"))
+        return _login_redirect(request)
+    if security.is_console_user(user) and security.requires_totp(user) and not request.session.get(security.OTP_OK):
+        return redirect("console:totp")
+    return None
+
+
 def console_view(view: View | None = None, *, admin: bool = False) -> Any:
     def decorate(func: View) -> View:
         @wraps(func)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            refused = gate(request)
+            if refused is not None:
+                return refused
             user = request.user
-            if not user.is_authenticated:
-                return _login_redirect(request)
-            if not security.touch(request):
-                profile = staff_profile(user)
-                audit.record(Actor.staff(user), "login.idle_timeout", user, org=profile.org if profile else None)
-                logout(request)
-                messages.info(request, _("长时间未操作，已自动退出，请重新登录。"))
-                return _login_redirect(request)
-            if security.is_console_user(user) and security.requires_totp(user) and not request.session.get(security.OTP_OK):
-                return redirect("console:totp")
             try:
                 if not security.is_console_user(user) or (admin and not security.is_admin(user)):
                     raise PermissionDenied
