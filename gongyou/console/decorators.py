@@ -52,7 +52,10 @@ def gate(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-def console_view(view: View | None = None, *, admin: bool = False) -> Any:
+def console_view(view: View | None = None, *, admin: bool = False, post_reads: bool = False) -> Any:
+    """`post_reads`: the view's POST only reads (a search form posted to keep personal data out
+    of the URL), so read-only roles may send it."""
+
     def decorate(func: View) -> View:
         @wraps(func)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -63,7 +66,7 @@ def console_view(view: View | None = None, *, admin: bool = False) -> Any:
             try:
                 if not security.is_console_user(user) or (admin and not security.is_admin(user)):
                     raise PermissionDenied
-                if request.method not in ("GET", "HEAD", "OPTIONS"):
+                if request.method not in ("GET", "HEAD", "OPTIONS") and not post_reads:
                     require_write(user)
                 return func(request, *args, **kwargs)
             except Http404:
