@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from gongyou.env import env_bool, env_int, env_list, env_networks, env_str
-from gongyou.secrets import required_secret
+from gongyou.secrets import required_secret, strong_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("GONGYOU_VAR_DIR", str(BASE_DIR / "var")) or BASE_DIR / "var")
@@ -21,8 +21,9 @@ SECRET_KEY = required_secret(
     env_str("SECRET_KEY"), name="SECRET_KEY", debug=DEBUG, directory=VAR_DIR / "secrets"
 )
 # One master key for personal data; the encryption and lookup-hash keys are derived from it.
-GONGYOU_DATA_KEY = required_secret(
-    env_str("GONGYOU_DATA_KEY"), name="GONGYOU_DATA_KEY", debug=DEBUG, directory=VAR_DIR / "secrets"
+GONGYOU_DATA_KEY = strong_key(
+    required_secret(env_str("GONGYOU_DATA_KEY"), name="GONGYOU_DATA_KEY", debug=DEBUG, directory=VAR_DIR / "secrets"),
+    name="GONGYOU_DATA_KEY",
 )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -205,6 +206,9 @@ GONGYOU_SMS_BACKEND = env_str("GONGYOU_SMS_BACKEND", "gongyou.portal.sms.Console
 if not GONGYOU_SMS_BACKEND:
     # Without DEBUG the console backend would silently log codes nobody receives.
     raise ImproperlyConfigured("GONGYOU_SMS_BACKEND must be set when DEBUG is off (e.g. gongyou.portal.sms.HttpGatewayBackend)")
+if not DEBUG and GONGYOU_SMS_BACKEND.rsplit(".", 1)[-1] == "ConsoleBackend":
+    # The console backend shows codes on /join/demo-sms/: anyone could log in as any worker.
+    raise ImproperlyConfigured("GONGYOU_SMS_BACKEND cannot be the console (demo) backend when DEBUG is off")
 GONGYOU_SMS_GATEWAY_URL = env_str("GONGYOU_SMS_GATEWAY_URL", "")
 GONGYOU_SMS_GATEWAY_TOKEN = env_str("GONGYOU_SMS_GATEWAY_TOKEN", "")
 
@@ -217,9 +221,29 @@ GONGYOU_MAP_TILE_CRS = (env_str("GONGYOU_MAP_TILE_CRS", "wgs84") or "wgs84").low
 if GONGYOU_MAP_TILE_CRS not in ("wgs84", "gcj02"):
     raise ImproperlyConfigured(f"GONGYOU_MAP_TILE_CRS must be wgs84 or gcj02, got {GONGYOU_MAP_TILE_CRS!r}")
 
+# Every handler masks ID-number-like and phone-like digit runs (gongyou/core/logmask.py); the
+# loggers Django and gunicorn write request lines to are routed through masked handlers too.
+_LOG_LEVEL = env_str("LOG_LEVEL", "INFO") or "INFO"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "filters": {"mask_personal_data": {"()": "gongyou.core.logmask.MaskPersonalData"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_personal_data"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 
 from gongyou.console import security
 from gongyou.console.decorators import gate
+
+ViewT = TypeVar("ViewT", bound=Callable[..., HttpResponseBase])
 
 
 def admin_enabled() -> bool:
@@ -42,7 +44,7 @@ class GatedAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return admin_enabled() and passed_gate(request)
 
-    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Callable[..., Any]:
+    def admin_view(self, view: ViewT, cacheable: bool = False) -> ViewT:
         inner = super().admin_view(view, cacheable)
 
         @wraps(view)
@@ -57,7 +59,7 @@ class GatedAdminSite(admin.AdminSite):
                 raise PermissionDenied
             return inner(request, *args, **kwargs)
 
-        return gated
+        return cast(ViewT, gated)
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         if not admin_enabled():

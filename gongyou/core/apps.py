@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "gongyou.core"
     label = "core"
     verbose_name = _("组织与权限")
+
+    def ready(self) -> None:
+        from gongyou.core import checks  # noqa: F401  (registers the data-key check)

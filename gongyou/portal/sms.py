@@ -71,7 +71,8 @@ class DemoMessage:
 
 
 class ConsoleBackend(SmsBackend):
-    """Demo and tests: log the message and keep the last codes where staff (and tests) read them.
+    """Demo and tests: keep the last codes where staff (and tests) read them (/join/demo-sms/);
+    the log says only that a message went out.
 
     The outbox lives in the cache so it is shared by every web process when Redis is configured.
     """
@@ -81,7 +82,8 @@ class ConsoleBackend(SmsBackend):
     TTL = 30 * 60
 
     def send(self, phone: str, message: str, *, purpose: str, code: str) -> None:
-        logger.info("SMS to %s: %s", crypto.mask_phone(phone), message)
+        # Never the message: it carries the code, and logs travel further than the demo's screen.
+        logger.info("SMS (%s) to %s; the demo shows the code at /join/demo-sms/", purpose, crypto.mask_phone(phone))
         # Only the keyed hash and the masked number: the outbox must not become a phone list.
         entry = {
             "phone_hash": crypto.phone_hash(phone),

@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+import logging
 from unittest import mock
 
 import pytest
@@ -168,3 +169,11 @@ def test_purge_deletes_only_long_expired_challenges(db):
     call_command("purge_sms_codes")
     assert list(SmsChallenge.objects.values_list("pk", flat=True)) != [old.pk]
     assert SmsChallenge.objects.count() == 1
+
+
+def test_the_console_backend_never_logs_the_code(db, caplog):
+    # Probe: the console SMS backend wrote every code to the log.
+    caplog.set_level(logging.INFO, logger="gongyou.portal.sms")
+    code = send()
+    assert "SMS (join)" in caplog.text
+    assert code not in caplog.text and PHONE not in caplog.text
