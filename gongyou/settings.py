@@ -28,12 +28,14 @@ GONGYOU_DATA_KEY = strong_key(
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
-# HTTPS: secure cookies whenever DEBUG is off; redirects and HSTS are the operator's call because
-# TLS usually ends at the load balancer (then set GONGYOU_BEHIND_TLS_PROXY=true).
+# HTTPS: secure cookies whenever DEBUG is off; the redirect is the operator's call because TLS
+# usually ends at the load balancer (then set GONGYOU_BEHIND_TLS_PROXY=true).
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+# SecurityMiddleware sends HSTS only on HTTPS responses, so a year by default is safe for a plain
+# HTTP demo and right whenever TLS is on (directly or, with GONGYOU_BEHIND_TLS_PROXY, at the proxy).
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
 if env_bool("GONGYOU_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -17,6 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from gongyou.console import security
@@ -59,6 +60,13 @@ def console_view(view: View | None = None, *, admin: bool = False, post_reads: b
     def decorate(func: View) -> View:
         @wraps(func)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            response = gated(request, *args, **kwargs)
+            # Staff pages show personal data: the back button after logout, a shared computer or
+            # a proxy must not find a cached copy.
+            patch_cache_control(response, no_store=True, private=True)
+            return response
+
+        def gated(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             refused = gate(request)
             if refused is not None:
                 return refused
