@@ -67,3 +67,14 @@ def strong_key(value: str, *, name: str) -> str:
             f"python -c 'import secrets; print(secrets.token_urlsafe(32))'"
         )
     return value
+
+
+def write_private(directory: Path, name: str, value: str) -> Path:
+    """Write (or replace) a secret readable by its owner only; returns the path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / name
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value + "\n")
+    return path
