@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 
 from gongyou.console import totp
 from gongyou.console.models import StaffTOTP
+from gongyou.console.services import issue_totp_activation
 from gongyou.core import crypto
 from gongyou.core.actors import COMMAND, Actor
 from gongyou.core.models import StaffProfile
@@ -113,10 +114,15 @@ def test_every_console_page_looks_finished_in_chinese(live_server, tour_data, wo
 
 
 def test_an_admin_enrols_totp_and_reads_the_audit_log(live_server, tour_data, world, desktop_page, screenshot):
-    create_staff(username="admin1", password=PASSWORD, org=world.street_fed, role=StaffProfile.Role.ADMIN, actor=COMMAND, name="王管理")
+    admin = create_staff(username="admin1", password=PASSWORD, org=world.street_fed, role=StaffProfile.Role.ADMIN, actor=COMMAND, name="王管理")
+    activation = issue_totp_activation(admin, actor=COMMAND)
     page, base = desktop_page, live_server.url
     login(page, base, "admin1")
     page.wait_for_url(re.compile(r".*/console/login/totp/.*"))
+    screenshot(page, "console/tour-totp-activation")
+    page.fill("#id_activation", activation)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=totp-secret]")
     screenshot(page, "console/tour-totp-enrol")
     secret = crypto.decrypt(StaffTOTP.objects.get(user__username="admin1").secret_enc)
     shown = page.locator("main").inner_text().replace("admin1", "")

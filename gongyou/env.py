@@ -6,12 +6,15 @@ silently different configuration.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def env_str(name: str, default: str | None = None) -> str | None:
@@ -49,3 +52,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def parse_networks(name: str, value: str) -> tuple[IPNetwork, ...]:
+    """Comma-separated IP addresses and CIDR blocks ("10.0.0.1, 172.16.0.0/12")."""
+    networks: list[IPNetwork] = []
+    for item in value.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name} must list IP addresses or CIDR blocks, got {item!r}") from exc
+    return tuple(networks)
+
+
+def env_networks(name: str, default: str = "") -> tuple[IPNetwork, ...]:
+    value = os.environ.get(name)
+    return parse_networks(name, default if value is None else value)

@@ -10,8 +10,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from gongyou.env import env_bool, env_int, env_list, env_str
-from gongyou.secrets import required_secret
+from gongyou.env import env_bool, env_int, env_list, env_networks, env_str
+from gongyou.secrets import required_secret, strong_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("GONGYOU_VAR_DIR", str(BASE_DIR / "var")) or BASE_DIR / "var")
@@ -21,23 +21,27 @@ SECRET_KEY = required_secret(
     env_str("SECRET_KEY"), name="SECRET_KEY", debug=DEBUG, directory=VAR_DIR / "secrets"
 )
 # One master key for personal data; the encryption and lookup-hash keys are derived from it.
-GONGYOU_DATA_KEY = required_secret(
-    env_str("GONGYOU_DATA_KEY"), name="GONGYOU_DATA_KEY", debug=DEBUG, directory=VAR_DIR / "secrets"
+GONGYOU_DATA_KEY = strong_key(
+    required_secret(env_str("GONGYOU_DATA_KEY"), name="GONGYOU_DATA_KEY", debug=DEBUG, directory=VAR_DIR / "secrets"),
+    name="GONGYOU_DATA_KEY",
 )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
-# HTTPS: secure cookies whenever DEBUG is off; redirects and HSTS are the operator's call because
-# TLS usually ends at the load balancer (then set GONGYOU_BEHIND_TLS_PROXY=true).
+# HTTPS: secure cookies whenever DEBUG is off; the redirect is the operator's call because TLS
+# usually ends at the load balancer (then set GONGYOU_BEHIND_TLS_PROXY=true).
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+# SecurityMiddleware sends HSTS only on HTTPS responses, so a year by default is safe for a plain
+# HTTP demo and right whenever TLS is on (directly or, with GONGYOU_BEHIND_TLS_PROXY, at the proxy).
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
 if env_bool("GONGYOU_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The Django admin, behind the console's login, lockout, TOTP and idle timeout.
+    "gongyou.console.admin_apps.GatedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -57,7 +61,12 @@ INSTALLED_APPS = [
     "gongyou.demo",
 ]
 
+# Proxies (nginx, the load balancer) whose X-Forwarded-For / X-Real-IP name the real client;
+# from anyone else those headers are ignored (gongyou/core/clientaddr.py).
+GONGYOU_TRUSTED_PROXIES = env_networks("GONGYOU_TRUSTED_PROXIES")
+
 MIDDLEWARE = [
+    "gongyou.core.clientaddr.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -156,6 +165,8 @@ STATICFILES_DIRS: list[object] = [BASE_DIR / "static"] + [
 ]
 
 LOGIN_URL = "/console/login/"
+# /admin/ answers 404 unless this is set (and is then still behind the console's gate).
+GONGYOU_ADMIN_ENABLED = env_bool("GONGYOU_ADMIN_ENABLED", False)
 
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -163,6 +174,9 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
+    # Throttles count REMOTE_ADDR, which ClientAddressMiddleware has already resolved; DRF's own
+    # X-Forwarded-For reading would believe any client.
+    "NUM_PROXIES": 0,
     "DEFAULT_THROTTLE_RATES": {
         "partner": env_str("GONGYOU_PARTNER_RATE", "600/min"),
         "public": env_str("GONGYOU_PUBLIC_RATE", "120/min"),
@@ -196,6 +210,9 @@ GONGYOU_SMS_BACKEND = env_str("GONGYOU_SMS_BACKEND", "gongyou.core.sms.ConsoleBa
 if not GONGYOU_SMS_BACKEND:
     # Without DEBUG the console backend would silently log codes nobody receives.
     raise ImproperlyConfigured("GONGYOU_SMS_BACKEND must be set when DEBUG is off (e.g. gongyou.core.sms.HttpGatewayBackend)")
+if not DEBUG and GONGYOU_SMS_BACKEND.rsplit(".", 1)[-1] == "ConsoleBackend":
+    # The console backend shows codes on /join/demo-sms/: anyone could log in as any worker.
+    raise ImproperlyConfigured("GONGYOU_SMS_BACKEND cannot be the console (demo) backend when DEBUG is off")
 GONGYOU_SMS_GATEWAY_URL = env_str("GONGYOU_SMS_GATEWAY_URL", "")
 GONGYOU_SMS_GATEWAY_TOKEN = env_str("GONGYOU_SMS_GATEWAY_TOKEN", "")
 
@@ -208,9 +225,29 @@ GONGYOU_MAP_TILE_CRS = (env_str("GONGYOU_MAP_TILE_CRS", "wgs84") or "wgs84").low
 if GONGYOU_MAP_TILE_CRS not in ("wgs84", "gcj02"):
     raise ImproperlyConfigured(f"GONGYOU_MAP_TILE_CRS must be wgs84 or gcj02, got {GONGYOU_MAP_TILE_CRS!r}")
 
+# Every handler masks ID-number-like and phone-like digit runs (gongyou/core/logmask.py); the
+# loggers Django and gunicorn write request lines to are routed through masked handlers too.
+_LOG_LEVEL = env_str("LOG_LEVEL", "INFO") or "INFO"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "filters": {"mask_personal_data": {"()": "gongyou.core.logmask.MaskPersonalData"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_personal_data"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

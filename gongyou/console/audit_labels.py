@@ -37,6 +37,7 @@ FIELDS = {
     "org": _l("工会组织"), "membership": _l("会籍"), "from": _l("转出"), "to": _l("转入"),
     "initiator": _l("发起方"), "status": _l("状态"), "member_no": _l("会员编号"), "channel": _l("入会渠道"),
     "approval_required": _l("入会需审批"), "codes": _l("编码"), "code": _l("编码"), "is_demo": _l("示例数据"),
+    "expires_at": _l("有效期至"),
     "lng": _l("经度"), "lat": _l("纬度"), "approximate": _l("位置为估算"), "date": _l("日期"), "name": _l("名称"),
     "created": _l("新增"), "updated": _l("更新"), "enterprise": _l("企业"), "prefix": _l("密钥前缀"),
     "count": _l("数量"), "username": _l("用户名"), "role": _l("角色"), "kind": _l("类型"), "parent": _l("上级"),

@@ -35,6 +35,10 @@ class StaffTOTP(models.Model):
     # The last accepted time step: a code is good once (RFC 6238 §5.2).
     last_step = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Enrolment needs a one-time activation code issued by someone else (see
+    # gongyou.console.services.issue_totp_activation); only its keyed hash is kept.
+    activation_hash = models.CharField(max_length=64, blank=True)
+    activation_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("动态口令")

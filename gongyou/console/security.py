@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from gongyou.console.models import LoginFailure
+from gongyou.core import clientaddr
 from gongyou.core.access import staff_profile
 from gongyou.core.models import StaffProfile
 
@@ -21,6 +22,7 @@ FAILURE_LIMIT = getattr(settings, "GONGYOU_LOGIN_FAILURE_LIMIT", 5)
 # Per IP the limit is higher: a street office sits behind one NAT address, and five typos by
 # five colleagues must not lock the whole office out. Guessing across usernames is still capped.
 IP_FAILURE_LIMIT = getattr(settings, "GONGYOU_LOGIN_IP_FAILURE_LIMIT", 20)
+TOTP_FAILURE_LIMIT = getattr(settings, "GONGYOU_TOTP_FAILURE_LIMIT", 5)
 LOCKOUT = dt.timedelta(minutes=getattr(settings, "GONGYOU_LOGIN_LOCKOUT_MINUTES", 15))
 IDLE_TIMEOUT = dt.timedelta(minutes=getattr(settings, "GONGYOU_CONSOLE_IDLE_MINUTES", 30))
 PENDING_TTL = dt.timedelta(minutes=5)
@@ -31,11 +33,11 @@ LAST_SEEN = "console_last_seen"
 PENDING_USER = "console_pending_user"
 PENDING_BACKEND = "console_pending_backend"
 PENDING_AT = "console_pending_at"
+TOTP_ACTIVATED = "console_totp_activated"
 
 
 def client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return clientaddr.client_ip(request)
 
 
 def normalise_username(username: str) -> str:
@@ -43,21 +45,30 @@ def normalise_username(username: str) -> str:
 
 
 def is_locked(username: str, ip: str, *, now: dt.datetime | None = None) -> bool:
-    since = (now or timezone.now()) - LOCKOUT
+    now = now or timezone.now()
+    since = now - LOCKOUT
     recent = LoginFailure.objects.filter(at__gte=since, stage__in=("password", "totp"))
-    return (
+    if (
         recent.filter(username__iexact=username).count() >= FAILURE_LIMIT
         or recent.filter(ip=ip).count() >= IP_FAILURE_LIMIT
-    )
+    ):
+        return True
+    # Second-factor failures are not forgiven by a correct password (which the guesser has) nor
+    # by waiting: after TOTP_FAILURE_LIMIT of them every further miss locks the account again, so
+    # guessing the 6 digits is held to one try per lockout period until a code is right.
+    totp_failures = LoginFailure.objects.filter(username__iexact=username, stage="totp")
+    latest = totp_failures.order_by("-at").values_list("at", flat=True).first()
+    return latest is not None and latest >= since and totp_failures.count() >= TOTP_FAILURE_LIMIT
 
 
 def record_failure(username: str, ip: str, stage: str = "password") -> LoginFailure:
     return LoginFailure.objects.create(username=username, ip=ip, stage=stage)
 
 
-def clear_failures(username: str) -> None:
-    # Failures are evidence only for the lockout window; the audit log keeps the history.
-    LoginFailure.objects.filter(username__iexact=username).delete()
+def clear_failures(username: str, *, stages: tuple[str, ...] = ("password",)) -> None:
+    """Failures are evidence only for the lockout; the audit log keeps the history. A correct
+    password clears password failures only; a correct second factor clears both."""
+    LoginFailure.objects.filter(username__iexact=username, stage__in=stages).delete()
 
 
 def is_console_user(user: AbstractBaseUser | AnonymousUser) -> bool:

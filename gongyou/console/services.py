@@ -5,7 +5,10 @@ its audit rows; these functions keep the staging record and audit the import as 
 
 from __future__ import annotations
 
+import datetime as dt
+import hmac
 import json
+import secrets
 from typing import IO, Any
 
 from django.conf import settings
@@ -13,9 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongyou.console import roster_io
-from gongyou.console.models import RosterColumnMap, RosterImport
+from gongyou.console import roster_io, totp
+from gongyou.console.models import RosterColumnMap, RosterImport, StaffTOTP
 from gongyou.core import audit, crypto
+from gongyou.core.access import staff_profile
 from gongyou.core.actors import Actor
 from gongyou.core.models import Enterprise
 from gongyou.members.roster import upsert_roster
@@ -180,3 +184,59 @@ def import_next_chunk(staged: RosterImport, *, actor: Actor) -> RosterImport:
         )
     locked.save(update_fields=fields)
     return locked
+
+
+
+# --- second factor: activation codes ---------------------------------------------------------
+#
+# Why an activation code and not "enrol within N hours of account creation": the probe showed
+# that whoever knows an admin's password could enrol their own phone. A time window only narrows
+# that race (and every account created at go-live would be open at once); a one-time code that
+# another admin (or the operator at the server, `manage.py totp_activation`) hands over on a
+# second channel is something a password thief does not have. The same code re-enrols an admin
+# who lost their phone: issuing it resets the device.
+
+ACTIVATION_TTL = dt.timedelta(hours=72)
+_ACTIVATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over a phone
+
+
+def activation_hash(user_pk: int, code: str) -> str:
+    cleaned = "".join(ch for ch in code.upper() if ch in _ACTIVATION_ALPHABET)
+    return crypto.keyed_hash("totp-activation", f"{user_pk}:{cleaned}")
+
+
+@transaction.atomic
+def issue_totp_activation(user: Any, *, actor: Actor) -> str:
+    """Give `user` a fresh (unconfirmed) authenticator secret and a one-time code that unlocks
+    its enrolment for ACTIVATION_TTL; returns the code, which is shown only this once."""
+    code = "-".join(
+        "".join(secrets.choice(_ACTIVATION_ALPHABET) for _ in range(4)) for _ in range(3)
+    )
+    expires = timezone.now() + ACTIVATION_TTL
+    StaffTOTP.objects.update_or_create(
+        user=user,
+        defaults={
+            "secret_enc": crypto.encrypt(totp.new_secret()),
+            "confirmed_at": None,
+            "last_step": None,
+            "activation_hash": activation_hash(user.pk, code),
+            "activation_expires_at": expires,
+        },
+    )
+    profile = staff_profile(user)
+    audit.record(
+        actor,
+        "totp.activation_issue",
+        user,
+        org=profile.org if profile else None,
+        after={"expires_at": expires.isoformat()},
+    )
+    return code
+
+
+def check_totp_activation(device: StaffTOTP, code: str) -> bool:
+    if not device.activation_hash or device.activation_expires_at is None:
+        return False
+    if device.activation_expires_at <= timezone.now():
+        return False
+    return hmac.compare_digest(device.activation_hash, activation_hash(device.user_id, code))

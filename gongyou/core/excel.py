@@ -20,6 +20,7 @@ from urllib.parse import quote
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -191,6 +192,8 @@ def xlsx_response(filename: str, data: bytes) -> HttpResponse:
     stamped = f"{filename}-{timezone.localdate():%Y%m%d}.xlsx"
     # RFC 6266 / 5987: Chinese file names need the UTF-8 form; the ASCII fallback keeps old clients happy.
     response["Content-Disposition"] = f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(stamped)}"
+    # Exports are lists of people: no browser or proxy cache may keep a copy.
+    patch_cache_control(response, no_store=True, private=True)
     return response
 
 

@@ -296,3 +296,20 @@ class AuditLog(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("the audit log is append-only")
+
+
+class KeyFingerprint(models.Model):
+    """A keyed hash of a constant under the data key this database was first started with; a
+    start with another key is refused (gongyou/core/checks.py) instead of silently failing to
+    find or decrypt what is stored."""
+
+    name = models.CharField(max_length=40, unique=True)
+    fingerprint = models.CharField(max_length=64)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("密钥指纹")
+        verbose_name_plural = _("密钥指纹")
+
+    def __str__(self) -> str:
+        return self.name

@@ -11,6 +11,8 @@ import hashlib
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from gongyou.core import clientaddr
+
 
 def _key(scope: str, ident: str, window: int) -> str:
     # Hash the identifier: phone numbers must not sit in the cache in clear text.
@@ -32,6 +34,4 @@ def hit(scope: str, ident: str, *, limit: int, window: int) -> bool:
 
 
 def client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it,
-    # and the deployment's proxy is expected to set REMOTE_ADDR (e.g. via uwsgi/gunicorn config).
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return clientaddr.client_ip(request)

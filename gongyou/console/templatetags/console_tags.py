@@ -21,6 +21,7 @@ ACTIONS = {
     "login.idle_timeout": _("超时自动退出"),
     "logout": _("退出登录"),
     "totp.enrol": _("绑定动态口令"),
+    "totp.activation_issue": _("签发动态口令激活码"),
     "membership.join": _("入会"),
     "membership.approved": _("批准入会"),
     "membership.rejected": _("不予通过"),

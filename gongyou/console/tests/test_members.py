@@ -1,6 +1,7 @@
 from io import BytesIO
 
 import pytest
+from django.test import Client
 from openpyxl import load_workbook
 
 from gongyou.console.tests.conftest import join_worker
@@ -27,7 +28,7 @@ def rows_of(response):
     ids=["member_no", "id_number", "phone", "name", "phone-with-spaces"],
 )
 def test_it_finds_a_member_by_number_id_phone_or_name(street_client, console_data, query):
-    html = street_client.get("/console/members/", {"q": query(console_data)}).content.decode()
+    html = street_client.post("/console/members/", {"q": query(console_data)}, follow=True).content.decode()
     assert console_data.street_member.member_no in html
     assert console_data.applied.member_no not in html
 
@@ -40,7 +41,7 @@ def test_it_never_shows_full_id_or_phone_in_the_list(street_client, console_data
 
 def test_an_id_number_with_a_bad_check_digit_says_so(street_client, console_data):
     bad = make_id_number(1)[:-1] + ("0" if make_id_number(1)[-1] != "0" else "1")
-    html = street_client.get("/console/members/", {"q": bad}).content.decode()
+    html = street_client.post("/console/members/", {"q": bad}, follow=True).content.decode()
     assert "校验位不正确" in html
 
 
@@ -112,11 +113,45 @@ def test_it_finds_members_by_the_last_four_digits_of_their_phone(street_client, 
     # Same tail as street_member (…0001): one more in scope, one in the other street (not ours).
     same_tail = join_worker(21, phone="13712340001")
     elsewhere = join_worker(22, phone="13698760001", street_code=world.other_street.code, industry="express")
-    html = street_client.get("/console/members/", {"q": "0001"}).content.decode()
+    html = street_client.get("/console/members/", {"q": "0001"}, follow=True).content.decode()
     assert console_data.street_member.member_no in html and same_tail.member_no in html
     assert elsewhere.member_no not in html and console_data.applied.member_no not in html
     # Combined with the other filters: the applied member's tail, but only among the active.
-    html = street_client.get("/console/members/", {"q": make_phone(3)[-4:], "status": "active"}).content.decode()
+    html = street_client.get("/console/members/", {"q": make_phone(3)[-4:], "status": "active"}, follow=True).content.decode()
     assert console_data.applied.member_no not in html
-    html = street_client.get("/console/members/", {"q": make_phone(3)[-4:], "status": "applied"}).content.decode()
+    html = street_client.get("/console/members/", {"q": make_phone(3)[-4:], "status": "applied"}, follow=True).content.decode()
     assert console_data.applied.member_no in html and console_data.street_member.member_no not in html
+
+
+@pytest.mark.parametrize("number", [make_id_number(1), make_phone(1)], ids=["id_number", "phone"])
+def test_a_search_by_id_number_or_phone_keeps_the_number_out_of_the_url(street_client, console_data, number):
+    # Probe: searches were GETs, so ID numbers and phones sat in access and proxy logs.
+    response = street_client.post("/console/members/", {"q": number, "status": "open"})
+    assert response.status_code == 302
+    location = response["Location"]
+    assert number not in location and "s=" in location and "status=open" in location
+    page = street_client.get(location)
+    assert console_data.street_member.member_no in page.content.decode()
+    assert number not in page.context["query"]
+    export = street_client.get("/console/members/export/?" + page.context["query"])
+    assert [r[0] for r in rows_of(export)[1:]] == [console_data.street_member.member_no]
+
+
+def test_an_old_search_address_is_moved_out_of_the_url(street_client, console_data):
+    response = street_client.get("/console/members/", {"q": make_id_number(1)})
+    assert response.status_code == 302 and make_id_number(1) not in response["Location"]
+    assert console_data.street_member.member_no in street_client.get(response["Location"]).content.decode()
+
+
+def test_a_read_only_viewer_may_search(client, personas, console_data):
+    client.force_login(personas["viewer"])
+    page = client.post("/console/members/", {"q": make_phone(1)}, follow=True)
+    assert page.status_code == 200 and console_data.street_member.member_no in page.content.decode()
+
+
+def test_a_search_id_from_another_session_finds_nothing_special(street_client, personas, console_data):
+    location = street_client.post("/console/members/", {"q": make_phone(1)})["Location"]
+    other = Client()
+    other.force_login(personas["street"])
+    html = other.get(location).content.decode()
+    assert console_data.applied.member_no in html  # unfiltered: the id means nothing elsewhere

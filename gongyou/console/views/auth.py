@@ -17,11 +17,12 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from gongyou.console import security, totp
+from gongyou.console import security, services, totp
 from gongyou.console.models import LoginFailure, StaffTOTP
 from gongyou.core import audit, crypto
 from gongyou.core.access import staff_profile
 from gongyou.core.actors import Actor
+from gongyou.core.models import Org
 from gongyou.core.qr import qr_svg_data_uri
 
 ISSUER = "工友工作台"
@@ -39,9 +40,20 @@ def _next_url(request: HttpRequest) -> str:
     return "/console/"
 
 
+def _login_org(username: str) -> Any:
+    """Login entries are filed under the account's org so its admins (and the city's) see them;
+    an unknown username belongs to no org, so it goes to the city federation (issue 7)."""
+    user = get_user_model().objects.filter(username=username).first()
+    org = _org(user) if user is not None else None
+    if org is None:
+        org = Org.objects.filter(kind=Org.Kind.CITY_FEDERATION, status=Org.Status.ACTIVE).order_by("id").first()
+    return org
+
+
 def _fail(request: HttpRequest, username: str, stage: str, action: str) -> None:
-    failure = security.record_failure(username, security.client_ip(request), stage)
-    audit.record(Actor(label=f"login:{username}"[:80]), action, failure, reason=security.client_ip(request))
+    ip = security.client_ip(request)
+    failure = security.record_failure(username, ip, stage)
+    audit.record(Actor(label=f"login:{username}"[:80]), action, failure, org=_login_org(username), reason=ip)
 
 
 @sensitive_post_parameters("password")
@@ -56,7 +68,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if security.is_locked(username, ip):
             failure = LoginFailure(username=username, ip=ip, stage="locked")
             failure.save()
-            audit.record(Actor(label=f"login:{username}"[:80]), "login.locked", failure, reason=ip)
+            audit.record(
+                Actor(label=f"login:{username}"[:80]), "login.locked", failure, org=_login_org(username), reason=ip
+            )
             error = _("登录失败次数过多，账号已临时锁定，请%(minutes)d分钟后再试。") % {
                 "minutes": int(security.LOCKOUT.total_seconds() // 60)
             }
@@ -66,7 +80,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 _fail(request, username, "password", "login.failed")
                 error = _("用户名或密码不正确。")
             elif not security.is_console_user(user):
-                audit.record(Actor.staff(user), "login.refused", user, reason=ip)
+                audit.record(Actor.staff(user), "login.refused", user, org=_login_org(username), reason=ip)
                 error = _("这个账号没有开通工会工作台。")
             else:
                 security.clear_failures(username)
@@ -108,7 +122,13 @@ def _pending_user(request: HttpRequest) -> Any:
     return get_user_model().objects.filter(pk=pk, is_active=True).first()
 
 
-@sensitive_post_parameters("code")
+def _locked_message() -> str:
+    return _("登录失败次数过多，账号已临时锁定，请%(minutes)d分钟后再试。") % {
+        "minutes": int(security.LOCKOUT.total_seconds() // 60)
+    }
+
+
+@sensitive_post_parameters("code", "activation")
 @csrf_protect
 @never_cache
 def totp_view(request: HttpRequest) -> HttpResponse:
@@ -117,42 +137,59 @@ def totp_view(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("请先输入用户名和密码。"))
         return redirect("console:login")
     device = StaffTOTP.objects.filter(user=user).first()
-    if device is None:
-        device = StaffTOTP.objects.create(user=user, secret_enc=crypto.encrypt(totp.new_secret()))
-    secret = crypto.decrypt(device.secret_enc)
-    enrolling = device.confirmed_at is None
+    enrolling = device is None or device.confirmed_at is None
+    # The secret is shown only after the activation code was given in this session.
+    activated = device is not None and request.session.get(security.TOTP_ACTIVATED) == device.pk
+    username = user.get_username()
+    ip = security.client_ip(request)
     error = ""
     if request.method == "POST":
-        ip = security.client_ip(request)
-        username = user.get_username()
         if security.is_locked(username, ip):
-            error = _("登录失败次数过多，账号已临时锁定，请%(minutes)d分钟后再试。") % {
-                "minutes": int(security.LOCKOUT.total_seconds() // 60)
-            }
+            error = _locked_message()
+        elif enrolling and not activated:
+            if device is not None and services.check_totp_activation(device, request.POST.get("activation", "")):
+                request.session[security.TOTP_ACTIVATED] = device.pk
+                activated = True
+            else:
+                _fail(request, username, "totp", "login.totp_failed")
+                error = _("激活码不正确或已过期，请向另一位管理员索取新的激活码。")
         else:
+            assert device is not None
+            secret = crypto.decrypt(device.secret_enc)
             step = totp.verify(secret, request.POST.get("code", ""), last_step=device.last_step)
             if step is None:
                 _fail(request, username, "totp", "login.totp_failed")
                 error = _("动态口令不正确或已使用，请输入验证器上最新的6位数字。")
             else:
                 StaffTOTP.objects.filter(pk=device.pk).update(
-                    last_step=step, confirmed_at=device.confirmed_at or timezone.now()
+                    last_step=step,
+                    confirmed_at=device.confirmed_at or timezone.now(),
+                    activation_hash="",
+                    activation_expires_at=None,
                 )
-                security.clear_failures(username)
+                security.clear_failures(username, stages=("password", "totp"))
                 if enrolling:
                     audit.record(Actor.staff(user), "totp.enrol", user, org=_org(user))
                 if not request.user.is_authenticated:
                     user.backend = request.session.get(security.PENDING_BACKEND)
                     login(request, user)
-                for key in (security.PENDING_USER, security.PENDING_BACKEND, security.PENDING_AT):
+                for key in (security.PENDING_USER, security.PENDING_BACKEND, security.PENDING_AT, security.TOTP_ACTIVATED):
                     request.session.pop(key, None)
                 request.session[security.OTP_OK] = True
                 request.session[security.LAST_SEEN] = timezone.now().timestamp()
                 audit.record(Actor.staff(user), "login.success", user, org=_org(user), reason=ip)
                 return redirect(_next_url(request))
-    context: dict[str, Any] = {"enrolling": enrolling, "error": error, "next": _next_url(request), "account": user.get_username()}
-    if enrolling:
-        uri = totp.provisioning_uri(secret, account=user.get_username(), issuer=ISSUER)
+    context: dict[str, Any] = {
+        "enrolling": enrolling,
+        "activated": activated,
+        "error": error,
+        "next": _next_url(request),
+        "account": username,
+    }
+    if enrolling and activated:
+        assert device is not None
+        secret = crypto.decrypt(device.secret_enc)
+        uri = totp.provisioning_uri(secret, account=username, issuer=ISSUER)
         context.update(qr=qr_svg_data_uri(uri), secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)))
     return render(request, "console/totp.html", context, status=200 if not error else 400)
 

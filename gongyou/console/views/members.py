@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -16,16 +18,58 @@ from gongyou.console.views.common import paginate
 from gongyou.core import excel
 from gongyou.members.access import memberships_for
 
+# The search box takes ID numbers and phones, which must not sit in access and proxy logs: the
+# text is POSTed, kept in the session and the address carries only an opaque search id (?s=…).
+SEARCHES = "console_member_searches"
+KEEP_SEARCHES = 20
+
+
+def _remember_search(request: HttpRequest, text: str) -> str:
+    searches = dict(request.session.get(SEARCHES, {}))
+    key = secrets.token_urlsafe(9)
+    searches[key] = text
+    request.session[SEARCHES] = dict(list(searches.items())[-KEEP_SEARCHES:])
+    return key
+
+
+def _search_redirect(request: HttpRequest, params: QueryDict) -> HttpResponse:
+    """The same filters at a GET address, with the search text swapped for its id."""
+    params = params.copy()
+    for name in ("q", "csrfmiddlewaretoken", "page"):
+        params.pop(name, None)
+    text = (request.POST if request.method == "POST" else request.GET).get("q", "").strip()
+    if text:
+        params["s"] = _remember_search(request, text)
+    else:
+        params.pop("s", None)
+    query = params.urlencode()
+    return redirect(reverse("console:members") + (f"?{query}" if query else ""))
+
+
+def _filter_data(request: HttpRequest) -> QueryDict | None:
+    if not request.GET:
+        return None
+    data = request.GET.copy()
+    data.pop("s", None)
+    text = request.session.get(SEARCHES, {}).get(request.GET.get("s", ""))
+    if text:
+        data["q"] = text
+    return data
+
 
 def _filtered(request: HttpRequest) -> tuple[MemberFilter, Any]:
-    form = MemberFilter(request.GET or None, user=request.user)
+    form = MemberFilter(_filter_data(request), user=request.user)
     qs = memberships_for(request.user).select_related("person__work_street", "org")
     qs = form.apply(qs) if form.is_bound else qs
     return form, qs.order_by("-applied_at", "-id")
 
 
-@console_view
+@console_view(post_reads=True)
 def member_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _search_redirect(request, request.POST)
+    if "q" in request.GET:  # an old bookmark or a hand-typed address: move the text out of the URL
+        return _search_redirect(request, request.GET)
     form, qs = _filtered(request)
     return render(request, "console/members/list.html", {"form": form, **paginate(request, qs)})
 

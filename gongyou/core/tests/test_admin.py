@@ -29,10 +29,16 @@ def data(world):
     return data
 
 
+@pytest.fixture(autouse=True)
+def _admin_enabled(settings):
+    settings.GONGYOU_ADMIN_ENABLED = True
+
+
 @pytest.fixture
-def superuser_client(client):
+def superuser_client(client, passed_second_factor):
     user = get_user_model().objects.create_superuser("root", "root@example.com", "Root-pass-2026!")
     client.force_login(user)
+    passed_second_factor(client)
     return client
 
 

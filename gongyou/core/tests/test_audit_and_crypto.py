@@ -4,6 +4,7 @@ from django.db import DatabaseError, connection, transaction
 from gongyou.core import crypto
 from gongyou.core.actors import COMMAND
 from gongyou.core.audit import record
+from gongyou.core.db import audit_purge_allowed
 from gongyou.core.models import AuditLog
 
 
@@ -51,6 +52,14 @@ def test_database_refuses_audit_update_even_in_raw_sql(world):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditlog SET reason = 'rewritten' WHERE id = %s", [row.pk])
     assert AuditLog.objects.get(pk=row.pk).reason == ""
+
+
+def test_database_refuses_audit_delete_even_in_raw_sql_on_every_backend(world):
+    # Probe: on SQLite the audit log refused UPDATE only; a raw DELETE erased history.
+    row = record(COMMAND, "test.write", world.city)
+    with audit_purge_allowed(False), pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditlog WHERE id = %s", [row.pk])
+    assert AuditLog.objects.filter(pk=row.pk).exists()
 
 
 def test_entries_about_enterprises_and_stations_are_filed_under_their_street_federation(world):

@@ -135,3 +135,15 @@ def test_demo_accounts_log_in_with_the_demo_password(seeded, client):
 def test_summary_prints_urls_and_credentials(seeded):
     assert "http://127.0.0.1:8000" in seeded and "/console/" in seeded
     assert "xujiahui_officer" in seeded and DEMO_PASSWORD in seeded
+
+
+def test_a_captured_seed_output_holds_no_live_partner_token(seeded, settings):
+    # Probe: the seed printed a live partner token into whatever captured its output.
+    from gongyou.partners.models import PartnerCredential
+    from gongyou.partners.services import token_hash
+
+    assert "Bearer" not in seeded and "gyp_" not in seeded
+    path = settings.VAR_DIR / "secrets" / "demo_partner_token"
+    assert str(path) in seeded
+    assert path.stat().st_mode & 0o077 == 0
+    assert PartnerCredential.objects.filter(token_hash=token_hash(path.read_text().strip())).exists()

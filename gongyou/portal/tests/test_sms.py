@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+import logging
 from unittest import mock
 
 import pytest
@@ -187,3 +188,11 @@ def test_every_sms_flow_sends_and_throttles_through_the_same_step(member_client,
         body = member_client.post(url, {"phone": phone, "sms_code": "000000"}).content.decode()
     assert "提交太频繁了" in body
     assert not SmsChallenge.objects.filter(used_at__isnull=False).exists()
+
+
+def test_the_console_backend_never_logs_the_code(db, caplog):
+    # Probe: the console SMS backend wrote every code to the log.
+    caplog.set_level(logging.INFO, logger="gongyou.core.sms")
+    code = send()
+    assert "SMS (join)" in caplog.text
+    assert code not in caplog.text and PHONE not in caplog.text

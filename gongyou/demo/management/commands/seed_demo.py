@@ -6,11 +6,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from gongyou.core.models import Enterprise, Org, Station
 from gongyou.demo.world import DEFAULT_MEMBERS, Report, Seeder
 from gongyou.members.models import FoundingTask, Membership, RosterEntry, Transfer
+from gongyou.secrets import write_private
 
 SERVER = "http://127.0.0.1:8000"
 
@@ -71,9 +73,18 @@ class Command(BaseCommand):
         w("")
         w(f"平台凭证（{report.partner_enterprise}）：")
         if report.partner_token:
-            w(f"  Authorization: Bearer {report.partner_token}")
+            w("  " + self._show_token(report.partner_token))
         else:
             w(f"  {report.partner_token_note}")
+        w("管理员首次登录需要动态口令激活码：manage.py totp_activation city_admin（或 superuser）")
+
+    def _show_token(self, token: str) -> str:
+        """A live token goes to the demo's own terminal only: when the output is captured (a log
+        file, CI, a process manager) it is written to a private file under var/secrets/ instead."""
+        if self.stdout.isatty():
+            return f"Authorization: Bearer {token}"
+        path = write_private(settings.VAR_DIR / "secrets", "demo_partner_token", token)
+        return f"令牌已写入 {path}（仅本机可读；输出不是终端，所以不打印令牌）"
 
 
 def _width(text: str) -> int:
