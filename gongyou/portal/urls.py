@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from gongyou.portal.views import card, join, me, pages, staff
+from gongyou.portal.views import card, join, me, pages, staff, stations
 
 app_name = "portal"
 urlpatterns = [
@@ -25,4 +25,11 @@ urlpatterns = [
     path("me/transfer/cancel/", me.transfer_cancel, name="transfer_cancel"),
     path("me/leave/", me.leave, name="leave"),
     path("me/withdraw-consent/", me.consent, name="consent"),
+    # Service positions for workers (phone, no login needed).
+    path("stations/", stations.nearest, name="stations"),
+    path("stations/results/", stations.results, name="station_results"),
+    path("stations/<int:pk>/", stations.station, name="station"),
+    path("stations/<int:pk>/photo/", stations.photo, name="station_photo"),
+    path("stations/<int:pk>/checkin/", stations.checkin, name="station_checkin"),
+    path("stations/<int:pk>/feedback/", stations.feedback, name="station_feedback"),
 ]

@@ -76,7 +76,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     blind = [r for r in rows if r.blind]
     return render(
         request,
-        "positions/staff/coverage.html",
+        "console/positions/coverage.html",
         {
             "rows": rows,
             "blind": blind,
@@ -110,4 +110,4 @@ def street_points(request: HttpRequest) -> HttpResponse:
             result = services.import_street_points(rows, actor=Actor.staff(request.user), streets=allowed)
     elif request.method == "POST":
         messages.error(request, _("请选择文件"))
-    return render(request, "positions/staff/street_points.html", {"result": result})
+    return render(request, "console/positions/street_points.html", {"result": result})

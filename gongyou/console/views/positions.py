@@ -72,7 +72,7 @@ def registry(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(
         request,
-        "positions/staff/registry.html",
+        "console/positions/registry.html",
         {
             "page": page,
             "filters": filters,
@@ -163,8 +163,8 @@ def _save(request: HttpRequest, position: ServicePosition | None) -> HttpRespons
             services.set_position_photo(position, upload, actor=actor)
     except ValidationError as exc:
         errors = django_errors(exc)
-        return render(request, "positions/staff/form.html", _form_context(request, data, errors, position), status=400)
-    return redirect("positions:manage_detail", pk=position.pk)
+        return render(request, "console/positions/form.html", _form_context(request, data, errors, position), status=400)
+    return redirect("console:position", pk=position.pk)
 
 
 @console_view
@@ -179,7 +179,7 @@ def create(request: HttpRequest) -> HttpResponse:
         "kind": Kind.RELAY_STATION,
         "amenities": [a.value for a in Amenity][:6],
     }
-    return render(request, "positions/staff/form.html", _form_context(request, data, {}, None))
+    return render(request, "console/positions/form.html", _form_context(request, data, {}, None))
 
 
 @console_view
@@ -189,7 +189,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_write(request.user)
     if request.method == "POST":
         return _save(request, position)
-    return render(request, "positions/staff/form.html", _form_context(request, _initial(position), {}, position))
+    return render(request, "console/positions/form.html", _form_context(request, _initial(position), {}, position))
 
 
 @console_view
@@ -201,7 +201,7 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
         services.set_position_status(position, request.POST.get("status", ""), actor=Actor.staff(request.user))
     except ValidationError as exc:
         flash_error(request, exc)
-    return redirect("positions:manage_detail", pk=pk)
+    return redirect("console:position", pk=pk)
 
 
 # --- one position: usage and QR ------------------------------------------------------------------
@@ -231,11 +231,11 @@ def _usage(position: ServicePosition) -> dict[str, Any]:
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     position = access.position_for(request.user, pk)
-    checkin_url = request.build_absolute_uri(reverse("positions:checkin", args=[pk]))
+    checkin_url = request.build_absolute_uri(reverse("portal:station_checkin", args=[pk]))
     qr_svg = segno.make(checkin_url, error="m").svg_inline(scale=4)
     return render(
         request,
-        "positions/staff/detail.html",
+        "console/positions/detail.html",
         {
             "position": position,
             "hours_text": format_hours(position.weekly_hours, open_24h=position.open_24h, display=True),
@@ -255,7 +255,7 @@ def qr(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     position = access.position_for(request.user, pk)
     if fmt not in ("png", "svg"):
         raise Http404
-    code = segno.make(request.build_absolute_uri(reverse("positions:checkin", args=[pk])), error="m")
+    code = segno.make(request.build_absolute_uri(reverse("portal:station_checkin", args=[pk])), error="m")
     out = io.BytesIO()
     if fmt == "png":
         code.save(out, kind="png", scale=10, border=2)
@@ -292,7 +292,7 @@ def import_positions(request: HttpRequest) -> HttpResponse:
                 result = services.import_positions(
                     rows, orgs=access.manageable_orgs(request.user), actor=Actor.staff(request.user)
                 )
-    return render(request, "positions/staff/import.html", {"result": result, "columns": list(excel.IMPORT_COLUMNS)})
+    return render(request, "console/positions/import.html", {"result": result, "columns": list(excel.IMPORT_COLUMNS)})
 
 
 # --- feedback inbox --------------------------------------------------------------------------
@@ -326,7 +326,7 @@ def feedback_inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "positions/staff/feedback.html",
+        "console/positions/feedback.html",
         {"page": page, "status": status, "statuses": FeedbackStatus.choices},
     )
 
@@ -346,4 +346,4 @@ def feedback_handle(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("已更新反馈状态"))
     except ValidationError as exc:
         flash_error(request, exc)
-    return redirect(f"{reverse('positions:feedback_inbox')}?status={request.POST.get('back', FeedbackStatus.NEW)}")
+    return redirect(f"{reverse('console:position_feedback')}?status={request.POST.get('back', FeedbackStatus.NEW)}")

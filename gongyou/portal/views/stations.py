@@ -24,10 +24,10 @@ from gongyou.core.models import Region
 from gongyou.members.models import Membership
 from gongyou.portal.session import current_membership
 from gongyou.positions import services
-from gongyou.positions.api import NearbyParams
 from gongyou.positions.conf import map_config
 from gongyou.positions.hours import day_rows, format_hours, is_open_at
 from gongyou.positions.index import get_index
+from gongyou.positions.inputs import NearbyParams
 from gongyou.positions.models import PublicHoliday, ServicePosition
 from gongyou.positions.photos import photo_content_type
 from gongyou.positions.presenters import amenity_icons, distance_text, map_point, navigation_links
@@ -116,13 +116,13 @@ def nearest(request: HttpRequest) -> HttpResponse:
         "street_code": query.get("street", ""),
         **_results(query),
     }
-    return render(request, "positions/nearest.html", context)
+    return render(request, "portal/stations/nearest.html", context)
 
 
 @require_GET
 def results(request: HttpRequest) -> HttpResponse:
     """The list alone, for the page's script after geolocation or a filter change."""
-    return render(request, "positions/_results.html", {"map": map_config(), **_results(request.GET)})
+    return render(request, "portal/stations/_results.html", {"map": map_config(), **_results(request.GET)})
 
 
 def _open_now(position: ServicePosition) -> bool:
@@ -148,7 +148,7 @@ def station(request: HttpRequest, pk: int) -> HttpResponse:
     m_lng, m_lat = map_point(position.lng, position.lat)
     return render(
         request,
-        "positions/station.html",
+        "portal/stations/station.html",
         {
             "position": position,
             "open_now": _open_now(position),
@@ -191,16 +191,16 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
             visit = services.record_checkin(position, membership=member, actor=_actor(member))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-            return redirect("positions:station", pk=pk)
+            return redirect("portal:station", pk=pk)
         visits[str(pk)] = [time.time(), visit.pk]
         request.session["positions_checkins"] = visits
         messages.success(request, _("签到成功，欢迎歇歇脚！"))
-        return redirect("positions:checkin", pk=pk)
+        return redirect("portal:station_checkin", pk=pk)
     if request.method == "POST":
-        return redirect("positions:checkin", pk=pk)
+        return redirect("portal:station_checkin", pk=pk)
     return render(
         request,
-        "positions/checkin.html",
+        "portal/stations/checkin.html",
         {
             "position": position,
             "checked_in": checked_in,
@@ -219,7 +219,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     key = f"positions:feedback:{request.META.get('REMOTE_ADDR', '')}"
     if cache.get(key, 0) >= FEEDBACK_PER_HOUR:
         messages.error(request, _("提交太频繁了，请稍后再试"))
-        return redirect("positions:checkin", pk=pk)
+        return redirect("portal:station_checkin", pk=pk)
     raw_score = request.POST.get("score", "")
     visit = (request.session.get("positions_checkins", {}).get(str(pk)) or [None, None])[1]
     try:
@@ -235,10 +235,10 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValueError:
         messages.error(request, _("评分应为 1 到 5 星"))
-        return redirect("positions:checkin", pk=pk)
+        return redirect("portal:station_checkin", pk=pk)
     except ValidationError as exc:
         messages.error(request, pgettext("separator", "；").join(exc.messages))
-        return redirect("positions:checkin", pk=pk)
+        return redirect("portal:station_checkin", pk=pk)
     cache.set(key, cache.get(key, 0) + 1, 3600)
     messages.success(request, _("谢谢！你的意见已转给%(org)s处理。") % {"org": position.org.name})
-    return redirect("positions:station", pk=pk)
+    return redirect("portal:station", pk=pk)
