@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from gongyou.console.views import (
     applications,
@@ -8,6 +8,7 @@ from gongyou.console.views import (
     coverage,
     enterprises,
     home,
+    join_qr,
     member,
     members,
     orgs,
@@ -77,8 +78,15 @@ position_patterns = [
     path("street-points/", coverage.street_points, name="street_points"),
 ]
 
+# Join QR codes and the demo SMS outbox kept their URLs beside the worker's join page.
+join_patterns = [
+    path("demo-sms/", join_qr.demo_sms, name="demo_sms"),
+    re_path(r"^qr/(?P<kind>org|station)/(?P<pk>[0-9]+)\.(?P<fmt>png|svg|pdf|txt)$", join_qr.qr_download, name="join_qr"),
+]
+
 # Every staff page, wherever its URL lives, is a console page in the "console" namespace.
 urlpatterns = [
     path("console/", include(console_patterns)),
     path("stations/manage/", include(position_patterns)),
+    path("join/", include(join_patterns)),
 ]

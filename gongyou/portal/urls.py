@@ -1,6 +1,6 @@
-from django.urls import path, re_path
+from django.urls import path
 
-from gongyou.portal.views import card, join, me, pages, staff, stations
+from gongyou.portal.views import card, join, me, pages, stations
 
 app_name = "portal"
 urlpatterns = [
@@ -11,8 +11,6 @@ urlpatterns = [
     path("join/done/", join.join_done, name="join_done"),
     path("join/streets/", join.streets, name="streets"),
     path("join/employers/", join.employers, name="employers"),
-    path("join/demo-sms/", staff.demo_sms, name="demo_sms"),
-    re_path(r"^join/qr/(?P<kind>org|station)/(?P<pk>[0-9]+)\.(?P<fmt>png|svg|pdf|txt)$", staff.qr_download, name="join_qr"),
     path("sms/send/", join.sms_send, name="sms_send"),
     path("card/", card.card, name="card"),
     path("card/qr/", card.card_qr, name="card_qr"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from gongyou.core.access import AnyUser, get_in_scope, orgs_in_scope, scoped, staff_profile
+from gongyou.core.access import AnyUser, get_in_scope, orgs_in_scope, scoped, streets_in_scope
 from gongyou.core.models import Org, Region
 from gongyou.positions.models import Feedback, ServicePosition
 
@@ -38,17 +38,5 @@ def manageable_orgs(user: AnyUser) -> dict[str, Org]:
 
 
 def streets_for(user: AnyUser) -> QuerySet[Region]:
-    """Streets whose coverage the user looks after: the city sees all, a district federation its
-    district, a street-level org its street."""
-    streets = Region.objects.filter(level=Region.Level.STREET).select_related("parent")
-    if user.is_authenticated and getattr(user, "is_superuser", False):
-        return streets
-    profile = staff_profile(user)
-    if profile is None:
-        return streets.none()
-    region = profile.org.region
-    if region.level == Region.Level.DISTRICT:
-        return streets.filter(parent=region)
-    if region.level == Region.Level.STREET:
-        return streets.filter(pk=region.pk)
-    return streets
+    """Streets whose coverage the user looks after: the scope's streets (core.access)."""
+    return streets_in_scope(user)

@@ -16,8 +16,8 @@ from gongyou.console import excel, services
 from gongyou.console.decorators import console_view
 from gongyou.console.models import RosterImport
 from gongyou.console.roster_io import COLUMNS, label, rejected_bytes, template_bytes
-from gongyou.console.scope import enterprises_for
 from gongyou.console.views.common import actor, can_write, error_text
+from gongyou.core.access import enterprises_in_scope
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -66,7 +66,7 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
 def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
     staged = _staged(request, pk)
     if request.method == "POST":
-        enterprise = enterprises_for(request.user).filter(pk=request.POST.get("enterprise") or 0).first()
+        enterprise = enterprises_in_scope(request.user).filter(pk=request.POST.get("enterprise") or 0).first()
         if enterprise is None:
             messages.error(request, _("请选择名册所属企业"))
         elif staged.status == RosterImport.Status.PREVIEW:
@@ -75,7 +75,7 @@ def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "staged": staged,
         "columns": [(c, label(c)) for c in COLUMNS],
-        "enterprises": enterprises_for(request.user).order_by("name")[:1000],
+        "enterprises": enterprises_in_scope(request.user).order_by("name")[:1000],
         "can_write": can_write(request.user),
         **_result_context(staged),
     }

@@ -183,14 +183,6 @@ def test_the_demo_code_is_shown_on_screen_only_in_debug(client, db, settings, de
     assert ("演示环境验证码" in body) is shown
 
 
-def test_the_demo_sms_page_is_for_staff_only(client, personas):
-    get_code(client, make_phone(1))
-    assert client.get(reverse("portal:demo_sms")).status_code == 302
-    client.force_login(personas["viewer"])
-    body = client.get(reverse("portal:demo_sms")).content.decode()
-    assert "139****0001" in body and "入会" in body
-
-
 def test_id_number_in_the_x_form_is_accepted(client, world):
     number = next(make_id_number(s) for s in range(100, 400) if make_id_number(s).endswith("X"))
     response = post_join(client, 17, id_number=number.lower())

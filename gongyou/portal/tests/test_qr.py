@@ -1,9 +1,7 @@
 import datetime as dt
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core import signing
-from django.urls import reverse
 from django.utils import timezone
 
 from gongyou.portal import qr
@@ -62,46 +60,3 @@ def test_images_and_poster_are_real_files(world):
     assert "<svg" in qr.qr_svg(url) and "<?xml" not in qr.qr_svg(url, inline=True)
     pdf = qr.join_poster_pdf(world.station, url)
     assert pdf.startswith(b"%PDF") and b"STSong-Light" in pdf
-
-
-# --- staff downloads --------------------------------------------------------------------------------
-
-
-def test_downloads_require_a_staff_login(client, world):
-    response = client.get(reverse("portal:join_qr", args=["org", world.street_fed.pk, "png"]))
-    assert response.status_code == 302 and "/console/login/" in response["Location"]
-
-
-@pytest.mark.parametrize("fmt,prefix", [("png", b"\x89PNG"), ("svg", b"<?xml"), ("pdf", b"%PDF")])
-def test_street_officer_downloads_codes_for_orgs_in_scope(client, personas, world, fmt, prefix):
-    client.force_login(personas["street"])
-    response = client.get(reverse("portal:join_qr", args=["org", world.street_union_food.pk, fmt]))
-    assert response.status_code == 200
-    assert response.content.startswith(prefix)
-
-
-def test_the_link_format_opens_the_join_page_with_the_context(client, personas, world):
-    client.force_login(personas["station"])
-    url = client.get(reverse("portal:join_qr", args=["station", world.station.pk, "txt"])).content.decode()
-    assert url.startswith("http://testserver/join/?t=")
-    token = parse_qs(urlsplit(url).query)["t"][0]
-    assert read_join_token(token).station == world.station
-
-
-def test_out_of_scope_org_and_station_are_404(client, personas, world):
-    client.force_login(personas["other_street"])
-    assert client.get(reverse("portal:join_qr", args=["org", world.street_union_food.pk, "png"])).status_code == 404
-    assert client.get(reverse("portal:join_qr", args=["station", world.station.pk, "png"])).status_code == 404
-    assert client.get(reverse("portal:join_qr", args=["org", 999999, "png"])).status_code == 404
-
-
-def test_a_user_without_staff_profile_gets_404(client, world, django_user_model):
-    user = django_user_model.objects.create_user("nobody", password="x-Very-long-1")
-    client.force_login(user)
-    assert client.get(reverse("portal:join_qr", args=["org", world.city.pk, "png"])).status_code == 404
-
-
-def test_bad_expiry_is_a_400(client, personas, world):
-    client.force_login(personas["city"])
-    response = client.get(reverse("portal:join_qr", args=["org", world.city.pk, "png"]) + "?days=99999")
-    assert response.status_code == 400
