@@ -41,7 +41,8 @@ def scope_org_ids(user: AnyUser) -> models.QuerySet[OrgReach, Any] | None:
         return None
     profile = staff_profile(user)
     if profile is None:
-        return OrgReach.objects.none()
+        # Still a one-column subquery: `org__in=` refuses a bare OrgReach queryset.
+        return OrgReach.objects.none().values("descendant_id")
     return OrgReach.objects.filter(ancestor_id=profile.org_id).values("descendant_id")
 
 
