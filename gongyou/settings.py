@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "gongyou.positions",
     "gongyou.portal",
     "gongyou.console",
+    "gongyou.api",
 ]
 
 MIDDLEWARE = [
@@ -157,10 +158,12 @@ LOGIN_URL = "/console/login/"
 
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "gongyou.core.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "gongyou.api.errors.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
+    # One throttle setup for the whole API: each applies only to its kind of caller.
+    "DEFAULT_THROTTLE_CLASSES": ["gongyou.api.auth.PartnerRateThrottle", "gongyou.api.auth.PublicRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "partner": env_str("GONGYOU_PARTNER_RATE", "600/min"),
         "public": env_str("GONGYOU_PUBLIC_RATE", "120/min"),

@@ -6,8 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/v1/", include("gongyou.partners.urls")),
-    path("api/v1/", include("gongyou.positions.api_urls")),
+    path("api/v1/", include("gongyou.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Staff pages: /console/… and the positions pages under /stations/manage/.
     path("", include("gongyou.console.urls")),

@@ -1,7 +1,11 @@
-"""Bearer-token authentication, permission and rate limit for the partner API.
+"""Who is calling the API, and how often they may: the one authentication module.
 
-Both "no token" and "bad or revoked token" answer 401 with a WWW-Authenticate header (DRF turns
-an authentication failure into 403 when the authenticator offers no header)."""
+Partners authenticate with a bearer token; both "no token" and "bad or revoked token" answer 401
+with a WWW-Authenticate header (DRF turns an authentication failure into 403 when the
+authenticator offers no header). Public endpoints take no credentials. Rate limits: per partner
+credential ("partner") and per client address for public calls ("public"); the rates live in
+settings REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] and both throttles are the default for every
+view, each applying only to its own kind of caller."""
 
 from __future__ import annotations
 
@@ -83,8 +87,19 @@ class PartnerRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
 
 
+class PublicRateThrottle(SimpleRateThrottle):
+    """Per client address for calls without a partner credential, at the "public" rate."""
+
+    scope = "public"
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        if isinstance(request.auth, PartnerCredential):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
 class PartnerTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "gongyou.partners.auth.PartnerTokenAuthentication"
+    target_class = "gongyou.api.auth.PartnerTokenAuthentication"
     name = "partnerToken"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:

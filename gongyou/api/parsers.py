@@ -1,4 +1,4 @@
-"""JSON bodies of the partner API, read with a size limit that fits the contract.
+"""JSON bodies of the API, read with a size limit that fits the contract.
 
 DRF's JSONParser reads through Django's `request.body`, which refuses anything larger than
 DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) with an HTML 400 page. A legitimate 5,000-row roster batch
@@ -22,11 +22,11 @@ class BodyTooLarge(exceptions.APIException):
 
     def __init__(self, detail: str, *, field: str, code: str) -> None:
         super().__init__(detail, code=code)
-        self.field = field  # where api_errors files the error
+        self.field = field  # where gongyou.api.errors files the error
 
 
 class JSONBodyError(exceptions.ParseError):
-    """A body that is not JSON; the message says where (api_errors keeps it as it is)."""
+    """A body that is not JSON; the message says where (gongyou.api.errors keeps it as it is)."""
 
 
 def _reject_constant(name: str) -> None:

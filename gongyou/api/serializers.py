@@ -1,4 +1,5 @@
-"""Request and response shapes of the partner API, for the OpenAPI document and the responses.
+"""Request and response shapes of the API (partner and public), for the OpenAPI document and the
+responses.
 
 Input is validated by gongyou.members.inputs.clean_worker (the same rules and error codes for
 every joining channel), not by these serializers: they describe the contract, they do not
@@ -8,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
 from gongyou.core.choices import Industry, LaborRelation
 from gongyou.core.models import Org
 from gongyou.members.models import Membership
+from gongyou.positions.vocab import Amenity, Kind
 
 
 class ErrorItemSerializer(serializers.Serializer):
@@ -108,3 +111,21 @@ class MemberSerializer(serializers.Serializer):
             if instance.joined_at
             else None,
         }
+
+
+# --- public: nearby service positions -------------------------------------------------------------
+
+_RESULT_FIELDS: dict[str, Any] = {
+    "id": serializers.IntegerField(),
+    "name": serializers.CharField(),
+    "type": serializers.ChoiceField(choices=Kind.values),
+    "lng": serializers.FloatField(),
+    "lat": serializers.FloatField(),
+    "crs": serializers.ChoiceField(choices=["wgs84", "gcj02"]),
+    "distance_m": serializers.IntegerField(),
+    "open_now": serializers.BooleanField(),
+    "amenities": serializers.ListField(child=serializers.ChoiceField(choices=Amenity.values)),
+}
+NearbySerializer = inline_serializer(
+    "NearbyStations", {"results": inline_serializer("NearbyStation", _RESULT_FIELDS, many=True)}
+)

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from gongyou.partners import api
+from gongyou.api.views import partner, stations
 
-app_name = "partners"
+app_name = "api"
 
 urlpatterns = [
-    path("partner/roster", api.RosterView.as_view(), name="roster"),
-    path("join", api.JoinView.as_view(), name="join"),
-    path("members/<str:member_no>", api.MemberView.as_view(), name="member"),
+    # Partners (bearer token of one enterprise).
+    path("partner/roster", partner.RosterView.as_view(), name="roster"),
+    path("join", partner.JoinView.as_view(), name="join"),
+    path("members/<str:member_no>", partner.MemberView.as_view(), name="member"),
+    # Public (no credentials).
+    path("stations/nearby", stations.NearbyView.as_view(), name="nearby"),
 ]

@@ -12,10 +12,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from gongyou.core.errors import FieldErrors
 from gongyou.core.geo import gcj02_to_wgs84, out_of_china
 from gongyou.core.models import Org, Region
 from gongyou.core.validators import normalise_region_code
-from gongyou.members.inputs import FieldErrors
 from gongyou.positions.hours import Schedule, clean_schedule, parse_hours
 from gongyou.positions.vocab import Amenity, Kind, Status
 

@@ -1,4 +1,5 @@
-"""Partner API fixtures: a token for the demo platform and one for a second enterprise."""
+"""API fixtures: a partner token for the demo platform and one for a second enterprise; service
+positions for the public endpoint."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from rest_framework.test import APIClient
 from gongyou.core.actors import COMMAND
 from gongyou.core.testing import worker_data
 from gongyou.partners.services import issue_partner_token
+from gongyou.positions.tests.conftest import fresh_index, make_position  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(autouse=True)

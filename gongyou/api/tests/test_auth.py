@@ -3,12 +3,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from gongyou.api.auth import PartnerRateThrottle
+from gongyou.api.tests.conftest import client_for
 from gongyou.core.actors import COMMAND
 from gongyou.core.models import AuditLog
-from gongyou.partners.auth import PartnerRateThrottle
 from gongyou.partners.models import PartnerCredential
 from gongyou.partners.services import issue_partner_token, revoke_partner_token, token_hash
-from gongyou.partners.tests.conftest import client_for
 
 URLS = [
     ("post", "/api/v1/partner/roster"),

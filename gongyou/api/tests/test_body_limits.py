@@ -6,9 +6,9 @@ import json
 
 from django.test import override_settings
 
+from gongyou.api.tests.conftest import roster_row
 from gongyou.core.testing import worker_data
 from gongyou.members.models import Membership, RosterEntry
-from gongyou.partners.tests.conftest import roster_row
 
 ROSTER = "/api/v1/partner/roster"
 JOIN = "/api/v1/join"

@@ -1,9 +1,9 @@
+from gongyou.api.tests.conftest import roster_row
 from gongyou.core.actors import Actor
 from gongyou.core.testing import worker_data
 from gongyou.members.inputs import clean_worker
 from gongyou.members.models import Membership, Transfer
 from gongyou.members.services import join
-from gongyou.partners.tests.conftest import roster_row
 
 
 def join_elsewhere(seq, **overrides):

@@ -1,7 +1,7 @@
+from gongyou.api.tests.conftest import roster_row
 from gongyou.core.models import AuditLog
 from gongyou.core.testing import make_id_number
 from gongyou.members.models import Membership, Person, RosterEntry
-from gongyou.partners.tests.conftest import roster_row
 
 URL = "/api/v1/partner/roster"
 

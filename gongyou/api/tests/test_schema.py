@@ -1,13 +1,18 @@
 """The OpenAPI document describes the contract, and the API's answers fit the document."""
 
+import re
+
 import jsonschema
 import pytest
 from django.test import Client
 
+from gongyou.api import urls as api_urls
+from gongyou.api.tests.conftest import client_for, roster_row
 from gongyou.core.testing import worker_data
-from gongyou.partners.tests.conftest import client_for, roster_row
 
-PATHS = {"/api/v1/partner/roster": "post", "/api/v1/join": "post", "/api/v1/members/{member_no}": "get"}
+PARTNER_PATHS = {"/api/v1/partner/roster": "post", "/api/v1/join": "post", "/api/v1/members/{member_no}": "get"}
+PUBLIC_PATHS = {"/api/v1/stations/nearby": "get"}
+PATHS = {**PARTNER_PATHS, **PUBLIC_PATHS}
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +47,21 @@ def check(schema, path, response):
     jsonschema.validate(response.json(), body_schema)
 
 
+def test_the_schema_documents_every_api_url(schema):
+    routed = {"/api/v1/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(p.pattern)) for p in api_urls.urlpatterns}
+    documented = {path for path in schema["paths"] if path.startswith("/api/v1/")}
+    assert routed == documented == set(PATHS)
+
+
+def test_the_public_paths_need_no_credentials(schema):
+    for path, method in PUBLIC_PATHS.items():
+        operation = schema["paths"][path][method]
+        assert operation.get("security") in (None, [], [{}])
+        assert {"200", "400", "429"} <= set(operation["responses"])
+
+
 def test_the_schema_documents_the_partner_paths_with_bearer_auth(schema):
-    for path, method in PATHS.items():
+    for path, method in PARTNER_PATHS.items():
         operation = schema["paths"][path][method]
         assert operation["security"] == [{"partnerToken": []}]
         assert "401" in operation["responses"]
@@ -70,7 +88,7 @@ def test_the_docs_page_loads_without_a_cdn(db):
     assert "cdn.jsdelivr" not in html and "unpkg" not in html
 
 
-def test_every_answer_fits_the_document(schema, world, api, other_api):
+def test_every_answer_fits_the_document(schema, world, api, other_api, make_position):
     roster = "/api/v1/partner/roster"
     check(schema, roster, api.post(roster, {"workers": [roster_row(1), roster_row(2, phone="x")]}, format="json"))
     check(schema, roster, api.post(roster, {"nope": 1}, format="json"))
@@ -86,3 +104,9 @@ def test_every_answer_fits_the_document(schema, world, api, other_api):
     check(schema, member, api.get(f"/api/v1/members/{number}"))
     check(schema, member, other_api.get(f"/api/v1/members/{number}"))
     check(schema, member, client_for("gyp_bad_token").get(f"/api/v1/members/{number}"))
+    nearby = "/api/v1/stations/nearby"
+    make_position()
+    found = client_for(None).get(nearby, {"lng": "121.437", "lat": "31.195", "crs": "gcj02"})
+    assert found.status_code == 200 and found.json()["results"]
+    check(schema, nearby, found)
+    check(schema, nearby, client_for(None).get(nearby, {"lng": "x", "amenity": "sauna"}))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
+from gongyou.api.auth import PublicRateThrottle
 from gongyou.core.geo import haversine_m, wgs84_to_gcj02
-from gongyou.positions.api import PublicThrottle
 
 URL = "/api/v1/stations/nearby"
 
@@ -123,7 +123,7 @@ def test_points_outside_china_are_accepted(client, stations):
 
 
 def test_it_is_public_and_rate_limited(client, db, monkeypatch):
-    monkeypatch.setattr(PublicThrottle, "THROTTLE_RATES", {"public": "3/min"})
+    monkeypatch.setattr(PublicRateThrottle, "THROTTLE_RATES", {"public": "3/min"})
     codes = [client.get(URL, {"lng": 121.4, "lat": 31.2}).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     body = client.get(URL, {"lng": 121.4, "lat": 31.2}).json()

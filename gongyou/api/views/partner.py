@@ -1,37 +1,21 @@
 """The partner API (issue 2 contract): roster upsert, join, member lookup.
 
 Thin views: input goes to the same cleaning and services as every other channel
-(members.inputs.clean_worker, members.services.join, members.roster.upsert_roster)."""
+(members.inputs.clean_worker, partners.services.join_via_partner, members.roster.upsert_roster)."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
-from typing import Any, NoReturn
 
 from django.conf import settings
-from django.db import IntegrityError
-from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from gongyou.core.actors import Actor
-from gongyou.core.api_errors import error_response
-from gongyou.core.models import Enterprise
-from gongyou.members.inputs import clean_worker
-from gongyou.members.models import Membership, Person, RosterEntry
-from gongyou.members.numbers import is_valid_member_no
-from gongyou.members.roster import upsert_roster
-from gongyou.members.services import join
-from gongyou.partners.auth import IsPartner, PartnerRateThrottle, PartnerTokenAuthentication
-from gongyou.partners.models import PartnerWorkerLink
-from gongyou.partners.parsers import PartnerJSONParser
-from gongyou.partners.serializers import (
+from gongyou.api.errors import error_response
+from gongyou.api.serializers import (
     ErrorSerializer,
     JoinRequestSerializer,
     JoinResponseSerializer,
@@ -39,26 +23,16 @@ from gongyou.partners.serializers import (
     RosterRequestSerializer,
     RosterResultSerializer,
 )
-from gongyou.partners.services import check_external_id, link_external_id
-
-logger = logging.getLogger(__name__)
+from gongyou.api.views.base import PartnerView
+from gongyou.core.actors import Actor
+from gongyou.members.inputs import clean_worker
+from gongyou.members.numbers import is_valid_member_no
+from gongyou.members.roster import upsert_roster
+from gongyou.partners.access import visible_memberships
+from gongyou.partners.services import join_via_partner
 
 ERRORS_401 = OpenApiResponse(ErrorSerializer, description="没有令牌，或令牌无效、已吊销")
 ERRORS_429 = OpenApiResponse(ErrorSerializer, description="请求过于频繁（按令牌限流）")
-
-
-class PartnerView(APIView):
-    authentication_classes = [PartnerTokenAuthentication]
-    permission_classes = [IsPartner]
-    throttle_classes = [PartnerRateThrottle]
-    parser_classes = [PartnerJSONParser]
-    renderer_classes = [JSONRenderer]
-
-    def enterprise(self, request: Request) -> Enterprise:
-        return request.auth.enterprise  # type: ignore[union-attr]
-
-    def throttled(self, request: Request, wait: float | None) -> NoReturn:
-        raise exceptions.Throttled(wait, detail=_("请求过于频繁，请稍后再试"))
 
 
 # Room for a full batch of long rows, pretty-printed: real rows are well under 1 KB of JSON.
@@ -141,32 +115,9 @@ class JoinView(PartnerView):
             return error_response("non_field_errors", "not_an_object", _("请求体必须是一个 JSON 对象"), 400)
         enterprise = self.enterprise(request)
         worker = clean_worker(request.data, default_employer=enterprise)
-        check_external_id(enterprise, worker.external_id, worker.id_hash)
-        result = join(
-            worker,
-            channel=Membership.Channel.PARTNER,
-            actor=Actor.partner(enterprise),
-            via_enterprise=enterprise,
-        )
-        try:
-            link_external_id(enterprise, result.membership.person_id, worker.external_id, actor=Actor.partner(enterprise))
-        except IntegrityError:
-            # Another request took this external id in the meantime; the membership stands.
-            logger.warning("external_id %s of %s taken concurrently", worker.external_id, enterprise.uscc)
+        result = join_via_partner(enterprise, worker, actor=Actor.partner(enterprise))
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         return Response(JoinResponseSerializer(result.membership).data, status=code)
-
-
-def visible_memberships(enterprise: Enterprise) -> Any:
-    """Memberships a partner may look up: people on its roster, or who joined through it —
-    including a join that found the person already a member (200 with their member_no): the
-    partner was just told that number, so looking it up must not answer 404."""
-    on_roster = RosterEntry.objects.filter(enterprise=enterprise, id_hash=OuterRef("person__id_hash"))
-    joined_through = Person.platforms.through.objects.filter(person_id=OuterRef("person_id"), enterprise=enterprise)
-    linked = PartnerWorkerLink.objects.filter(person_id=OuterRef("person_id"), enterprise=enterprise)
-    return Membership.objects.select_related("org").filter(
-        Q(via_enterprise=enterprise) | Exists(joined_through) | Exists(on_roster) | Exists(linked)
-    )
 
 
 class MemberView(PartnerView):

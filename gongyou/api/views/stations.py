@@ -5,59 +5,21 @@ Public and anonymous (no personal data in the answer), throttled per client addr
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
-
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import exceptions, serializers
-from rest_framework.renderers import JSONRenderer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
-from rest_framework.views import APIView
 
+from gongyou.api.errors import errors_response
+from gongyou.api.serializers import ErrorSerializer, NearbySerializer
+from gongyou.api.views.base import PublicView
 from gongyou.core.geo import gcj02_to_wgs84, wgs84_to_gcj02
 from gongyou.positions.index import get_index
 from gongyou.positions.inputs import DEFAULT_LIMIT, MAX_RADIUS_M, NearbyParams
 from gongyou.positions.vocab import Amenity, Kind
 
-_error_item = inline_serializer(
-    "NearbyErrorItem", {"code": serializers.CharField(), "message": serializers.CharField()}
-)
-ErrorSerializer = inline_serializer(
-    "NearbyErrors", {"errors": serializers.DictField(child=serializers.ListField(child=_error_item))}
-)
-_RESULT_FIELDS: dict[str, Any] = {
-    "id": serializers.IntegerField(),
-    "name": serializers.CharField(),
-    "type": serializers.ChoiceField(choices=Kind.values),
-    "lng": serializers.FloatField(),
-    "lat": serializers.FloatField(),
-    "crs": serializers.ChoiceField(choices=["wgs84", "gcj02"]),
-    "distance_m": serializers.IntegerField(),
-    "open_now": serializers.BooleanField(),
-    "amenities": serializers.ListField(child=serializers.ChoiceField(choices=Amenity.values)),
-}
-NearbySerializer = inline_serializer(
-    "NearbyStations", {"results": inline_serializer("NearbyStation", _RESULT_FIELDS, many=True)}
-)
 
-
-class PublicThrottle(ScopedRateThrottle):
-    """Per client address, at the rate settings give the "public" scope."""
-
-
-class NearbyView(APIView):
-    authentication_classes: list = []
-    permission_classes: list = []
-    throttle_classes = [PublicThrottle]
-    throttle_scope = "public"
-    renderer_classes = [JSONRenderer]
-
-    def throttled(self, request: Request, wait: float | None) -> NoReturn:
-        raise exceptions.Throttled(wait, detail=_("请求过于频繁，请稍后再试"))
-
+class NearbyView(PublicView):
     @extend_schema(
         operation_id="stations_nearby",
         summary="附近的服务阵地",
@@ -98,7 +60,7 @@ class NearbyView(APIView):
     def get(self, request: Request) -> Response:
         params = NearbyParams(request.query_params)
         if params.errors:
-            return Response({"errors": params.errors}, status=400)
+            return errors_response(params.errors)
         lng, lat = gcj02_to_wgs84(params.lng, params.lat) if params.crs == "gcj02" else (params.lng, params.lat)
         hits = get_index().nearest(
             lng,

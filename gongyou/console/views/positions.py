@@ -24,7 +24,7 @@ from gongyou.console.decorators import console_view
 from gongyou.console.views.common import flash_error
 from gongyou.core.access import require_write
 from gongyou.core.actors import Actor
-from gongyou.core.api_errors import django_errors
+from gongyou.core.errors import django_errors
 from gongyou.core.geo import wgs84_to_gcj02
 from gongyou.core.models import Region
 from gongyou.positions import access, excel, services

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongyou.core import crypto
 from gongyou.core.actors import Actor
 from gongyou.core.choices import Industry, LaborRelation
+from gongyou.core.errors import FieldErrors
 from gongyou.core.models import Enterprise, Region, Station
 from gongyou.core.validators import normalise_region_code
-from gongyou.members.inputs import FieldErrors
 from gongyou.members.models import Membership, Person, Transfer
 from gongyou.members.routing import Routing, resolve_union
 from gongyou.members.services import change_phone, withdraw_consent, withdraw_membership

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from gongyou.core.actors import COMMAND
-from gongyou.core.api_errors import django_errors
 from gongyou.core.choices import Industry, choice_lookup
+from gongyou.core.errors import django_errors
 from gongyou.core.models import Enterprise
 from gongyou.core.services import get_street, upsert_enterprise
 from gongyou.core.validators import normalise_text, validate_uscc
