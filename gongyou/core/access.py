@@ -59,6 +59,14 @@ def orgs_in_scope(user: AnyUser) -> models.QuerySet[Org]:
     return scoped(user, Org.objects.all(), org_field="")
 
 
+def get_or_404(queryset: models.QuerySet[M], **lookup: object) -> M:
+    """One object of a public read; missing (or a malformed key) is a 404 like an out-of-scope one."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError) as exc:  # type: ignore[attr-defined]
+        raise Http404 from exc
+
+
 def get_in_scope(user: AnyUser, queryset: models.QuerySet[M], org_field: str = "org", **lookup: object) -> M:
     try:
         return scoped(user, queryset, org_field).get(**lookup)
@@ -132,7 +140,7 @@ def stations_in_scope(user: AnyUser) -> models.QuerySet[Station]:
     return qs.filter(territory | own | by_enterprise)
 
 
-def station_in_scope(user: AnyUser, pk: object) -> Station:
+def station_in_scope(user: AnyUser, pk: int) -> Station:
     try:
         return stations_in_scope(user).get(pk=pk)
     except (Station.DoesNotExist, ValueError) as exc:

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from gongyou.core.errors import FieldErrors
+from gongyou.core.errors import ErrorDict, FieldErrors
 from gongyou.core.geo import gcj02_to_wgs84, out_of_china
 from gongyou.core.models import Org, Region
 from gongyou.core.validators import normalise_region_code
@@ -253,7 +253,7 @@ class NearbyParams:
     """Query parameters, with every error collected at once."""
 
     def __init__(self, query: Any) -> None:
-        self.errors: dict[str, list[dict[str, str]]] = {}
+        self.errors: ErrorDict = {}
         self.lng = self._coordinate(query, "lng", 180)
         self.lat = self._coordinate(query, "lat", 90)
         self.crs = (query.get("crs") or "wgs84").strip().lower()

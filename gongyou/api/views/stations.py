@@ -13,9 +13,9 @@ from rest_framework.response import Response
 from gongyou.api.errors import errors_response
 from gongyou.api.serializers import ErrorSerializer, NearbySerializer
 from gongyou.api.views.base import PublicView
-from gongyou.core.geo import gcj02_to_wgs84, wgs84_to_gcj02
-from gongyou.positions.index import get_index
-from gongyou.positions.inputs import DEFAULT_LIMIT, MAX_RADIUS_M, NearbyParams
+from gongyou.core.geo import wgs84_to_gcj02
+from gongyou.positions import queries
+from gongyou.positions.inputs import MAX_RADIUS_M, NearbyParams
 from gongyou.positions.vocab import Amenity, Kind
 
 
@@ -61,16 +61,8 @@ class NearbyView(PublicView):
         params = NearbyParams(request.query_params)
         if params.errors:
             return errors_response(params.errors)
-        lng, lat = gcj02_to_wgs84(params.lng, params.lat) if params.crs == "gcj02" else (params.lng, params.lat)
-        hits = get_index().nearest(
-            lng,
-            lat,
-            limit=params.limit or DEFAULT_LIMIT,
-            radius_m=params.radius_m,
-            amenities=params.amenities,
-            open_now=params.open_now,
-            kinds=params.kinds,
-        )
+        lng, lat = queries.wgs84_point(params)
+        hits = queries.nearest_hits(params, lng, lat, radius_m=params.radius_m)
         results = []
         for hit in hits:
             out_lng, out_lat = wgs84_to_gcj02(hit.lng, hit.lat) if params.crs == "gcj02" else (hit.lng, hit.lat)

@@ -16,12 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from gongyou.console.decorators import console_view
 from gongyou.core.access import require_write
 from gongyou.core.actors import Actor
-from gongyou.positions import access, excel, services
+from gongyou.positions import access, excel, queries, services
 from gongyou.positions.conf import map_config
 from gongyou.positions.coverage import default_radius_m, street_coverage
-from gongyou.positions.models import ServicePosition
 from gongyou.positions.presenters import map_point
-from gongyou.positions.vocab import Kind, Status
 
 
 def _radius(request: HttpRequest) -> int:
@@ -68,11 +66,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
             {"name": r.street.full_name, "lng": lng, "lat": lat, "workers": r.workers, "blind": r.blind,
              "nearest": round(r.nearest_relay_m) if r.nearest_relay_m is not None else None}
         )  # fmt: skip
-    district_ids = {s.parent_id for s in streets}
-    relay = ServicePosition.objects.filter(
-        status=Status.OPEN, kind=Kind.RELAY_STATION, street__parent_id__in=district_ids
-    )
-    stations = [map_point(lng, lat) for lng, lat in relay.values_list("lng", "lat")]
+    stations = [map_point(lng, lat) for lng, lat in queries.open_relay_points(streets)]
     blind = [r for r in rows if r.blind]
     return render(
         request,

@@ -11,8 +11,7 @@ import segno
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +26,7 @@ from gongyou.core.actors import Actor
 from gongyou.core.errors import django_errors
 from gongyou.core.geo import wgs84_to_gcj02
 from gongyou.core.models import Region
-from gongyou.positions import access, excel, services
+from gongyou.positions import access, excel, queries, services
 from gongyou.positions.hours import format_hours
 from gongyou.positions.inputs import clean_position
 from gongyou.positions.models import ServicePosition
@@ -207,26 +206,6 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
 # --- one position: usage and QR ------------------------------------------------------------------
 
 
-def _usage(position: ServicePosition) -> dict[str, Any]:
-    today = timezone.localdate()
-    since = today - dt.timedelta(days=7 * 8 - 1 + today.weekday())
-    per_day = dict(
-        position.checkins.filter(at__date__gte=since)
-        .annotate(day=TruncDate("at"))
-        .values("day")
-        .annotate(n=Count("id"))
-        .values_list("day", "n")
-    )
-    days = [(today - dt.timedelta(days=i), per_day.get(today - dt.timedelta(days=i), 0)) for i in range(13, -1, -1)]
-    weeks = []
-    for w in range(7, -1, -1):
-        start = today - dt.timedelta(days=today.weekday() + 7 * w)
-        weeks.append((start, sum(n for d, n in per_day.items() if start <= d < start + dt.timedelta(days=7))))
-    peak = max([n for _d, n in days] + [n for _w, n in weeks] + [1])
-    rating = position.feedback.filter(score__isnull=False).aggregate(avg=Avg("score"), n=Count("id"))
-    return {"days": days, "weeks": weeks, "peak": peak, "rating": rating}
-
-
 @console_view
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -240,7 +219,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "position": position,
             "hours_text": format_hours(position.weekly_hours, open_24h=position.open_24h, display=True),
             "icons": amenity_icons(position.amenities),
-            "usage": _usage(position),
+            "usage": queries.position_usage(position),
             "feedback": position.feedback.all()[:10],
             "qr_svg": qr_svg,
             "checkin_url": checkin_url,

@@ -3,7 +3,6 @@ a logged-in member (portal session) has visits and feedback linked to the member
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from typing import Any
 
@@ -12,26 +11,22 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gongyou.core.actors import Actor
-from gongyou.core.geo import gcj02_to_wgs84
-from gongyou.core.models import Region
 from gongyou.members.models import Membership
 from gongyou.portal.session import current_membership
-from gongyou.positions import services
+from gongyou.positions import access, queries, services
 from gongyou.positions.conf import map_config
-from gongyou.positions.hours import day_rows, format_hours, is_open_at
-from gongyou.positions.index import get_index
+from gongyou.positions.hours import day_rows, format_hours
 from gongyou.positions.inputs import NearbyParams
-from gongyou.positions.models import PublicHoliday, ServicePosition
 from gongyou.positions.photos import photo_content_type
 from gongyou.positions.presenters import amenity_icons, distance_text, map_point, navigation_links
-from gongyou.positions.vocab import Amenity, Kind, ProblemKind, Status
+from gongyou.positions.vocab import Amenity, Kind, ProblemKind
 
 CHECKIN_REPEAT_SECONDS = 30 * 60
 FEEDBACK_PER_HOUR = 10
@@ -49,26 +44,13 @@ def _actor(member: Membership | None) -> Actor:
     return Actor.worker(member.member_no or "") if member else Actor.worker()
 
 
-def _public_position(pk: int) -> ServicePosition:
-    return get_object_or_404(
-        ServicePosition.objects.select_related("street__parent", "org").exclude(status=Status.RETIRED), pk=pk
-    )
-
-
-def _streets_by_district() -> list[tuple[str, list[Region]]]:
-    groups: dict[str, list[Region]] = {}
-    for street in Region.objects.filter(level=Region.Level.STREET, lng__isnull=False).select_related("parent"):
-        groups.setdefault(street.parent.name if street.parent else "", []).append(street)
-    return list(groups.items())
-
-
 def _results(query: Any) -> dict[str, Any]:
     """The list for a point given as lng/lat(+crs) or as a street code."""
     params = NearbyParams(query)
     street_code = (query.get("street") or "").strip()
     street = None
     if street_code:
-        street = Region.objects.filter(code=street_code, level=Region.Level.STREET, lng__isnull=False).first()
+        street = queries.located_street(street_code)
         if street is None or street.lng is None or street.lat is None:
             return {"error": _("找不到这个街镇"), "hits": []}
         lng, lat = street.lng, street.lat
@@ -77,12 +59,10 @@ def _results(query: Any) -> dict[str, Any]:
     elif "lng" in params.errors or "lat" in params.errors:
         return {"hits": [], "no_point": True}
     else:
-        lng, lat = gcj02_to_wgs84(params.lng, params.lat) if params.crs == "gcj02" else (params.lng, params.lat)
+        lng, lat = queries.wgs84_point(params)
     if params.errors:
         return {"error": _("筛选条件有误"), "hits": []}
-    hits = get_index().nearest(
-        lng, lat, limit=params.limit or 20, amenities=params.amenities, open_now=params.open_now, kinds=params.kinds
-    )
+    hits = queries.nearest_hits(params, lng, lat)
     items = []
     for hit in hits:
         m_lng, m_lat = map_point(hit.lng, hit.lat)
@@ -109,7 +89,7 @@ def nearest(request: HttpRequest) -> HttpResponse:
     chosen = {c for raw in query.getlist("amenity") for c in raw.split(",") if c}
     context = {
         "map": map_config(),
-        "streets": _streets_by_district(),
+        "streets": queries.located_streets_by_district(),
         "quick_amenities": [(c, Amenity(c).label, c in chosen) for c in QUICK_AMENITIES],
         "more_amenities": [(c, label, c in chosen) for c, label in Amenity.choices if c not in QUICK_AMENITIES],
         "open_now": query.get("open_now") in ("true", "1"),
@@ -125,33 +105,16 @@ def results(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/stations/_results.html", {"map": map_config(), **_results(request.GET)})
 
 
-def _open_now(position: ServicePosition) -> bool:
-    if position.status != Status.OPEN:
-        return False
-    holidays = set(
-        PublicHoliday.objects.filter(date__gte=timezone.localdate() - dt.timedelta(days=1)).values_list(
-            "date", flat=True
-        )[:10]
-    )
-    return is_open_at(
-        position.weekly_hours,
-        timezone.localtime().replace(tzinfo=None),
-        open_24h=position.open_24h,
-        closed_on_holidays=position.closed_on_holidays,
-        holidays=holidays,
-    )
-
-
 @require_GET
 def station(request: HttpRequest, pk: int) -> HttpResponse:
-    position = _public_position(pk)
+    position = access.public_position(pk)
     m_lng, m_lat = map_point(position.lng, position.lat)
     return render(
         request,
         "portal/stations/station.html",
         {
             "position": position,
-            "open_now": _open_now(position),
+            "open_now": queries.is_open_now(position),
             "hours_text": format_hours(position.weekly_hours, open_24h=position.open_24h, display=True),
             "hours": day_rows(position.weekly_hours, open_24h=position.open_24h),
             "today": timezone.localdate().weekday(),
@@ -166,7 +129,7 @@ def station(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def photo(request: HttpRequest, pk: int) -> HttpResponseBase:
-    position = _public_position(pk)
+    position = access.public_position(pk)
     if not position.photo:
         raise Http404
     handle = position.photo.open("rb")
@@ -181,7 +144,7 @@ def photo(request: HttpRequest, pk: int) -> HttpResponseBase:
 def checkin(request: HttpRequest, pk: int) -> HttpResponse:
     """The QR code lands here. GET shows the button (a link preview must not count a visit);
     POST records it, once per half hour per phone."""
-    position = _public_position(pk)
+    position = access.public_position(pk)
     member = _member(request)
     visits: dict[str, list[float]] = request.session.get("positions_checkins", {})
     recent = visits.get(str(pk))
@@ -207,14 +170,14 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
             "member": member,
             "problems": [c for c in ProblemKind.choices if c[0]],
             "scores": [5, 4, 3, 2, 1],
-            "open_now": _open_now(position),
+            "open_now": queries.is_open_now(position),
         },
     )
 
 
 @require_http_methods(["POST"])
 def feedback(request: HttpRequest, pk: int) -> HttpResponse:
-    position = _public_position(pk)
+    position = access.public_position(pk)
     member = _member(request)
     key = f"positions:feedback:{request.META.get('REMOTE_ADDR', '')}"
     if cache.get(key, 0) >= FEEDBACK_PER_HOUR:
