@@ -8,9 +8,9 @@ import re
 import pytest
 
 from gongyou.core.testing import make_id_number, make_phone
+from gongyou.members.join_links import make_join_token
 from gongyou.members.models import Membership
 from gongyou.portal.cards import card_token
-from gongyou.portal.qr import make_join_token
 from gongyou.portal.sms import ConsoleBackend
 
 pytestmark = pytest.mark.browser

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "gongyou.portal",
     "gongyou.console",
     "gongyou.demo",
+    "gongyou.api",
 ]
 
 # Proxies (nginx, the load balancer) whose X-Forwarded-For / X-Real-IP name the real client;
@@ -170,13 +171,15 @@ GONGYOU_ADMIN_ENABLED = env_bool("GONGYOU_ADMIN_ENABLED", False)
 
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "gongyou.core.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "gongyou.api.errors.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
     # Throttles count REMOTE_ADDR, which ClientAddressMiddleware has already resolved; DRF's own
     # X-Forwarded-For reading would believe any client.
     "NUM_PROXIES": 0,
+    # One throttle setup for the whole API: each applies only to its kind of caller.
+    "DEFAULT_THROTTLE_CLASSES": ["gongyou.api.auth.PartnerRateThrottle", "gongyou.api.auth.PublicRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "partner": env_str("GONGYOU_PARTNER_RATE", "600/min"),
         "public": env_str("GONGYOU_PUBLIC_RATE", "120/min"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 
 from gongyou.benefits.models import (
     Appointment,
@@ -16,7 +15,7 @@ from gongyou.benefits.models import (
     InsurancePlan,
     ServiceEvent,
 )
-from gongyou.core.access import AnyUser, orgs_above_ids, scope_org_ids, scoped, staff_profile
+from gongyou.core.access import AnyUser, get_or_404, orgs_above_ids, scope_org_ids, scoped, staff_profile
 from gongyou.core.models import StaffProfile
 
 
@@ -36,10 +35,7 @@ def campaigns_for(user: AnyUser) -> QuerySet[Campaign]:
 
 
 def campaign_for(user: AnyUser, pk: int | str) -> Campaign:
-    try:
-        return campaigns_for(user).get(pk=pk)
-    except (Campaign.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    return get_or_404(campaigns_for(user), pk=pk)
 
 
 def claims_for(user: AnyUser) -> QuerySet[Claim]:

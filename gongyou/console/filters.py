@@ -10,9 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from gongyou.console.scope import active_orgs_in_scope, enterprises_for
 from gongyou.core import crypto
-from gongyou.core.access import AnyUser
+from gongyou.core.access import AnyUser, active_orgs_in_scope, enterprises_in_scope
 from gongyou.core.choices import Industry
 from gongyou.core.models import OrgReach, Region
 from gongyou.core.validators import normalise_text, validate_id_number, validate_mobile
@@ -51,7 +50,7 @@ class MemberFilter(forms.Form):
         self._choice("org").choices = _blank(list(orgs))
         streets = Region.objects.filter(level=Region.Level.STREET).select_related("parent")
         self._choice("street").choices = _blank([(r.pk, r.full_name) for r in streets])
-        self._choice("platform").choices = _blank(list(enterprises_for(user).values_list("id", "name")[:ORG_CHOICE_LIMIT]))
+        self._choice("platform").choices = _blank(list(enterprises_in_scope(user).values_list("id", "name")[:ORG_CHOICE_LIMIT]))
 
     def _choice(self, name: str) -> forms.ChoiceField:
         return cast(forms.ChoiceField, self.fields[name])

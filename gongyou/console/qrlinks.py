@@ -1,14 +1,12 @@
-"""Links from console pages to the portal's QR downloads (PNG, SVG, A4 poster PDF, link text).
-
-The portal owns the QR endpoint (portal:join_qr); a console page simply shows no links if it is
-ever missing, instead of failing to render. A campaign name and a validity in days travel as
-query parameters: the portal signs them into the join token."""
+"""Links from console pages to the QR downloads (PNG, SVG, A4 poster PDF, link text) served by
+console.views.join_qr. A campaign name and a validity in days travel as query parameters and are
+signed into the join token."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 FORMATS = (("png", _("二维码 PNG")), ("svg", _("二维码 SVG")), ("pdf", _("A4 海报 PDF")), ("txt", _("入会链接")))
@@ -28,10 +26,7 @@ def qr_links(kind: str, pk: int, *, campaign: str = "", days: int | None = None)
     """[(label, url)] for kind "org" or "station"."""
     query = urlencode({k: v for k, v in (("campaign", campaign), ("days", days)) if v})
     suffix = f"?{query}" if query else ""
-    try:
-        return [
-            (str(label), reverse("portal:join_qr", kwargs={"kind": kind, "pk": pk, "fmt": fmt}) + suffix)
-            for fmt, label in FORMATS
-        ]
-    except NoReverseMatch:
-        return []
+    return [
+        (str(label), reverse("console:join_qr", kwargs={"kind": kind, "pk": pk, "fmt": fmt}) + suffix)
+        for fmt, label in FORMATS
+    ]

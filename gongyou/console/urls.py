@@ -1,22 +1,25 @@
-from django.urls import path
+from django.urls import include, path, re_path
 
 from gongyou.console.views import (
     applications,
     audit,
     auth,
     bulk,
+    coverage,
     enterprises,
     home,
+    join_qr,
     member,
     members,
     orgs,
+    positions,
     roster,
     tasks,
     transfers,
 )
 
 app_name = "console"
-urlpatterns = [
+console_patterns = [
     path("", home.home, name="home"),
     path("login/", auth.login_view, name="login"),
     path("login/totp/", auth.totp_view, name="totp"),
@@ -58,4 +61,32 @@ urlpatterns = [
     path("roster/<int:pk>/rejected/", roster.roster_rejected, name="roster_rejected"),
     path("audit/", audit.audit_list, name="audit"),
     path("audit/export/", audit.audit_export, name="audit_export"),
+]
+
+# Service positions' staff pages kept the URLs they had before the console served them.
+position_patterns = [
+    path("", positions.registry, name="positions"),
+    path("new/", positions.create, name="position_new"),
+    path("import/", positions.import_positions, name="position_import"),
+    path("<int:pk>/", positions.detail, name="position"),
+    path("<int:pk>/edit/", positions.edit, name="position_edit"),
+    path("<int:pk>/status/", positions.set_status, name="position_status"),
+    path("<int:pk>/qr.<str:fmt>", positions.qr, name="position_qr"),
+    path("feedback/", positions.feedback_inbox, name="position_feedback"),
+    path("feedback/<int:pk>/", positions.feedback_handle, name="position_feedback_handle"),
+    path("coverage/", coverage.coverage, name="coverage"),
+    path("street-points/", coverage.street_points, name="street_points"),
+]
+
+# Join QR codes and the demo SMS outbox kept their URLs beside the worker's join page.
+join_patterns = [
+    path("demo-sms/", join_qr.demo_sms, name="demo_sms"),
+    re_path(r"^qr/(?P<kind>org|station)/(?P<pk>[0-9]+)\.(?P<fmt>png|svg|pdf|txt)$", join_qr.qr_download, name="join_qr"),
+]
+
+# Every staff page, wherever its URL lives, is a console page in the "console" namespace.
+urlpatterns = [
+    path("console/", include(console_patterns)),
+    path("stations/manage/", include(position_patterns)),
+    path("join/", include(join_patterns)),
 ]

@@ -1,8 +1,12 @@
-"""Scope: which orgs, and so which objects, a staff user may see.
+"""Scope: which orgs, streets, enterprises and stations, and so which objects, a staff user may see.
 
 An org's scope is its territorial subtree plus every org it manages through dual management
-(and their subtrees); OrgReach holds that closure, so this module is the one place that turns a
-user into a filter. Out-of-scope objects are reported exactly like missing ones (404).
+(and their subtrees); OrgReach holds that closure. Streets, enterprises and stations are not orgs:
+a territorial office (city, district, street federation, street/joint union, industry federation)
+sees those of its region, and any union sees the enterprises and stations its scoped orgs belong
+to. This module is the one place that turns a user into a filter; the console, the positions
+registry and the QR downloads all ask it. Out-of-scope objects are reported exactly like missing
+ones (404).
 """
 
 from __future__ import annotations
@@ -12,11 +16,11 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from gongyou.core.models import AuditLog, Org, OrgReach, StaffProfile
+from gongyou.core.models import AuditLog, Enterprise, Org, OrgReach, Region, StaffProfile, Station
 
 M = TypeVar("M", bound=models.Model)
 
@@ -38,7 +42,8 @@ def scope_org_ids(user: AnyUser) -> models.QuerySet[OrgReach, Any] | None:
         return None
     profile = staff_profile(user)
     if profile is None:
-        return OrgReach.objects.none()
+        # Still a one-column subquery: `org__in=` refuses a bare OrgReach queryset.
+        return OrgReach.objects.none().values("descendant_id")
     return OrgReach.objects.filter(ancestor_id=profile.org_id).values("descendant_id")
 
 
@@ -55,10 +60,91 @@ def orgs_in_scope(user: AnyUser) -> models.QuerySet[Org]:
     return scoped(user, Org.objects.all(), org_field="")
 
 
+def get_or_404(queryset: models.QuerySet[M], **lookup: object) -> M:
+    """One object of a public read; missing (or a malformed key) is a 404 like an out-of-scope one."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:  # type: ignore[attr-defined]
+        raise Http404 from exc
+
+
 def get_in_scope(user: AnyUser, queryset: models.QuerySet[M], org_field: str = "org", **lookup: object) -> M:
     try:
         return scoped(user, queryset, org_field).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError) as exc:  # type: ignore[attr-defined]
+        raise Http404 from exc
+
+
+def root_org(user: AnyUser) -> Org | None:
+    """Where the user's tree starts: their own org, or the city federation for a superuser."""
+    profile = staff_profile(user)
+    if profile is not None:
+        return profile.org
+    return Org.objects.filter(parent__isnull=True).order_by("id").first()
+
+
+def active_orgs_in_scope(user: AnyUser) -> models.QuerySet[Org]:
+    return orgs_in_scope(user).filter(status=Org.Status.ACTIVE)
+
+
+TERRITORIAL = (
+    Org.Kind.CITY_FEDERATION,
+    Org.Kind.DISTRICT_FEDERATION,
+    Org.Kind.STREET_FEDERATION,
+    Org.Kind.STREET_UNION,
+    Org.Kind.JOINT_UNION,
+    Org.Kind.INDUSTRY_FEDERATION,
+)
+
+
+def _territory(user: AnyUser, street: str) -> Q | None:
+    """The user's territory as a filter on the field `street` (a street Region), or on the streets
+    themselves when `street` is ""; None means no limit (the whole city)."""
+    if user.is_authenticated and getattr(user, "is_superuser", False):
+        return None
+    profile = staff_profile(user)
+    if profile is None or profile.org.kind not in TERRITORIAL:
+        return Q(pk__in=[])
+    region = profile.org.region
+    if region.level == Region.Level.CITY:
+        return None
+    if region.level == Region.Level.DISTRICT:
+        return Q(**{f"{street}__parent" if street else "parent": region})
+    return Q(**{street: region}) if street else Q(pk=region.pk)
+
+
+def streets_in_scope(user: AnyUser) -> models.QuerySet[Region]:
+    """Streets the user looks after (coverage, street points): their office's territory."""
+    streets = Region.objects.filter(level=Region.Level.STREET).select_related("parent")
+    territory = _territory(user, "")
+    return streets if territory is None else streets.filter(territory)
+
+
+def enterprises_in_scope(user: AnyUser) -> models.QuerySet[Enterprise]:
+    qs = Enterprise.objects.select_related("street", "street__parent")
+    ids = scope_org_ids(user)
+    territory = _territory(user, "street")
+    if ids is None or territory is None:
+        return qs
+    attached = Q(Exists(Org.objects.filter(enterprise=OuterRef("pk"), id__in=ids)))
+    return qs.filter(territory | attached)
+
+
+def stations_in_scope(user: AnyUser) -> models.QuerySet[Station]:
+    qs = Station.objects.select_related("enterprise", "street", "street__parent")
+    ids = scope_org_ids(user)
+    territory = _territory(user, "street")
+    if ids is None or territory is None:
+        return qs
+    own = Q(Exists(Org.objects.filter(station=OuterRef("pk"), id__in=ids)))
+    by_enterprise = Q(Exists(Org.objects.filter(enterprise=OuterRef("enterprise"), id__in=ids)))
+    return qs.filter(territory | own | by_enterprise)
+
+
+def station_in_scope(user: AnyUser, pk: int) -> Station:
+    try:
+        return stations_in_scope(user).get(pk=pk)
+    except (Station.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongyou.core import crypto
 from gongyou.core.choices import Industry, LaborRelation
+from gongyou.core.errors import FieldErrors
 from gongyou.core.models import Enterprise, Region, Station
 from gongyou.core.validators import (
     normalise_region_code,
@@ -50,21 +51,6 @@ class CleanWorker:
     @property
     def phone_hash(self) -> str:
         return crypto.phone_hash(self.phone)
-
-
-class FieldErrors:
-    def __init__(self) -> None:
-        self.errors: dict[str, list[ValidationError]] = {}
-
-    def add(self, field: str, error: ValidationError) -> None:
-        self.errors.setdefault(field, []).extend(error.error_list)
-
-    def add_code(self, field: str, message: Any, code: str) -> None:
-        self.errors.setdefault(field, []).append(ValidationError(message, code=code))
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)  # type: ignore[arg-type]
 
 
 # How Excel shows a number too long to keep exactly (an ID number typed into a General cell).

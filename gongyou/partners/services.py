@@ -1,4 +1,5 @@
-"""Partner credentials: issuing, revoking and checking the bearer tokens platforms use.
+"""Partner credentials (issuing, revoking and checking the bearer tokens platforms use) and
+joining a worker through a partner.
 
 A token is "gyp_<prefix>_<secret>". Only the prefix (to find the row) and a SHA-256 of the whole
 token are stored, so neither a database leak nor an admin screen ever shows a usable token; the
@@ -9,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import secrets
 import string
 
@@ -21,7 +23,12 @@ from django.utils.translation import gettext as _
 from gongyou.core import audit
 from gongyou.core.actors import Actor
 from gongyou.core.models import Enterprise
+from gongyou.members.inputs import CleanWorker
+from gongyou.members.models import Membership
+from gongyou.members.services import JoinResult, join
 from gongyou.partners.models import PartnerCredential, PartnerWorkerLink
+
+logger = logging.getLogger(__name__)
 
 TOKEN_SCHEME = "gyp"
 PREFIX_LENGTH = 8
@@ -150,3 +157,24 @@ def link_external_id(enterprise: Enterprise, person_id: int, external_id: str, *
         link.external_id = external_id
         link.save(update_fields=["external_id", "updated_at"])
     audit.record(actor, "partner.link_worker", link, before=before, after={"external_id": external_id, "person": person_id})
+
+
+# --- joining through a partner ------------------------------------------------------------------
+
+
+@transaction.atomic
+def join_via_partner(enterprise: Enterprise, worker: CleanWorker, *, actor: Actor) -> JoinResult:
+    """A platform applies for a worker (partner channel, SPEC §3): the external id must not belong
+    to someone else, the union comes from the joining rule (members.services.join, idempotent per
+    person) and the platform's id for the worker is remembered — all in one transaction, so a
+    failure anywhere stores nothing. Effects outside the database (messages, notifications) go
+    through transaction.on_commit, never before the join is stored."""
+    check_external_id(enterprise, worker.external_id, worker.id_hash)
+    result = join(worker, channel=Membership.Channel.PARTNER, actor=actor, via_enterprise=enterprise)
+    try:
+        link_external_id(enterprise, result.membership.person_id, worker.external_id, actor=actor)
+    except IntegrityError:
+        # Another request took this external id in the meantime (its savepoint rolled back);
+        # the membership stands, as it would without an external id.
+        logger.warning("external_id %s of %s taken concurrently", worker.external_id, enterprise.uscc)
+    return result

@@ -1,6 +1,6 @@
-from django.urls import path, re_path
+from django.urls import path
 
-from gongyou.portal.views import card, join, me, pages, staff
+from gongyou.portal.views import card, join, me, pages, stations
 
 app_name = "portal"
 urlpatterns = [
@@ -11,8 +11,6 @@ urlpatterns = [
     path("join/done/", join.join_done, name="join_done"),
     path("join/streets/", join.streets, name="streets"),
     path("join/employers/", join.employers, name="employers"),
-    path("join/demo-sms/", staff.demo_sms, name="demo_sms"),
-    re_path(r"^join/qr/(?P<kind>org|station)/(?P<pk>[0-9]+)\.(?P<fmt>png|svg|pdf|txt)$", staff.qr_download, name="join_qr"),
     path("sms/send/", join.sms_send, name="sms_send"),
     path("card/", card.card, name="card"),
     path("card/qr/", card.card_qr, name="card_qr"),
@@ -25,4 +23,11 @@ urlpatterns = [
     path("me/transfer/cancel/", me.transfer_cancel, name="transfer_cancel"),
     path("me/leave/", me.leave, name="leave"),
     path("me/withdraw-consent/", me.consent, name="consent"),
+    # Service positions for workers (phone, no login needed).
+    path("stations/", stations.nearest, name="stations"),
+    path("stations/results/", stations.results, name="station_results"),
+    path("stations/<int:pk>/", stations.station, name="station"),
+    path("stations/<int:pk>/photo/", stations.photo, name="station_photo"),
+    path("stations/<int:pk>/checkin/", stations.checkin, name="station_checkin"),
+    path("stations/<int:pk>/feedback/", stations.feedback, name="station_feedback"),
 ]

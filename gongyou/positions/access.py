@@ -1,12 +1,14 @@
-"""Scoped reads of positions and feedback for staff (see core.access): out of scope is 404."""
+"""Scoped reads of positions and feedback for staff (see core.access): out of scope is 404; and
+the public read of one position (anything not retired)."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from gongyou.core.access import AnyUser, get_in_scope, orgs_in_scope, scoped, staff_profile
+from gongyou.core.access import AnyUser, get_in_scope, get_or_404, orgs_in_scope, scoped, streets_in_scope
 from gongyou.core.models import Org, Region
 from gongyou.positions.models import Feedback, ServicePosition
+from gongyou.positions.vocab import Status
 
 
 def positions_for(user: AnyUser) -> QuerySet[ServicePosition]:
@@ -15,6 +17,13 @@ def positions_for(user: AnyUser) -> QuerySet[ServicePosition]:
 
 def position_for(user: AnyUser, pk: object) -> ServicePosition:
     return get_in_scope(user, ServicePosition.objects.select_related("org", "street__parent"), "org", pk=pk)
+
+
+def public_position(pk: object) -> ServicePosition:
+    """A position as workers see it: any that is not retired, to anyone."""
+    return get_or_404(
+        ServicePosition.objects.select_related("street__parent", "org").exclude(status=Status.RETIRED), pk=pk
+    )
 
 
 def feedback_for(user: AnyUser) -> QuerySet[Feedback]:
@@ -38,17 +47,5 @@ def manageable_orgs(user: AnyUser) -> dict[str, Org]:
 
 
 def streets_for(user: AnyUser) -> QuerySet[Region]:
-    """Streets whose coverage the user looks after: the city sees all, a district federation its
-    district, a street-level org its street."""
-    streets = Region.objects.filter(level=Region.Level.STREET).select_related("parent")
-    if user.is_authenticated and getattr(user, "is_superuser", False):
-        return streets
-    profile = staff_profile(user)
-    if profile is None:
-        return streets.none()
-    region = profile.org.region
-    if region.level == Region.Level.DISTRICT:
-        return streets.filter(parent=region)
-    if region.level == Region.Level.STREET:
-        return streets.filter(pk=region.pk)
-    return streets
+    """Streets whose coverage the user looks after: the scope's streets (core.access)."""
+    return streets_in_scope(user)

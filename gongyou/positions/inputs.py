@@ -1,4 +1,5 @@
-"""Cleaning position data from the staff form and Excel rows, every field's error at once."""
+"""Cleaning position data from the staff form and Excel rows, and the parameters of a nearby
+search: every field's error at once."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from gongyou.core.errors import ErrorDict, FieldErrors
 from gongyou.core.geo import gcj02_to_wgs84, out_of_china
 from gongyou.core.models import Org, Region
 from gongyou.core.validators import normalise_region_code
-from gongyou.members.inputs import FieldErrors
 from gongyou.positions.hours import Schedule, clean_schedule, parse_hours
 from gongyou.positions.vocab import Amenity, Kind, Status
 
@@ -22,6 +23,10 @@ CRS_CHOICES = ("wgs84", "gcj02")
 _TRUE = {"1", "true", "yes", "y", "是", "√", "on"}
 _FALSE = {"", "0", "false", "no", "n", "否", "off"}
 _PHONE = re.compile(r"^[0-9+\-() ]{5,20}$")
+# The nearby search (public API and the portal's station finder).
+MAX_RADIUS_M = 50_000
+DEFAULT_LIMIT = 20
+_BOOLS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
 @dataclass
@@ -242,3 +247,73 @@ def clean_position(
         status=status,
         note=note,
     )
+
+
+class NearbyParams:
+    """Query parameters, with every error collected at once."""
+
+    def __init__(self, query: Any) -> None:
+        self.errors: ErrorDict = {}
+        self.lng = self._coordinate(query, "lng", 180)
+        self.lat = self._coordinate(query, "lat", 90)
+        self.crs = (query.get("crs") or "wgs84").strip().lower()
+        if self.crs not in ("wgs84", "gcj02"):
+            self._add("crs", "bad_crs", _("坐标系只能是 wgs84 或 gcj02"))
+        self.limit = self._integer(query, "limit", DEFAULT_LIMIT, 1, 100)
+        self.radius_m = self._integer(query, "radius_m", None, 1, MAX_RADIUS_M)
+        self.amenities: list[str] = []
+        for raw in query.getlist("amenity"):
+            for code in (c.strip() for c in raw.split(",")):
+                if code in Amenity.values:
+                    self.amenities.append(code)
+                elif code:
+                    self._add("amenity", "unknown_amenity", _("未知的设施：%(code)s") % {"code": code[:40]})
+        self.kinds: list[str] = []
+        for raw in query.getlist("type"):
+            for code in (c.strip() for c in raw.split(",")):
+                if code in Kind.values:
+                    self.kinds.append(code)
+                elif code:
+                    self._add("type", "unknown_type", _("未知的阵地类型：%(code)s") % {"code": code[:40]})
+        self.open_now: bool | None = None
+        raw_open = query.get("open_now")
+        if raw_open not in (None, ""):
+            if raw_open.strip().lower() not in _BOOLS:
+                self._add("open_now", "bad_boolean", _("open_now 只能是 true 或 false"))
+            else:
+                self.open_now = _BOOLS[raw_open.strip().lower()] or None  # false means "don't filter"
+
+    def _add(self, field: str, code: str, message: object) -> None:
+        self.errors.setdefault(field, []).append({"code": code, "message": str(message)})
+
+    def _coordinate(self, query: Any, name: str, bound: float) -> float:
+        raw = query.get(name)
+        if raw in (None, ""):
+            self._add(name, "required", _("缺少参数 %(name)s") % {"name": name})
+            return math.nan
+        try:
+            value = float(raw)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            self._add(name, "invalid", _("%(name)s 必须是数字") % {"name": name})
+        elif not -bound <= value <= bound:
+            self._add(name, "out_of_range", _("%(name)s 超出范围（±%(bound)s）") % {"name": name, "bound": bound})
+        return value
+
+    def _integer(self, query: Any, name: str, default: int | None, low: int, high: int) -> int | None:
+        raw = query.get(name)
+        if raw in (None, ""):
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            self._add(name, "invalid", _("%(name)s 必须是整数") % {"name": name})
+            return default
+        if not low <= value <= high:
+            self._add(
+                name,
+                "out_of_range",
+                _("%(name)s 应在 %(low)s 到 %(high)s 之间") % {"name": name, "low": low, "high": high},
+            )
+        return value

@@ -17,10 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from gongyou.core import audit
 from gongyou.core.actors import Actor
-from gongyou.core.api_errors import django_errors
+from gongyou.core.errors import FieldErrors, django_errors
 from gongyou.core.models import Org, Region
 from gongyou.core.validators import normalise_region_code
-from gongyou.members.inputs import FieldErrors
 from gongyou.positions import index
 from gongyou.positions.inputs import CleanPosition, clean_point, clean_position
 from gongyou.positions.models import CheckIn, Feedback, PublicHoliday, ServicePosition

@@ -14,6 +14,7 @@ from gongyou.members.inputs import clean_worker
 from gongyou.members.models import FoundingTask, Membership, Transfer
 from gongyou.members.services import join
 from gongyou.members.transfers import request_transfer
+from gongyou.positions.tests.conftest import fresh_index, make_position, workforce  # noqa: F401 (fixtures for the positions pages)
 
 
 def join_worker(seq: int, **overrides: object) -> Membership:

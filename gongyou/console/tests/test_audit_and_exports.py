@@ -13,9 +13,9 @@ from gongyou.console import security
 from gongyou.core.actors import COMMAND
 from gongyou.core.models import StaffProfile
 from gongyou.core.services import create_staff
+from gongyou.members import join_links as qr
 from gongyou.members.models import Membership, Transfer
 from gongyou.members.transfers import accept_transfer, request_transfer
-from gongyou.portal import qr
 
 FORMULA = '=HYPERLINK("http://evil.example/","点我")'
 

@@ -11,9 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gongyou.console.decorators import console_view
-from gongyou.console.scope import enterprises_for
 from gongyou.console.views.common import actor, can_write, flash_error, int_list
-from gongyou.core.access import org_in_scope
+from gongyou.core.access import enterprises_in_scope, org_in_scope
 from gongyou.core.models import Enterprise, Org
 from gongyou.members.access import memberships_for
 from gongyou.members.services import individual_members
@@ -36,7 +35,7 @@ def _target(user: object, enterprise: Enterprise | None) -> tuple[Org | None, st
 @console_view
 def bulk_transfer_view(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
-    enterprises = enterprises_for(request.user)
+    enterprises = enterprises_in_scope(request.user)
     enterprise = enterprises.filter(pk=source.get("enterprise") or 0).first()
     union, problem = _target(request.user, enterprise)
     members = (

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _l
 
 from gongyou.console.decorators import console_view
 from gongyou.console.qrlinks import qr_links
-from gongyou.console.scope import enterprises_for, stations_for
 from gongyou.console.views.common import paginate
 from gongyou.core import excel
+from gongyou.core.access import enterprises_in_scope, stations_in_scope
 from gongyou.core.choices import Industry
 from gongyou.core.models import Org
 from gongyou.members.access import founding_tasks_for, memberships_for
@@ -28,7 +28,7 @@ def _unions(**match: Any) -> QuerySet[Org]:
 
 def _enterprises(request: HttpRequest) -> QuerySet[Any]:
     union = _unions(enterprise=OuterRef("pk"), kind__in=Org.ENTERPRISE_KINDS)
-    qs = enterprises_for(request.user).annotate(
+    qs = enterprises_in_scope(request.user).annotate(
         union_id=Subquery(union.values("id")[:1]), union_name=Subquery(union.values("name")[:1])
     )
     q = request.GET.get("q", "").strip()
@@ -68,7 +68,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
 
 @console_view
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    enterprise = get_object_or_404(enterprises_for(request.user), pk=pk)
+    enterprise = get_object_or_404(enterprises_in_scope(request.user), pk=pk)
     union = enterprise.active_union()
     members = memberships_for(request.user).filter(pk__in=individual_members(enterprise).values("pk"))
     context = {
@@ -86,7 +86,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _stations(request: HttpRequest) -> QuerySet[Any]:
     station_union = _unions(station=OuterRef("pk"), kind__in=Org.STATION_KINDS)
     enterprise_union = _unions(enterprise=OuterRef("enterprise"), kind__in=Org.ENTERPRISE_KINDS)
-    return stations_for(request.user).annotate(
+    return stations_in_scope(request.user).annotate(
         union_id=Subquery(station_union.values("id")[:1]),
         union_name=Subquery(station_union.values("name")[:1]),
         enterprise_has_union=Exists(enterprise_union),

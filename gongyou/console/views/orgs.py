@@ -17,10 +17,9 @@ from django.views.decorators.http import require_POST
 
 from gongyou.console.decorators import console_view
 from gongyou.console.qrlinks import MAX_DAYS, clean_options, qr_links
-from gongyou.console.scope import root_org, stations_for
 from gongyou.console.views.common import actor, can_write, flash_error
 from gongyou.core import excel, services
-from gongyou.core.access import get_in_scope, orgs_in_scope
+from gongyou.core.access import get_in_scope, orgs_in_scope, root_org, stations_in_scope
 from gongyou.core.models import Org
 from gongyou.members.access import memberships_for
 from gongyou.members.models import Membership
@@ -86,7 +85,7 @@ def _second_managers(stations: QuerySet[Any]) -> QuerySet[Org]:
 
 
 def _stations_here(request: HttpRequest, org: Org) -> QuerySet[Any]:
-    stations = stations_for(request.user)
+    stations = stations_in_scope(request.user)
     if org.region.level == "street":
         stations = stations.filter(street=org.region)
     elif org.station_id:

@@ -17,9 +17,9 @@ from gongyou.console import roster_io, services
 from gongyou.console.decorators import console_view
 from gongyou.console.models import RosterImport
 from gongyou.console.roster_io import COLUMNS, label, rejected_bytes, template_bytes
-from gongyou.console.scope import enterprises_for
 from gongyou.console.views.common import actor, can_write, error_text
 from gongyou.core import crypto, excel
+from gongyou.core.access import enterprises_in_scope
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -41,7 +41,7 @@ def roster_home(request: HttpRequest) -> HttpResponse:
     context = {
         "recent": recent,
         "can_write": can_write(request.user),
-        "enterprises": enterprises_for(request.user).order_by("name")[:1000],
+        "enterprises": enterprises_in_scope(request.user).order_by("name")[:1000],
     }
     return render(request, "console/roster/home.html", context)
 
@@ -61,7 +61,7 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
     if upload.size and upload.size > MAX_UPLOAD_BYTES:
         messages.error(request, _("文件太大（最大20MB），请分成几个文件上传"))
         return redirect("console:roster")
-    enterprise = enterprises_for(request.user).filter(pk=request.POST.get("enterprise") or 0).first()
+    enterprise = enterprises_in_scope(request.user).filter(pk=request.POST.get("enterprise") or 0).first()
     try:
         staged = services.stage_roster_import(
             upload, filename=upload.name or "", user=request.user, actor=actor(request), enterprise=enterprise
@@ -81,7 +81,7 @@ def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("已按新的列对应重新检查"))
         return redirect("console:roster_import", pk=staged.pk)
     if request.method == "POST":
-        enterprise = enterprises_for(request.user).filter(pk=request.POST.get("enterprise") or 0).first()
+        enterprise = enterprises_in_scope(request.user).filter(pk=request.POST.get("enterprise") or 0).first()
         missing = roster_io.missing_columns(staged.columns)
         if missing:
             messages.error(request, _("还缺少这些列：%(cols)s。请先在“列对应”中指定。") % {"cols": "、".join(missing)})
@@ -95,7 +95,7 @@ def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
         "columns": [(c, label(c)) for c in COLUMNS],
         "mapping": list(zip(staged.header, staged.columns, strict=False)),
         "missing": roster_io.missing_columns(staged.columns),
-        "enterprises": enterprises_for(request.user).order_by("name")[:1000],
+        "enterprises": enterprises_in_scope(request.user).order_by("name")[:1000],
         "can_write": can_write(request.user),
         **_result_context(staged),
     }

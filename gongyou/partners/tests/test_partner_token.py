@@ -7,9 +7,9 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from gongyou.api.tests.conftest import client_for
 from gongyou.core.testing import make_uscc
 from gongyou.partners.models import PartnerCredential
-from gongyou.partners.tests.conftest import client_for
 
 
 def run(*args):

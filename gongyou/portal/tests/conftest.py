@@ -8,6 +8,7 @@ from gongyou.members.inputs import clean_worker
 from gongyou.members.services import join
 from gongyou.portal.session import SESSION_KEY
 from gongyou.portal.sms import ConsoleBackend
+from gongyou.positions.tests.conftest import fresh_index, make_position  # noqa: F401 (fixtures for the positions pages)
 
 
 @pytest.fixture(autouse=True)

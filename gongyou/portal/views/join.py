@@ -14,10 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongyou.core import crypto
 from gongyou.core.actors import Actor
 from gongyou.core.models import Enterprise
+from gongyou.members import join_links as qr
 from gongyou.members.inputs import clean_worker
 from gongyou.members.models import Membership
 from gongyou.members.services import join as join_service
-from gongyou.portal import qr
 from gongyou.portal.forms import LABOR_RELATION_HELP, JoinForm
 from gongyou.portal.models import SmsChallenge
 from gongyou.portal.session import current_membership, log_in, member_required

@@ -5,9 +5,13 @@ from django.core.cache import cache
 
 from gongyou.core.actors import COMMAND
 from gongyou.core.models import Region
+from gongyou.core.testing import worker_data
+from gongyou.members.inputs import clean_worker
+from gongyou.members.roster import upsert_roster
+from gongyou.members.services import join
 from gongyou.positions import index
 from gongyou.positions.inputs import clean_position
-from gongyou.positions.services import create_position
+from gongyou.positions.services import create_position, set_street_point
 
 
 @pytest.fixture(autouse=True)
@@ -48,3 +52,20 @@ def make_position(world):
         return create_position(clean, actor=COMMAND)
 
     return make
+
+
+@pytest.fixture
+def workforce(world):
+    """徐家汇: 3 members + 2 roster-only workers + 1 member also on the roster (counted once);
+    the other street: 2 roster workers, one of them inactive."""
+    for seq in (1, 2, 3):
+        join(clean_worker(worker_data(seq)), channel="online", actor=COMMAND)
+    rows = [{**worker_data(seq), "external_id": f"E{seq}"} for seq in (3, 10, 11)]
+    rows += [
+        {**worker_data(seq, street_code=world.other_street.code), "external_id": f"E{seq}", "active": seq == 20}
+        for seq in (20, 21)
+    ]
+    result = upsert_roster(world.platform, rows, actor=COMMAND)
+    assert not result.rejected
+    set_street_point(world.street, 121.4370, 31.1950, approximate=True, actor=COMMAND)
+    set_street_point(world.other_street, 121.4500, 31.2150, approximate=True, actor=COMMAND)

@@ -19,8 +19,8 @@ from tqdm import tqdm
 
 from gongyou.core import excel
 from gongyou.core.actors import COMMAND
-from gongyou.core.api_errors import django_errors
 from gongyou.core.choices import Industry, choice_lookup
+from gongyou.core.errors import django_errors
 from gongyou.core.models import Enterprise
 from gongyou.core.services import get_street, upsert_enterprise
 from gongyou.core.validators import normalise_text, validate_uscc

@@ -1,0 +1,94 @@
+"""The API's permission matrix: every endpoint × caller × method, one table (STYLE, 6).
+
+A partner token acts for one enterprise; a member is visible only to the partners whose roster or
+join it came through; public endpoints ignore credentials. Every refusal is in the one error shape."""
+
+from __future__ import annotations
+
+import pytest
+
+from gongyou.api.tests.conftest import client_for
+from gongyou.core.actors import COMMAND
+from gongyou.core.testing import worker_data
+from gongyou.partners.models import PartnerCredential
+from gongyou.partners.services import issue_partner_token, revoke_partner_token
+
+METHODS = ("get", "post", "put", "patch", "delete")
+CALLERS = ("partner", "other_partner", "no_token", "bad_token", "revoked_token")
+NO_CREDENTIAL = {"no_token": 401, "bad_token": 401, "revoked_token": 401}
+
+
+def _only(method: str, status: int) -> dict[str, int]:
+    return {m: status if m == method else 405 for m in METHODS}
+
+
+# endpoint → caller → method → status. "partner" is the enterprise the member joined through.
+MATRIX: dict[str, dict[str, dict[str, int]]] = {
+    "roster": {
+        "partner": _only("post", 200),
+        "other_partner": _only("post", 200),  # its own roster
+        **{c: dict.fromkeys(METHODS, s) for c, s in NO_CREDENTIAL.items()},
+    },
+    "join": {
+        "partner": _only("post", 201),
+        "other_partner": _only("post", 201),  # joins through itself
+        **{c: dict.fromkeys(METHODS, s) for c, s in NO_CREDENTIAL.items()},
+    },
+    "member": {
+        "partner": _only("get", 200),
+        "other_partner": _only("get", 404),  # "not yours" looks like "missing"
+        **{c: dict.fromkeys(METHODS, s) for c, s in NO_CREDENTIAL.items()},
+    },
+    "nearby": {caller: _only("get", 200) for caller in CALLERS},  # public: credentials are ignored
+}
+
+
+@pytest.fixture
+def callers(world):
+    revoked = issue_partner_token(world.platform, actor=COMMAND, name="old")
+    revoke_partner_token(PartnerCredential.objects.get(prefix=revoked.split("_")[1]), actor=COMMAND)
+    return {
+        "partner": client_for(issue_partner_token(world.platform, actor=COMMAND)),
+        "other_partner": client_for(issue_partner_token(world.no_union_enterprise, actor=COMMAND)),
+        "no_token": client_for(None),
+        "bad_token": client_for("gyp_AAAAAAAA_not-a-real-secret"),
+        "revoked_token": client_for(revoked),
+    }
+
+
+@pytest.fixture
+def member_no(callers):
+    response = callers["partner"].post("/api/v1/join", worker_data(900), format="json")
+    assert response.status_code == 201
+    return response.json()["member_no"]
+
+
+def _request(client, endpoint, method, member_no, seq):
+    if endpoint == "roster":
+        return getattr(client, method)("/api/v1/partner/roster", {"workers": []}, format="json")
+    if endpoint == "join":
+        return getattr(client, method)("/api/v1/join", worker_data(seq), format="json")
+    if endpoint == "member":
+        return getattr(client, method)(f"/api/v1/members/{member_no}", format="json")
+    return getattr(client, method)("/api/v1/stations/nearby?lng=121.437&lat=31.195", format="json")
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_permission_matrix(callers, member_no, endpoint, caller):
+    for seq, method in enumerate(METHODS, start=1):
+        expected = MATRIX[endpoint][caller][method]
+        response = _request(callers[caller], endpoint, method, member_no, seq)
+        assert response.status_code == expected, f"{method.upper()} {endpoint} as {caller}"
+        if expected >= 400:
+            errors = response.json()["errors"]
+            assert errors and all({"code", "message"} <= set(item) for items in errors.values() for item in items)
+        if expected == 401:
+            assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_the_matrix_covers_every_api_url():
+    from gongyou.api import urls
+
+    assert {p.name for p in urls.urlpatterns} == set(MATRIX)
+    assert all(set(MATRIX[e]) == set(CALLERS) for e in MATRIX)

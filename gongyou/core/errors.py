@@ -1,0 +1,57 @@
+"""One error vocabulary for every channel: a field's errors carry a stable code and a translatable
+message, collected with FieldErrors and shown as {"errors": {field: [{"code", "message"}]}} — the
+API's body, the console's form errors and the per-row errors of an import alike (STYLE, 5).
+
+No HTTP here: the API turns these into responses in gongyou.api.errors."""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+from django.core.exceptions import ValidationError
+
+
+class ErrorItem(TypedDict):
+    code: str
+    message: str
+
+
+ErrorDict = dict[str, list[ErrorItem]]
+
+
+class FieldErrors:
+    """Every field's errors at once; raise_if_any() raises one ValidationError holding them all."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[ValidationError]] = {}
+
+    def add(self, field: str, error: ValidationError) -> None:
+        self.errors.setdefault(field, []).extend(error.error_list)
+
+    def add_code(self, field: str, message: Any, code: str) -> None:
+        self.errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)  # type: ignore[arg-type]
+
+
+def django_errors(exc: ValidationError) -> ErrorDict:
+    """A ValidationError as {field: [{"code", "message"}]}; errors without a field go under
+    "non_field_errors", messages in the active language."""
+    items: list[tuple[str, list[ValidationError]]]
+    if hasattr(exc, "error_dict"):
+        items = list(exc.error_dict.items())
+    else:
+        items = [("non_field_errors", exc.error_list)]
+    out: ErrorDict = {}
+    for name, errors in items:
+        for error in errors:
+            message = error.message % error.params if error.params else error.message
+            out.setdefault(name, []).append({"code": error.code or "invalid", "message": str(message)})
+    return out
+
+
+def error_body(field: str, code: str, message: str) -> dict[str, ErrorDict]:
+    """The body of a response carrying one error."""
+    return {"errors": {field: [{"code": code, "message": message}]}}
