@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gongyou.benefits.vocab import CampaignKind, CampaignStatus
 from gongyou.core.choices import Industry, LaborRelation
+from gongyou.core.errors import FieldErrors
 from gongyou.core.models import Region
-from gongyou.members.inputs import FieldErrors
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 PHOTO_SIGNATURES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}

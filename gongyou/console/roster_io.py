@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 
 from gongyou.core import crypto, excel
 from gongyou.core.choices import Industry, LaborRelation
+from gongyou.core.errors import ErrorDict
 from gongyou.core.models import Region, Station
 from gongyou.core.synthetic import make_id_number, make_phone
 from gongyou.members.roster import check_roster_file
@@ -295,7 +296,7 @@ def _separator() -> str:
     return pgettext("separator", "；")
 
 
-def reasons(errors: Mapping[str, list[dict[str, str]]]) -> list[str]:
+def reasons(errors: ErrorDict) -> list[str]:
     return [_problem(f, _separator().join(e["message"] for e in errs)) for f, errs in errors.items()]
 
 

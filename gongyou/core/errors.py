@@ -6,7 +6,7 @@ No HTTP here: the API turns these into responses in gongyou.api.errors."""
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from django.core.exceptions import ValidationError
 
@@ -14,9 +14,19 @@ from django.core.exceptions import ValidationError
 class ErrorItem(TypedDict):
     code: str
     message: str
+    of: NotRequired[int]  # the other row an in-file duplicate refers to
 
 
 ErrorDict = dict[str, list[ErrorItem]]
+
+
+class RowError(TypedDict):
+    """One rejected row of a batch or an import: its position (0-based in a request, the sheet's
+    row number in a file), the key the sender knows it by, and its errors in the one shape."""
+
+    index: int
+    external_id: str
+    errors: ErrorDict
 
 
 class FieldErrors:
@@ -30,6 +40,14 @@ class FieldErrors:
 
     def add_code(self, field: str, message: Any, code: str) -> None:
         self.errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+    def add_exc(self, field: str, exc: ValidationError) -> None:
+        """A ValidationError from a validator: its own fields when it names them, else `field`."""
+        if hasattr(exc, "error_dict"):
+            for name, errs in exc.error_dict.items():
+                self.errors.setdefault(name, []).extend(errs)
+        else:
+            self.errors.setdefault(field, []).extend(exc.error_list)
 
     def raise_if_any(self) -> None:
         if self.errors:

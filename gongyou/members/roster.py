@@ -31,9 +31,10 @@ from stdnum.cn import ric
 from gongyou.core import audit, crypto
 from gongyou.core.actors import SYSTEM, Actor
 from gongyou.core.choices import Industry, LaborRelation, record_language
+from gongyou.core.errors import ErrorDict, FieldErrors, RowError, django_errors
 from gongyou.core.models import Enterprise
 from gongyou.core.validators import validate_id_number, validate_mobile, validate_uscc
-from gongyou.members.inputs import CleanWorker, FieldErrors, Lookups, clean_worker
+from gongyou.members.inputs import CleanWorker, Lookups, clean_worker
 from gongyou.members.models import Membership, RosterEntry, Transfer
 from gongyou.members.routing import resolve_union
 from gongyou.members.transfers import request_transfer
@@ -62,7 +63,7 @@ class RosterResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    rejected: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[RowError] = field(default_factory=list)
     proposed_transfers: int = 0
 
 
@@ -221,12 +222,6 @@ class _Row:
             w.labor_relation, w.industry, self.active,
         )
 
-
-def _errors_json(exc: ValidationError) -> dict[str, list[dict[str, str]]]:
-    return {
-        name: [{"code": e.code or "invalid", "message": str(e.message % e.params if e.params else e.message)} for e in errs]
-        for name, errs in exc.error_dict.items()
-    }
 
 
 def _external_id(row: Any) -> str:
@@ -411,7 +406,7 @@ def upsert_roster(
                             {"external_id": [ValidationError(_("同一批次中外部编号重复"), code="duplicate_in_batch")]}
                         )
                 except ValidationError as exc:
-                    result.rejected.append({"index": index, "external_id": _external_id(raw), "errors": _errors_json(exc)})
+                    result.rejected.append({"index": index, "external_id": _external_id(raw), "errors": django_errors(exc)})
                     continue
                 row = cleaned[external_id] = _Row(index, worker, active, worker.id_hash, worker.phone_hash)
                 found = existing.get(external_id)
@@ -442,7 +437,7 @@ def upsert_roster(
     return result
 
 
-def check_roster_file(rows: Sequence[Any], numbers: Sequence[int]) -> list[dict[str, list[dict[str, Any]]]]:
+def check_roster_file(rows: Sequence[Any], numbers: Sequence[int]) -> list[ErrorDict]:
     """What importing these rows (one file, in order) would do to each: {} for a row that is
     imported, else its errors as upsert_roster reports them. `numbers` are the rows' numbers as
     the uploader sees them, for the messages.
@@ -454,7 +449,7 @@ def check_roster_file(rows: Sequence[Any], numbers: Sequence[int]) -> list[dict[
     lookups = Lookups()
     _prefetch(lookups, rows)
     cleaner = _RowCleaner(None, lookups)
-    out: list[dict[str, list[dict[str, Any]]]] = []
+    out: list[ErrorDict] = []
     kept: dict[str, int] = {}  # external_id → index of the row imported for it
     people: dict[str, int] = {}  # id_hash → index of the row imported for that person
     external_ids: list[str] = []
@@ -462,7 +457,7 @@ def check_roster_file(rows: Sequence[Any], numbers: Sequence[int]) -> list[dict[
         try:
             external_id, worker, _active = cleaner.clean(raw)
         except ValidationError as exc:
-            out.append(_errors_json(exc))
+            out.append(django_errors(exc))
             external_ids.append(_external_id(raw))
             continue
         external_ids.append(external_id)

@@ -20,7 +20,7 @@ from tqdm import tqdm
 from gongyou.core import excel
 from gongyou.core.actors import COMMAND
 from gongyou.core.choices import Industry, choice_lookup
-from gongyou.core.errors import django_errors
+from gongyou.core.errors import FieldErrors, django_errors
 from gongyou.core.models import Enterprise
 from gongyou.core.services import get_street, upsert_enterprise
 from gongyou.core.validators import normalise_text, validate_uscc
@@ -94,45 +94,27 @@ def parents_first(rows: list[Row]) -> tuple[list[Row], list[Row]]:
     return ordered, pending
 
 
-class RowErrors:
-    def __init__(self) -> None:
-        self.errors: dict[str, list[ValidationError]] = {}
-
-    def add(self, field: str, message: str, code: str) -> None:
-        self.errors.setdefault(field, []).append(ValidationError(message, code=code))
-
-    def add_exc(self, field: str, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for name, errs in exc.error_dict.items():
-                self.errors.setdefault(name, []).extend(errs)
-        else:
-            self.errors.setdefault(field, []).extend(exc.error_list)
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)  # type: ignore[arg-type]
-
 
 def import_row(row: Row, in_file: bool = False) -> str:
     """Upsert one row; returns "created", "updated" or "unchanged", or raises ValidationError.
     `in_file`: the row's parent is also a row of the file (so its absence means that row failed)."""
     v = row.values
-    errors = RowErrors()
+    errors = FieldErrors()
     uscc = ""
     try:
         uscc = validate_uscc(v["uscc"])
     except ValidationError as exc:
         errors.add_exc("uscc", exc)
     if not v["name"]:
-        errors.add("name", _("请填写企业名称"), "required")
+        errors.add_code("name", _("请填写企业名称"), "required")
     industry = _choice(choice_lookup(Industry), v["industry"])
     if not v["industry"]:
-        errors.add("industry", _("请填写行业"), "required")
+        errors.add_code("industry", _("请填写行业"), "required")
     elif industry is None:
-        errors.add("industry", _("行业取值无效：%(value)s") % {"value": v["industry"]}, "bad_industry")
+        errors.add_code("industry", _("行业取值无效：%(value)s") % {"value": v["industry"]}, "bad_industry")
     street = None
     if not v["street_code"]:
-        errors.add("street_code", _("请填写所在街镇的统计用区划代码"), "required")
+        errors.add_code("street_code", _("请填写所在街镇的统计用区划代码"), "required")
     else:
         try:
             street = get_street(v["street_code"])
@@ -140,22 +122,22 @@ def import_row(row: Row, in_file: bool = False) -> str:
             errors.add_exc("street_code", exc)
     flag = v["is_head"].strip().lower()
     if flag not in TRUE | FALSE:
-        errors.add(
+        errors.add_code(
             "is_head", _("is_head 应为 是/否 或 1/0，而不是“%(value)s”") % {"value": v["is_head"]}, "bad_boolean"
         )
     relation = ""
     if v["relation"]:
         relation = _choice(choice_lookup(Enterprise.Relation), v["relation"]) or ""
         if not relation:
-            errors.add("relation", _("与上级企业关系取值无效：%(value)s") % {"value": v["relation"]}, "bad_relation")
+            errors.add_code("relation", _("与上级企业关系取值无效：%(value)s") % {"value": v["relation"]}, "bad_relation")
     parent = None
     if v["parent_uscc"]:
         try:
             parent = Enterprise.objects.filter(uscc=validate_uscc(v["parent_uscc"])).first()
             if parent is None and in_file:
-                errors.add("parent_uscc", _("上级企业不存在（文件中的上级企业行也未能导入）"), "unknown_parent")
+                errors.add_code("parent_uscc", _("上级企业不存在（文件中的上级企业行也未能导入）"), "unknown_parent")
             elif parent is None:
-                errors.add("parent_uscc", _("上级企业不存在：请先导入上级企业，或把它加入本文件"), "unknown_parent")
+                errors.add_code("parent_uscc", _("上级企业不存在：请先导入上级企业，或把它加入本文件"), "unknown_parent")
         except ValidationError as exc:
             errors.add_exc("parent_uscc", exc)
     errors.raise_if_any()
