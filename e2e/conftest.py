@@ -65,7 +65,8 @@ def _require_chromium() -> None:
 # Every page in every journey is watched for Content-Security-Policy violations (issue 14 item 3):
 # the policy refuses inline script, so a violation is either a page that still relies on one or
 # text that reached the DOM as HTML. The listener is installed before any page script runs and
-# reports through the console, which survives navigations.
+# reports through the console, which survives navigations. Since the policy also refuses eval,
+# wait_for_function takes a function ("() => …"): a bare expression is eval'ed in the page.
 CSP_WATCH = """
 document.addEventListener("securitypolicyviolation", function (e) {
   console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline") +

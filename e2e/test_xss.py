@@ -78,7 +78,7 @@ def test_nearest_popup_shows_the_name_as_text(live_server, transactional_db, bro
     page = context.new_page()
     page.goto(f"{live_server.url}/stations/")
     page.select_option("#pos-street", world.street.code)
-    page.wait_for_function("document.querySelectorAll('.pos-item').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('.pos-item').length === 2")
     names = page.locator(".pos-item .pos-name").all_inner_texts()
     assert sorted(names) == sorted(p.name for p in hostile.values())
     markers = page.locator("#pos-map path.leaflet-interactive")
