@@ -62,18 +62,61 @@ def _require_chromium() -> None:
     pytest.skip(message)
 
 
+# Every page in every journey is watched for Content-Security-Policy violations (issue 14 item 3):
+# the policy refuses inline script, so a violation is either a page that still relies on one or
+# text that reached the DOM as HTML. The listener is installed before any page script runs and
+# reports through the console, which survives navigations. Since the policy also refuses eval,
+# wait_for_function takes a function ("() => …"): a bare expression is eval'ed in the page.
+CSP_WATCH = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline") +
+    " at " + e.documentURI + ":" + e.lineNumber + " " + (e.sample || ""));
+});
+"""
+CSP_VIOLATIONS: list[str] = []
+
+
+def _watch_csp(context: Any) -> None:
+    context.add_init_script(CSP_WATCH)
+
+    def on_console(message: Any) -> None:
+        text = message.text
+        if text.startswith("CSP violation:") or "Content Security Policy" in text:
+            CSP_VIOLATIONS.append(text)
+
+    context.on("console", on_console)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """One headless Chromium for the whole session (launching costs about a second)."""
+    """One headless Chromium for the whole session (launching costs about a second); every
+    context it opens, here or in a test module, is watched for CSP violations."""
     _require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        new_context = instance.new_context
+
+        def watched_context(*args: Any, **kwargs: Any) -> Any:
+            context = new_context(*args, **kwargs)
+            _watch_csp(context)
+            return context
+
+        instance.new_context = watched_context
         try:
             yield instance
         finally:
             instance.close()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations() -> Iterator[list[str]]:
+    """Fails a journey whose pages broke the Content-Security-Policy anywhere."""
+    CSP_VIOLATIONS.clear()
+    yield CSP_VIOLATIONS
+    found, CSP_VIOLATIONS[:] = list(CSP_VIOLATIONS), []
+    assert not found, "Content-Security-Policy violations:\n" + "\n".join(found)
 
 
 def _page(browser: Any, **context_options: Any) -> Iterator[Any]:

@@ -50,7 +50,7 @@ def test_qr_join_sms_code_result_and_ecard(live_server, transactional_db, world,
     page.click("#sms-box button")
     page.wait_for_selector(".sms-note.ok")
     assert page.evaluate("!!window.htmx")
-    page.wait_for_function("document.querySelector('#sms-box button').disabled")  # the countdown runs
+    page.wait_for_function("() => document.querySelector('#sms-box button').disabled")  # the countdown runs
     assert "秒后重发" in page.inner_text("#sms-box button")
     code = ConsoleBackend.last_code(phone, "join")
     assert code
@@ -100,10 +100,10 @@ def test_inline_errors_and_the_street_picker_on_a_phone(live_server, transaction
     page.click("text=立即入会")
     page.wait_for_url("**/join/")
     page.select_option("#id_district", "310105")  # 长宁区: htmx swaps the street list
-    page.wait_for_function("document.querySelectorAll('#id_street_code option').length > 3")
+    page.wait_for_function("() => document.querySelectorAll('#id_street_code option').length > 3")
     assert "新华路街道" in page.inner_text("#id_street_code")
     page.fill("#id_street_q", "徐家汇")
-    page.wait_for_function("document.querySelector('#id_street_code').innerText.includes('徐汇区徐家汇街道')")
+    page.wait_for_function("() => document.querySelector('#id_street_code').innerText.includes('徐汇区徐家汇街道')")
     page.select_option("#id_street_code", world.street.code)
 
     page.fill("#id_name", "李四")

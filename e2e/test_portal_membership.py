@@ -41,7 +41,7 @@ def test_login_transfer_and_leave(live_server, transactional_db, world, phone_pa
     page.click("text=申请组织关系接转")
     page.wait_for_url("**/me/transfer/")
     page.select_option("#id_district", "310104")
-    page.wait_for_function("document.querySelector('#id_street_code').innerText.includes('湖南路街道')")
+    page.wait_for_function("() => document.querySelector('#id_street_code').innerText.includes('湖南路街道')")
     page.select_option("#id_street_code", world.other_street.code)
     page.click("label.chip:has-text('快递物流')")
     page.fill("#id_reason", "换到湖南路的站点")

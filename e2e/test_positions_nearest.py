@@ -95,7 +95,7 @@ def test_rider_finds_a_station_with_a_microwave_and_checks_in(
     page = context.new_page()
     page.goto(f"{live_server.url}/stations/")
     page.wait_for_selector(".pos-item")
-    page.wait_for_function("document.getElementById('pos-status').textContent.includes('已按你的位置排序')")
+    page.wait_for_function("() => document.getElementById('pos-status').textContent.includes('已按你的位置排序')")
     names = page.locator(".pos-item .pos-name").all_inner_texts()
     # Open now is the default: the temporarily closed station is not offered.
     assert names[0] == "天钥桥路爱心接力站" and "暂停开放的接力站" not in names
@@ -105,7 +105,7 @@ def test_rider_finds_a_station_with_a_microwave_and_checks_in(
 
     # Tap one: microwave.
     page.click("label.pos-chip:has-text('微波炉')")
-    page.wait_for_function("document.querySelectorAll('.pos-item').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('.pos-item').length === 1")
     first = page.locator(".pos-item").first
     assert first.locator(".pos-name").inner_text() == "徐家汇银行网点爱心接力站"
     assert "营业中" in first.inner_text()
@@ -139,7 +139,7 @@ def test_without_location_the_street_picker_works(live_server, transactional_db,
     context = _phone(browser)  # geolocation not granted
     page = context.new_page()
     page.goto(f"{live_server.url}/stations/")
-    page.wait_for_function("document.getElementById('pos-status').textContent.includes('请选择所在街镇')")
+    page.wait_for_function("() => document.getElementById('pos-status').textContent.includes('请选择所在街镇')")
     page.select_option("#pos-street", world.street.code)
     page.wait_for_selector(".pos-item")
     assert "徐家汇街道" in page.inner_text(".pos-from")

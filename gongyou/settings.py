@@ -10,6 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from gongyou.csp import content_security_policy
 from gongyou.env import env_bool, env_int, env_list, env_networks, env_str
 from gongyou.secrets import required_secret, strong_key
 
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Content-Security-Policy header (policy in gongyou/csp.py); its checks catch stale settings.
+    "csp",
     "rest_framework",
     "drf_spectacular",
     # Swagger UI served from our own static files: /api/docs/ works offline and loads no CDN.
@@ -76,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "gongyou.urls"
@@ -224,6 +228,8 @@ GONGYOU_SMS_GATEWAY_TOKEN = env_str("GONGYOU_SMS_GATEWAY_TOKEN", "")
 GONGYOU_MAP_TILE_URL = env_str("GONGYOU_MAP_TILE_URL", "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
 GONGYOU_MAP_TILE_ATTRIBUTION = env_str("GONGYOU_MAP_TILE_ATTRIBUTION", "© OpenStreetMap 贡献者")
 GONGYOU_MAP_TILE_SUBDOMAINS = env_str("GONGYOU_MAP_TILE_SUBDOMAINS", "abc")
+# Every response carries the policy in gongyou/csp.py; the tile host is allowed as an image source.
+CONTENT_SECURITY_POLICY = content_security_policy(GONGYOU_MAP_TILE_URL or "")
 GONGYOU_MAP_TILE_CRS = (env_str("GONGYOU_MAP_TILE_CRS", "wgs84") or "wgs84").lower()
 if GONGYOU_MAP_TILE_CRS not in ("wgs84", "gcj02"):
     raise ImproperlyConfigured(f"GONGYOU_MAP_TILE_CRS must be wgs84 or gcj02, got {GONGYOU_MAP_TILE_CRS!r}")

@@ -16,11 +16,11 @@ def test_coverage_page_map_layer_and_export(client, world, personas, workforce, 
     make_position(name="近站", lng="121.4380", lat="31.1950")
     client.force_login(personas["street"])  # a street-level officer sees their own street
     body = client.get("/stations/manage/coverage/").content.decode()
-    layer = json.loads(body.split('id="cov-layer">')[1].split("</script>")[0])
+    layer = json.loads(body.split('id="cov-layer" type="application/json">')[1].split("</script>")[0])
     assert [s["name"] for s in layer["streets"]] == [world.street.full_name]
     client.force_login(personas["city"])
     body = client.get("/stations/manage/coverage/", {"radius_m": "1000"}).content.decode()
-    layer = json.loads(body.split('id="cov-layer">')[1].split("</script>")[0])
+    layer = json.loads(body.split('id="cov-layer" type="application/json">')[1].split("</script>")[0])
     blind = [s for s in layer["streets"] if s["blind"]]
     assert [s["name"] for s in blind] == [world.other_street.full_name]
     assert layer["stations"]
@@ -40,7 +40,7 @@ def test_coverage_layer_follows_the_tile_crs(client, world, personas, workforce,
     for tile_crs in ("wgs84", "gcj02"):
         settings.GONGYOU_MAP_TILE_CRS = tile_crs
         body = client.get("/stations/manage/coverage/").content.decode()
-        layer = json.loads(body.split('id="cov-layer">')[1].split("</script>")[0])
+        layer = json.loads(body.split('id="cov-layer" type="application/json">')[1].split("</script>")[0])
         street = wgs84_to_gcj02(121.437, 31.195) if tile_crs == "gcj02" else (121.437, 31.195)
         station = wgs84_to_gcj02(121.438, 31.195) if tile_crs == "gcj02" else (121.438, 31.195)
         assert (layer["streets"][0]["lng"], layer["streets"][0]["lat"]) == (round(street[0], 6), round(street[1], 6))

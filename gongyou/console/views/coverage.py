@@ -76,7 +76,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
             "blind": blind,
             "radius": radius,
             "map": map_config(),
-            "layer_json": json.dumps({"streets": layer, "stations": stations}, ensure_ascii=False),
+            "layer": {"streets": layer, "stations": stations},
             "approximate": sum(1 for r in rows if r.street.approximate),
             "unlocated": sum(1 for r in rows if r.street.lng is None),
         },

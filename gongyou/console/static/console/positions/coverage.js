@@ -1,6 +1,7 @@
 // Coverage layer: a circle per street (area ∝ workers; red = no open relay station within the
 // radius), small green dots for open relay stations. Texts come translated from #cov-map's
-// data-msg-* attributes.
+// data-msg-* attributes. Street names are data: Leaflet treats a string tooltip as HTML, so the
+// tooltip gets an element whose text is set, never markup.
 (function () {
   "use strict";
   var el = document.getElementById("cov-map");
@@ -8,6 +9,11 @@
   var msg = el.dataset;
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (_m, key) { return values[key]; });
+  }
+  function textNode(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
   }
   var cfg = JSON.parse(document.getElementById("pos-map-config").textContent);
   var data = JSON.parse(document.getElementById("cov-layer").textContent);
@@ -26,7 +32,7 @@
     return L.circleMarker([s.lat, s.lng], {
       radius: r, color: s.blind ? "#c8102e" : "#646a73", weight: s.blind ? 2 : 1,
       fillColor: s.blind ? "#c8102e" : "#c9cdd4", fillOpacity: s.blind ? 0.45 : 0.25
-    }).bindTooltip(text);
+    }).bindTooltip(textNode(text));
   })).addTo(map);
   var overlays = {};
   overlays[msg.msgStreets] = streets;

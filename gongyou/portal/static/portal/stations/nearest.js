@@ -17,6 +17,13 @@
   var map = null;
   var layer = null;
 
+  // Leaflet treats a string tooltip or popup as HTML: every text reaches it as an element.
+  function textNode(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   function initMap() {
     if (!window.L) return;
     map = L.map("pos-map", { zoomControl: true, attributionControl: true }).setView([31.23, 121.47], 11);
@@ -33,7 +40,7 @@
     if (box && box.dataset.hereLat) {
       var here = [parseFloat(box.dataset.hereLat), parseFloat(box.dataset.hereLng)];
       L.circleMarker(here, { radius: 9, color: "#fff", weight: 3, fillColor: "#1677ff", fillOpacity: 1 })
-        .addTo(layer).bindTooltip(street.value ? msg.msgStreetPoint : msg.msgYou);
+        .addTo(layer).bindTooltip(textNode(street.value ? msg.msgStreetPoint : msg.msgYou));
       points.push(here);
     }
     results.querySelectorAll(".pos-item").forEach(function (li, i) {
