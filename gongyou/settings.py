@@ -205,6 +205,9 @@ GONGYOU: dict[str, Any] = {
     "FOUNDING_TASK_THRESHOLD": env_int("GONGYOU_FOUNDING_TASK_THRESHOLD", 25, minimum=1),
     "ROSTER_BATCH_MAX": env_int("GONGYOU_ROSTER_BATCH_MAX", 5000, minimum=1),
     "PRIVACY_NOTICE_VERSION": env_str("GONGYOU_PRIVACY_NOTICE_VERSION", "2026-11"),
+    # The same feedback (sender, position, score, problem, text) sent again within this many
+    # minutes is the same report (a double tap, a resubmitted form): one inbox item.
+    "FEEDBACK_REPEAT_MINUTES": env_int("GONGYOU_FEEDBACK_REPEAT_MINUTES", 10, minimum=0),
 }
 
 # SMS codes for the worker portal: the console backend logs codes (demo, tests); production sets
