@@ -129,12 +129,10 @@ def street_coverage(streets: Iterable[Region], *, radius_m: int | None = None) -
     ).reshape(-1, 2)
     groups = [g for g in _worker_groups() if g[0] in by_id]
     station_ids = {station for _street, station, _n in groups if station is not None}
-    located_stations = {
-        pk: (lng, lat)
-        for pk, lng, lat in Station.objects.filter(
-            pk__in=station_ids, lng__isnull=False, lat__isnull=False
-        ).values_list("pk", "lng", "lat")
-    }
+    located_stations: dict[int, tuple[float, float]] = {}
+    for pk, lng, lat in Station.objects.filter(pk__in=station_ids).values_list("pk", "lng", "lat"):
+        if lng is not None and lat is not None:
+            located_stations[pk] = (lng, lat)
     # One point per (street, where its workers are), weighted by workers; a street with no
     # workers still gets its reference point, for the distance column.
     points: list[tuple[int, float, float, int, bool]] = []  # street, lng, lat, workers, at a station
