@@ -20,7 +20,7 @@ install: $(VENV)/.installed node_modules/.installed
 
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --host $(HOST)
 	$(PY) manage.py seed_positions
 	$(PY) manage.py runserver $(HOST)
 

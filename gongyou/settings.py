@@ -209,6 +209,9 @@ GONGYOU: dict[str, Any] = {
     "FOUNDING_TASK_THRESHOLD": env_int("GONGYOU_FOUNDING_TASK_THRESHOLD", 25, minimum=1),
     "ROSTER_BATCH_MAX": env_int("GONGYOU_ROSTER_BATCH_MAX", 5000, minimum=1),
     "PRIVACY_NOTICE_VERSION": env_str("GONGYOU_PRIVACY_NOTICE_VERSION", "2026-11"),
+    # The same feedback (sender, position, score, problem, text) sent again within this many
+    # minutes is the same report (a double tap, a resubmitted form): one inbox item.
+    "FEEDBACK_REPEAT_MINUTES": env_int("GONGYOU_FEEDBACK_REPEAT_MINUTES", 10, minimum=0),
 }
 
 # SMS codes for the worker portal: the console backend logs codes (demo, tests); production sets
@@ -231,6 +234,10 @@ GONGYOU_MAP_TILE_SUBDOMAINS = env_str("GONGYOU_MAP_TILE_SUBDOMAINS", "abc")
 # Every response carries the policy in gongyou/csp.py; the tile host is allowed as an image source.
 CONTENT_SECURITY_POLICY = content_security_policy(GONGYOU_MAP_TILE_URL or "")
 GONGYOU_MAP_TILE_CRS = (env_str("GONGYOU_MAP_TILE_CRS", "wgs84") or "wgs84").lower()
+# Address search on the position form (see gongyou/positions/conf.py); empty hides the box.
+GONGYOU_MAP_GEOCODER_URL = env_str("GONGYOU_MAP_GEOCODER_URL", "") or ""
+if GONGYOU_MAP_GEOCODER_URL and "{q}" not in GONGYOU_MAP_GEOCODER_URL:
+    raise ImproperlyConfigured("GONGYOU_MAP_GEOCODER_URL must contain {q} where the address goes")
 if GONGYOU_MAP_TILE_CRS not in ("wgs84", "gcj02"):
     raise ImproperlyConfigured(f"GONGYOU_MAP_TILE_CRS must be wgs84 or gcj02, got {GONGYOU_MAP_TILE_CRS!r}")
 

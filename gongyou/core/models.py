@@ -102,6 +102,10 @@ class Station(models.Model):
         Region, on_delete=models.PROTECT, related_name="stations", verbose_name=_("所在街镇")
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
+    # WGS-84, where known: coverage measures distance from where a station's workers start their
+    # day rather than from one estimated point per street.
+    lng = models.FloatField(_("经度"), null=True, blank=True)
+    lat = models.FloatField(_("纬度"), null=True, blank=True)
 
     class Meta:
         ordering = ["code"]

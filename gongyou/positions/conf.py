@@ -6,6 +6,9 @@ or "gcj02" (AMap, Tencent: Chinese providers); markers are converted to match, s
 the right street either way. AMap-style example:
   GONGYOU_MAP_TILE_URL = "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
   GONGYOU_MAP_TILE_SUBDOMAINS = "1234"; GONGYOU_MAP_TILE_CRS = "gcj02"
+GONGYOU_MAP_GEOCODER_URL: the tile provider's address search, "{q}" standing for the query, its
+answers in the tiles' system (Nominatim-style JSON arrays, AMap geocode or POI answers), e.g.
+  "https://restapi.amap.com/v3/geocode/geo?key=…&city=上海&address={q}"; empty: no search box.
 """
 
 from __future__ import annotations
@@ -26,4 +29,5 @@ def map_config() -> dict[str, str]:
         "attribution": gettext(str(getattr(settings, "GONGYOU_MAP_TILE_ATTRIBUTION", OSM_ATTRIBUTION))),
         "subdomains": str(getattr(settings, "GONGYOU_MAP_TILE_SUBDOMAINS", "abc")),
         "crs": crs if crs in ("wgs84", "gcj02") else "wgs84",
+        "geocoder": str(getattr(settings, "GONGYOU_MAP_GEOCODER_URL", "") or ""),
     }

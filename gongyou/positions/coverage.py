@@ -2,13 +2,18 @@
 open relay station is, so the federation knows where the next station should go.
 
 By street: workers = distinct people on an active roster row in the street or holding an open
-membership with the street as work street; the distance is from the street's reference point to
-the nearest open relay station. By grid cell: when finer worker locations exist (e.g. points
-from a platform), `grid_coverage` counts per cell the workers with no station within the radius.
+membership with the street as work street. Distance is measured from where those workers are: a
+worker whose delivery station has a known location counts at that station (weighted by the
+station's workers), the others at the street's reference point. A street is a blind spot when it
+has workers, no open relay station inside it, and its workers are on average farther than the
+radius from one; a street with an open relay station inside it is never a blind spot, however
+rough its reference point. By grid cell: when finer worker locations exist (e.g. points from a
+platform), `grid_coverage` counts per cell the workers with no station within the radius.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -17,7 +22,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 
-from gongyou.core.models import Region
+from gongyou.core.models import Region, Station
 from gongyou.members.models import Membership, Person, RosterEntry
 from gongyou.positions.models import ServicePosition
 from gongyou.positions.nearest import nearest_station, project, unproject
@@ -38,29 +43,53 @@ class StreetCoverage:
     relay_stations: int
     nearest_relay_m: float | None
     radius_m: int
+    # Workers placed at their station's known location (the rest at the street point, if any).
+    located_workers: int = 0
+    # Workers (at their station, else at the street point) with no open relay station in reach.
+    uncovered_workers: int = 0
 
     @property
     def blind(self) -> bool:
-        return self.workers > 0 and (self.nearest_relay_m is None or self.nearest_relay_m > self.radius_m)
+        if self.workers == 0 or self.relay_stations > 0:
+            return False
+        return self.nearest_relay_m is None or self.nearest_relay_m > self.radius_m
+
+    @property
+    def method(self) -> str:
+        """How the distance was measured: "stations", "mixed", "street_point" or "unknown"."""
+        if self.workers and self.located_workers >= self.workers:
+            return "stations"
+        if self.located_workers:
+            return "mixed" if self.street.lng is not None else "stations"
+        return "street_point" if self.street.lng is not None else "unknown"
 
 
-def _worker_counts(street_ids: list[int]) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
-    """(distinct workers, roster workers, members) per street, each in one grouped query."""
+def _worker_groups() -> list[tuple[int, int | None, int]]:
+    """(street, station or None, distinct workers) over the roster ∪ open memberships. A person
+    counted in a street by both a roster row and a membership counts once, at the station either
+    source names."""
     roster_t, person_t, member_t = RosterEntry._meta.db_table, Person._meta.db_table, Membership._meta.db_table
     statuses = list(Membership.OPEN_STATUSES)
     marks = ", ".join(["%s"] * len(statuses))
-    # UNION (not UNION ALL) drops a person counted by both a roster row and a membership.
     sql = f"""
-        SELECT street_id, COUNT(*) FROM (
-            SELECT r.street_id AS street_id, r.id_hash AS id_hash FROM {roster_t} r WHERE r.active = %s
-            UNION
-            SELECT p.work_street_id, p.id_hash FROM {person_t} p
-            JOIN {member_t} m ON m.person_id = p.id WHERE m.status IN ({marks})
-        ) u GROUP BY street_id
+        SELECT street_id, station_id, COUNT(*) FROM (
+            SELECT street_id, id_hash, MAX(station_id) AS station_id FROM (
+                SELECT r.street_id AS street_id, r.station_id AS station_id, r.id_hash AS id_hash
+                FROM {roster_t} r WHERE r.active = %s
+                UNION
+                SELECT p.work_street_id, p.station_id, p.id_hash FROM {person_t} p
+                JOIN {member_t} m ON m.person_id = p.id WHERE m.status IN ({marks})
+            ) u GROUP BY street_id, id_hash
+        ) w GROUP BY street_id, station_id
     """  # noqa: S608 (table names from model metadata, values are parameters)
     with connection.cursor() as cursor:
         cursor.execute(sql, [True, *statuses])
-        workers = dict(cursor.fetchall())
+        return [(street, station, n) for street, station, n in cursor.fetchall()]
+
+
+def _source_counts(street_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
+    """(roster workers, members) per street, each in one grouped query."""
+    statuses = list(Membership.OPEN_STATUSES)
     roster = dict(
         RosterEntry.objects.filter(active=True, street_id__in=street_ids)
         .values("street_id")
@@ -73,24 +102,24 @@ def _worker_counts(street_ids: list[int]) -> tuple[dict[int, int], dict[int, int
         .annotate(n=Count("id"))
         .values_list("person__work_street_id", "n")
     )
-    return workers, roster, members
+    return roster, members
 
 
 def street_coverage(streets: Iterable[Region], *, radius_m: int | None = None) -> list[StreetCoverage]:
-    """Coverage of the given streets, blind spots first (most workers first among them)."""
+    """Coverage of the given streets, blind spots first (most uncovered workers first among them)."""
     radius = radius_m or default_radius_m()
     streets = list(streets)
-    ids = [s.pk for s in streets]
-    workers, roster, members = _worker_counts(ids)
+    by_id = {s.pk: s for s in streets}
+    roster, members = _source_counts(list(by_id))
     open_positions = ServicePosition.objects.filter(status=Status.OPEN)
     per_street = dict(
-        open_positions.filter(street_id__in=ids)
+        open_positions.filter(street_id__in=by_id)
         .values("street_id")
         .annotate(n=Count("id"))
         .values_list("street_id", "n")
     )
     relay_per_street = dict(
-        open_positions.filter(street_id__in=ids, kind=Kind.RELAY_STATION)
+        open_positions.filter(street_id__in=by_id, kind=Kind.RELAY_STATION)
         .values("street_id")
         .annotate(n=Count("id"))
         .values_list("street_id", "n")
@@ -98,11 +127,47 @@ def street_coverage(streets: Iterable[Region], *, radius_m: int | None = None) -
     relay = np.array(
         list(open_positions.filter(kind=Kind.RELAY_STATION).values_list("lng", "lat")), dtype=np.float64
     ).reshape(-1, 2)
-    located = [s for s in streets if s.lng is not None and s.lat is not None]
+    groups = [g for g in _worker_groups() if g[0] in by_id]
+    station_ids = {station for _street, station, _n in groups if station is not None}
+    located_stations: dict[int, tuple[float, float]] = {}
+    for pk, lng, lat in Station.objects.filter(pk__in=station_ids).values_list("pk", "lng", "lat"):
+        if lng is not None and lat is not None:
+            located_stations[pk] = (lng, lat)
+    # One point per (street, where its workers are), weighted by workers; a street with no
+    # workers still gets its reference point, for the distance column.
+    points: list[tuple[int, float, float, int, bool]] = []  # street, lng, lat, workers, at a station
+    workers: dict[int, int] = defaultdict(int)
+    for street_id, station_id, n in groups:
+        workers[street_id] += n
+        street = by_id[street_id]
+        if station_id in located_stations:
+            points.append((street_id, *located_stations[station_id], n, True))
+        elif street.lng is not None and street.lat is not None:
+            points.append((street_id, street.lng, street.lat, n, False))
+    for s in streets:
+        if not workers.get(s.pk) and s.lng is not None and s.lat is not None:
+            points.append((s.pk, s.lng, s.lat, 0, False))
     dist, _ = nearest_station(
-        np.array([s.lng for s in located]), np.array([s.lat for s in located]), relay[:, 0], relay[:, 1]
+        np.array([p[1] for p in points]), np.array([p[2] for p in points]), relay[:, 0], relay[:, 1]
     )
-    nearest = {s.pk: (float(d) if np.isfinite(d) else None) for s, d in zip(located, dist, strict=True)}
+    weighted: dict[int, float] = defaultdict(float)
+    weight: dict[int, int] = defaultdict(int)
+    located: dict[int, int] = defaultdict(int)
+    uncovered: dict[int, int] = defaultdict(int)
+    nearest: dict[int, float | None] = {}
+    for (street_id, _lng, _lat, n, at_station), d in zip(points, dist, strict=True):
+        far = not np.isfinite(d)
+        if n == 0:
+            nearest[street_id] = None if far else float(d)
+            continue
+        located[street_id] += n if at_station else 0
+        uncovered[street_id] += n if far or d > radius else 0
+        if far:
+            nearest[street_id] = None
+        elif nearest.get(street_id, 0.0) is not None:
+            weighted[street_id] += float(d) * n
+            weight[street_id] += n
+            nearest[street_id] = weighted[street_id] / weight[street_id]
     rows = [
         StreetCoverage(
             street=s,
@@ -113,10 +178,12 @@ def street_coverage(streets: Iterable[Region], *, radius_m: int | None = None) -
             relay_stations=relay_per_street.get(s.pk, 0),
             nearest_relay_m=nearest.get(s.pk),
             radius_m=radius,
+            located_workers=located.get(s.pk, 0),
+            uncovered_workers=uncovered.get(s.pk, 0),
         )
         for s in streets
     ]
-    rows.sort(key=lambda r: (not r.blind, -r.workers, -(r.nearest_relay_m or 0), r.street.code))
+    rows.sort(key=lambda r: (not r.blind, -r.uncovered_workers, -r.workers, -(r.nearest_relay_m or 0), r.street.code))
     return rows
 
 

@@ -99,6 +99,9 @@ class Feedback(models.Model):
     score = models.PositiveSmallIntegerField(_("评分"), null=True, blank=True)
     problem = models.CharField(_("问题类型"), max_length=24, choices=ProblemKind.choices, blank=True)
     text = models.TextField(_("说明"), blank=True)
+    # Who sent it, for telling a double tap from a second report: "member:<pk>" or a hash of the
+    # anonymous visitor's session key (never the key itself). Blank when the caller has neither.
+    sender = models.CharField(max_length=72, blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=FeedbackStatus.choices, default=FeedbackStatus.NEW)
     reply = models.TextField(_("处理说明"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -106,7 +109,10 @@ class Feedback(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["org", "status"])]
+        indexes = [
+            models.Index(fields=["org", "status"]),
+            models.Index(fields=["position", "sender", "created_at"], name="positions_feedback_repeat"),
+        ]
         verbose_name = _("阵地反馈")
         verbose_name_plural = _("阵地反馈")
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -299,9 +300,15 @@ def submit_feedback(
     text: str = "",
     checkin: CheckIn | None = None,
     membership: Any = None,
+    sender: str = "",
     actor: Actor,
 ) -> Feedback:
-    """A rating and/or a problem report; it lands with the position's managing org."""
+    """A rating and/or a problem report; it lands with the position's managing org.
+
+    Idempotent for a short window: the same sender sending the same score, problem and text about
+    the same position within GONGYOU["FEEDBACK_REPEAT_MINUTES"] gets the first item back and
+    nothing new lands in the inbox. The check runs under a lock on the position's row, so two
+    quick posts racing each other still make one item."""
     errors = FieldErrors()
     if score is not None and not 1 <= score <= 5:
         errors.add_code("score", _("评分应为 1 到 5 星"), "bad_score")
@@ -315,6 +322,19 @@ def submit_feedback(
     if problem == ProblemKind.OTHER and not text:
         errors.add_code("text", _("请简单说明遇到的问题"), "required")
     errors.raise_if_any()
+    minutes = settings.GONGYOU["FEEDBACK_REPEAT_MINUTES"]
+    if sender and minutes:
+        ServicePosition.objects.select_for_update().filter(pk=position.pk).first()
+        repeat = Feedback.objects.filter(
+            position=position,
+            sender=sender,
+            score=score,
+            problem=problem,
+            text=text,
+            created_at__gte=timezone.now() - dt.timedelta(minutes=minutes),
+        ).first()
+        if repeat is not None:
+            return repeat
     feedback = Feedback.objects.create(
         position=position,
         org=position.org,
@@ -323,6 +343,7 @@ def submit_feedback(
         score=score,
         problem=problem,
         text=text,
+        sender=sender,
     )
     audit.record(
         actor,

@@ -48,11 +48,13 @@ def coverage(request: HttpRequest) -> HttpResponse:
             _("最近接力站(米)"),
             _("%(radius)s米内无接力站") % {"radius": radius},
             _("参考点为估算"),
+            _("按站点位置计算的劳动者"),
+            _("够不着的劳动者"),
         ]
         data = (
             [r.street.parent.name if r.street.parent else "", r.street.code, r.street.name, r.workers, r.roster_workers,
              r.members, r.positions, r.relay_stations, round(r.nearest_relay_m) if r.nearest_relay_m is not None else "",
-             r.blind, r.street.approximate]
+             r.blind, r.street.approximate, r.located_workers, r.uncovered_workers]
             for r in rows
         )  # fmt: skip
         title = _("覆盖与盲区")
@@ -78,6 +80,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
             "map": map_config(),
             "layer": {"streets": layer, "stations": stations},
             "approximate": sum(1 for r in rows if r.street.approximate),
+            "workers_total": sum(r.workers for r in rows),
+            "located_total": sum(r.located_workers for r in rows),
             "unlocated": sum(1 for r in rows if r.street.lng is None),
         },
     )

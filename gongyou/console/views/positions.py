@@ -22,10 +22,11 @@ from gongyou.console.views.common import flash_error
 from gongyou.core.access import require_write
 from gongyou.core.actors import Actor
 from gongyou.core.errors import django_errors
-from gongyou.core.geo import wgs84_to_gcj02
+from gongyou.core.geo import gcj02_to_wgs84, wgs84_to_gcj02
 from gongyou.core.models import Region
 from gongyou.core.qr import qr_png, qr_svg
 from gongyou.positions import access, excel, queries, services
+from gongyou.positions.conf import map_config
 from gongyou.positions.hours import format_hours
 from gongyou.positions.inputs import clean_position
 from gongyou.positions.models import ServicePosition
@@ -117,7 +118,23 @@ def _form_context(
         "kinds": Kind.choices,
         "statuses": Status.choices,
         "amenities": Amenity.choices,
+        "map": map_config(),
+        "pick": _pick_start(data),
     }
+
+
+def _pick_start(data: dict[str, Any]) -> tuple[float, float] | None:
+    """The form's point in the tiles' system, for the picker's marker (None: nothing valid yet)."""
+    try:
+        lng, lat = float(data.get("lng") or ""), float(data.get("lat") or "")
+    except ValueError:
+        return None
+    if not (73 <= lng <= 136 and 3 <= lat <= 54):
+        return None
+    crs, tiles = data.get("crs") or "wgs84", map_config()["crs"]
+    if crs != tiles:
+        lng, lat = wgs84_to_gcj02(lng, lat) if tiles == "gcj02" else gcj02_to_wgs84(lng, lat)
+    return round(lng, 6), round(lat, 6)
 
 
 def _post_data(request: HttpRequest) -> dict[str, Any]:

@@ -1,12 +1,15 @@
 import hashlib
 import io
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
 
 from gongyou.core.models import AuditLog, Enterprise, Org, OrgReach, Region, StaffProfile, Station
+from gongyou.demo.management.commands.seed_demo import base_url
 from gongyou.demo.world import DEMO_PASSWORD, PLATFORMS, XUJIAHUI
 from gongyou.members.models import FoundingTask, Membership, Person, RosterEntry, Transfer
 from gongyou.members.services import at_risk_memberships
@@ -147,3 +150,32 @@ def test_a_captured_seed_output_holds_no_live_partner_token(seeded, settings):
     assert str(path) in seeded
     assert path.stat().st_mode & 0o077 == 0
     assert PartnerCredential.objects.filter(token_hash=token_hash(path.read_text().strip())).exists()
+
+
+def test_summary_prints_the_host_it_is_given(seeded):
+    out = io.StringIO()
+    call_command("seed_demo", members=MEMBERS, no_progress=True, host="0.0.0.0:9000", stdout=out, stderr=io.StringIO())
+    assert "http://0.0.0.0:9000/console/" in out.getvalue()
+    assert "127.0.0.1:8000" not in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("host", "url"),
+    [
+        ("127.0.0.1:8000", "http://127.0.0.1:8000"),
+        ("8080", "http://127.0.0.1:8080"),
+        ("192.168.1.20:8000", "http://192.168.1.20:8000"),
+        ("demo.local", "http://demo.local:8000"),
+        ("[::1]:8001", "http://[::1]:8001"),
+        ("[::1]", "http://[::1]:8000"),
+        ("https://demo.example.org/", "https://demo.example.org"),
+    ],
+)
+def test_base_url_reads_the_host_like_runserver(host, url):
+    assert base_url(host) == url
+
+
+def test_make_run_passes_its_host_to_the_seed():
+    makefile = (Path(settings.BASE_DIR) / "Makefile").read_text()
+    run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "seed_demo --host $(HOST)" in run

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from gongyou.core.actors import COMMAND
 from gongyou.core.geo import wgs84_to_gcj02
@@ -132,3 +133,28 @@ def test_a_gcj02_point_from_a_map_app_finds_the_same_station(client, station):
     g_lng, g_lat = wgs84_to_gcj02(121.437, 31.195)
     body = client.get("/stations/results/", {"lng": f"{g_lng:.6f}", "lat": f"{g_lat:.6f}", "crs": "gcj02"})
     assert 'class="pos-distance">0 米<' in body.content.decode()  # converted back to WGS-84 first
+
+
+def test_feedback_sent_twice_in_a_row_is_one_inbox_item(client, station):
+    form = {"score": "2", "problem": "equipment_broken", "text": "微波炉坏了"}
+    first = client.post(f"/stations/{station.pk}/feedback/", form, follow=True)
+    second = client.post(f"/stations/{station.pk}/feedback/", form, follow=True)
+    assert "已转给" in first.content.decode() and "已转给" in second.content.decode()
+    assert Feedback.objects.count() == 1
+    assert Feedback.objects.get().sender.startswith("session:")
+    # Another phone sending the same words is a second report.
+    other = Client()
+    other.post(f"/stations/{station.pk}/feedback/", form)
+    assert Feedback.objects.count() == 2
+
+
+def test_a_members_repeated_feedback_is_one_item_across_sessions(client, world, station):
+    membership = join(clean_worker(worker_data(1)), channel="online", actor=COMMAND).membership
+    for _ in range(2):
+        session = client.session
+        session["portal_membership_id"] = membership.pk
+        session.save()
+        client.post(f"/stations/{station.pk}/feedback/", {"score": "5"})
+        client.cookies.clear()
+    assert Feedback.objects.count() == 1
+    assert Feedback.objects.get().sender == f"member:{membership.pk}"

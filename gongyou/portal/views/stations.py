@@ -3,6 +3,7 @@ a logged-in member (portal session) has visits and feedback linked to the member
 
 from __future__ import annotations
 
+import hashlib
 import time
 from typing import Any
 
@@ -43,6 +44,16 @@ def _member(request: HttpRequest) -> Membership | None:
 
 def _actor(member: Membership | None) -> Actor:
     return Actor.worker(member.member_no or "") if member else Actor.worker()
+
+
+def _sender(request: HttpRequest, member: Membership | None) -> str:
+    """Who sends feedback, for the repeat check: the member, else this phone's session (hashed:
+    the session key is a credential and must not sit in a table)."""
+    if member is not None:
+        return f"member:{member.pk}"
+    if request.session.session_key is None:
+        request.session.save()
+    return "session:" + hashlib.sha256((request.session.session_key or "").encode()).hexdigest()
 
 
 def _results(query: Any) -> dict[str, Any]:
@@ -195,6 +206,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
             text=request.POST.get("text", ""),
             checkin=position.checkins.filter(pk=visit).first() if visit else None,
             membership=member,
+            sender=_sender(request, member),
             actor=_actor(member),
         )
     except ValueError:

@@ -6,8 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from gongyou.core.actors import COMMAND
 from gongyou.core.geo import haversine_m
+from gongyou.core.models import Station
+from gongyou.core.testing import worker_data
+from gongyou.members.inputs import clean_worker
+from gongyou.members.roster import upsert_roster
+from gongyou.members.services import join
 from gongyou.positions.coverage import grid_coverage, street_coverage
+from gongyou.positions.services import set_street_point
 
 
 def test_workers_positions_and_distance_per_street(world, workforce, make_position):
@@ -53,3 +60,67 @@ def test_grid_coverage_counts_uncovered_workers_per_cell():
     assert spots[0]["uncovered"] == 20 and spots[0]["workers"] == 20
     assert haversine_m(spots[0]["lng"], spots[0]["lat"], 121.45, 31.25) < 400
     assert len(spots) == 1
+
+
+# Issue 7 part 2 item 12: distance from where the street's workers are, never blind with a station inside.
+
+
+def roster_at_station(world, seqs, station_code="ST-001"):
+    rows = [{**worker_data(seq), "external_id": f"S{seq}", "station_code": station_code} for seq in seqs]
+    result = upsert_roster(world.agent, rows, actor=COMMAND)
+    assert not result.rejected
+
+
+def test_a_street_with_an_open_relay_station_inside_is_never_a_blind_spot(world, workforce, make_position):
+    # The street's estimated point is ~10 km off, as a rough estimate can be; the station is in the street.
+    set_street_point(world.street, 121.5400, 31.2500, approximate=True, actor=COMMAND)
+    make_position(name="街内接力站", lng="121.4380", lat="31.1950")
+    row = next(r for r in street_coverage([world.street], radius_m=1000) if r.street == world.street)
+    assert row.workers > 0 and row.relay_stations == 1
+    assert row.nearest_relay_m > 1000
+    assert not row.blind
+
+
+def test_distance_is_measured_from_the_workers_stations_weighted_by_workers(world, make_position):
+    # One member at the street point (~2.6 km from the relay station), four riders at a station 50 m from it.
+    set_street_point(world.street, 121.4370, 31.1950, approximate=True, actor=COMMAND)
+    Station.objects.filter(pk=world.station.pk).update(lng=121.4500, lat=31.2150)
+    make_position(
+        name="邻街接力站", lng="121.4505", lat="31.2150", street=world.other_street, org=world.other_street_fed
+    )
+    join(clean_worker(worker_data(1)), channel="online", actor=COMMAND)
+    roster_at_station(world, [31, 32, 33, 34])
+    row = street_coverage([world.street], radius_m=1000)[0]
+    from_station = haversine_m(121.45, 31.215, 121.4505, 31.215)
+    from_point = haversine_m(121.437, 31.195, 121.4505, 31.215)
+    assert (row.workers, row.located_workers, row.uncovered_workers) == (5, 4, 1)
+    assert row.nearest_relay_m == pytest.approx((4 * from_station + from_point) / 5, rel=0.01)
+    assert row.method == "mixed"
+    assert not row.blind
+
+
+def test_without_station_locations_the_street_point_is_used(world, make_position):
+    set_street_point(world.street, 121.4370, 31.1950, approximate=True, actor=COMMAND)
+    make_position(
+        name="邻街接力站", lng="121.4505", lat="31.2150", street=world.other_street, org=world.other_street_fed
+    )
+    roster_at_station(world, [31, 32])
+    row = street_coverage([world.street], radius_m=1000)[0]
+    assert row.method == "street_point" and row.located_workers == 0
+    assert row.nearest_relay_m == pytest.approx(haversine_m(121.437, 31.195, 121.4505, 31.215), rel=0.01)
+    assert row.blind and row.uncovered_workers == 2
+
+
+def test_blind_spots_rank_by_workers_out_of_reach(world, make_position):
+    set_street_point(world.street, 121.4370, 31.1950, approximate=True, actor=COMMAND)
+    set_street_point(world.other_street, 121.5000, 31.3000, approximate=True, actor=COMMAND)
+    Station.objects.filter(pk=world.station.pk).update(lng=121.4370, lat=31.1950)
+    make_position(
+        name="远处接力站", lng="121.3000", lat="31.1000", street=world.other_street, org=world.other_street_fed
+    )
+    roster_at_station(world, [31, 32, 33])
+    for seq in (41, 42):
+        join(clean_worker(worker_data(seq, street_code=world.other_street.code)), channel="online", actor=COMMAND)
+    # The other street has an open relay station inside (far away): never listed, whatever the distance.
+    rows = street_coverage([world.street, world.other_street], radius_m=1000)
+    assert [r.street for r in rows if r.blind] == [world.street]

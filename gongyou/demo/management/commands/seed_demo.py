@@ -14,7 +14,7 @@ from gongyou.demo.world import DEFAULT_MEMBERS, Report, Seeder
 from gongyou.members.models import FoundingTask, Membership, RosterEntry, Transfer
 from gongyou.secrets import write_private
 
-SERVER = "http://127.0.0.1:8000"
+DEFAULT_HOST = "127.0.0.1:8000"
 
 LABELS = {
     "regions": "行政区划",
@@ -37,6 +37,12 @@ class Command(BaseCommand):
             "--members", type=int, default=DEFAULT_MEMBERS, help=f"synthetic members (default {DEFAULT_MEMBERS})"
         )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+        parser.add_argument(
+            "--host",
+            default=DEFAULT_HOST,
+            help=f"where the site is served, as runserver's addrport or a URL (default {DEFAULT_HOST}); "
+            "`make run HOST=...` passes its HOST",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["members"] < 60:
@@ -45,9 +51,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         progress = not options["no_progress"] and options["verbosity"] > 0
         report = Seeder(members=options["members"], progress=progress).run()
-        self._summary(report, time.monotonic() - started)
+        self._summary(report, time.monotonic() - started, base_url(options["host"]))
 
-    def _summary(self, report: Report, seconds: float) -> None:
+    def _summary(self, report: Report, seconds: float, server: str) -> None:
         w = self.stdout.write
         w("")
         w(self.style.SUCCESS(f"演示数据已就绪（用时 {seconds:.1f} 秒，本次新建 {report.total_created} 条）"))
@@ -61,7 +67,7 @@ class Command(BaseCommand):
             f"建会任务 {FoundingTask.objects.filter(status=FoundingTask.Status.OPEN).count()}"
         )
         w("")
-        w(f"网站：{SERVER}    管理后台（工作台）：{SERVER}/console/    Django admin：{SERVER}/admin/")
+        w(f"网站：{server}    管理后台（工作台）：{server}/console/    Django admin：{server}/admin/")
         w("")
         w("演示账号（仅限演示；密码来自环境变量 GONGYOU_DEMO_PASSWORD，未设置时为 gongyou-demo-2026）：")
         rows = [("用户名", "密码", "所在组织（角色）")] + [(u, p, org) for u, p, org, _desc in report.credentials]
@@ -85,6 +91,19 @@ class Command(BaseCommand):
             return f"Authorization: Bearer {token}"
         path = write_private(settings.VAR_DIR / "secrets", "demo_partner_token", token)
         return f"令牌已写入 {path}（仅本机可读；输出不是终端，所以不打印令牌）"
+
+
+def base_url(host: str) -> str:
+    """The address to print for `host`, read the way runserver reads its addrport ("8080",
+    "0.0.0.0:8000", "[::1]:8000") or taken as is when it is already a URL."""
+    host = host.strip().rstrip("/")
+    if "://" in host:
+        return host
+    if host.isdigit():
+        host = f"127.0.0.1:{host}"
+    elif ":" not in host.rsplit("]", 1)[-1]:  # no port after the (possibly bracketed IPv6) host
+        host = f"{host}:8000"
+    return f"http://{host}"
 
 
 def _width(text: str) -> int:
