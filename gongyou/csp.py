@@ -3,7 +3,8 @@
 Scripts only from our own origin: no inline scripts, no on* handlers, no eval, so text that
 slips into the DOM as HTML still cannot run. Style attributes stay allowed (templates and
 server-drawn bars use them; an attribute cannot run script), style elements only from files.
-Images: our own, data: URIs (Leaflet, Swagger UI) and the configured map tile host.
+Images: our own, data: URIs (Leaflet, Swagger UI) and the configured map tile host; fetches:
+our own and the configured geocoder.
 """
 
 from __future__ import annotations
@@ -39,9 +40,20 @@ def tile_source(tile_url: str) -> str | None:
     return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
 
 
-def content_security_policy(tile_url: str) -> dict[str, Any]:
+def origin(url: str) -> str | None:
+    """scheme://host[:port] of an http(s) URL template ({q} and the like only after the host)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or "{" in parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
+
+
+def content_security_policy(tile_url: str, geocoder_url: str = "") -> dict[str, Any]:
     """CONTENT_SECURITY_POLICY for django-csp."""
     tiles = tile_source(tile_url)
+    geocoder = origin(geocoder_url) if geocoder_url else None
+    if geocoder_url and geocoder is None:
+        raise ImproperlyConfigured(f"GONGYOU_MAP_GEOCODER_URL must be an http(s) URL, got {geocoder_url!r}")
     return {
         "DIRECTIVES": {
             "default-src": [SELF],
@@ -50,6 +62,7 @@ def content_security_policy(tile_url: str) -> dict[str, Any]:
             "style-src-elem": [SELF],
             "style-src-attr": ["'unsafe-inline'"],
             "img-src": [SELF, "data:", *([tiles] if tiles else [])],
+            "connect-src": [SELF, *([geocoder] if geocoder else [])],
             "object-src": [NONE],
             "base-uri": [NONE],
             "form-action": [SELF],

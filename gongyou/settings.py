@@ -231,13 +231,14 @@ GONGYOU_SMS_GATEWAY_TOKEN = env_str("GONGYOU_SMS_GATEWAY_TOKEN", "")
 GONGYOU_MAP_TILE_URL = env_str("GONGYOU_MAP_TILE_URL", "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
 GONGYOU_MAP_TILE_ATTRIBUTION = env_str("GONGYOU_MAP_TILE_ATTRIBUTION", "© OpenStreetMap 贡献者")
 GONGYOU_MAP_TILE_SUBDOMAINS = env_str("GONGYOU_MAP_TILE_SUBDOMAINS", "abc")
-# Every response carries the policy in gongyou/csp.py; the tile host is allowed as an image source.
-CONTENT_SECURITY_POLICY = content_security_policy(GONGYOU_MAP_TILE_URL or "")
 GONGYOU_MAP_TILE_CRS = (env_str("GONGYOU_MAP_TILE_CRS", "wgs84") or "wgs84").lower()
 # Address search on the position form (see gongyou/positions/conf.py); empty hides the box.
 GONGYOU_MAP_GEOCODER_URL = env_str("GONGYOU_MAP_GEOCODER_URL", "") or ""
 if GONGYOU_MAP_GEOCODER_URL and "{q}" not in GONGYOU_MAP_GEOCODER_URL:
     raise ImproperlyConfigured("GONGYOU_MAP_GEOCODER_URL must contain {q} where the address goes")
+# Every response carries the policy in gongyou/csp.py: the tile host is allowed as an image
+# source, the geocoder's host as a fetch target of the position form's address search.
+CONTENT_SECURITY_POLICY = content_security_policy(GONGYOU_MAP_TILE_URL or "", GONGYOU_MAP_GEOCODER_URL)
 if GONGYOU_MAP_TILE_CRS not in ("wgs84", "gcj02"):
     raise ImproperlyConfigured(f"GONGYOU_MAP_TILE_CRS must be wgs84 or gcj02, got {GONGYOU_MAP_TILE_CRS!r}")
 

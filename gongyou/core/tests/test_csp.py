@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from gongyou.csp import tile_source
+from gongyou.csp import content_security_policy, tile_source
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -62,6 +62,15 @@ def test_the_tile_host_becomes_an_image_source(url, source):
 def test_a_tile_url_csp_cannot_express_stops_start_up(url):
     with pytest.raises(ImproperlyConfigured, match="GONGYOU_MAP_TILE_URL"):
         tile_source(url)
+
+
+def test_the_geocoder_host_may_be_fetched_and_nothing_else():
+    # The position form's address search fetches the geocoder from the browser (issue 7 item 11).
+    policy = content_security_policy("/tiles/{z}/{x}/{y}.png", "https://restapi.amap.com/v3/geocode/geo?address={q}")
+    assert policy["DIRECTIVES"]["connect-src"] == ["'self'", "https://restapi.amap.com"]
+    assert content_security_policy("/tiles/{z}/{x}/{y}.png")["DIRECTIVES"]["connect-src"] == ["'self'"]
+    with pytest.raises(ImproperlyConfigured, match="GONGYOU_MAP_GEOCODER_URL"):
+        content_security_policy("/t/{z}.png", "javascript:alert(1)//{q}")
 
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)[^>]*>", re.I)
