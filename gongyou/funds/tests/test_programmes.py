@@ -62,7 +62,9 @@ def test_reports_by_source_org_and_period(ledger, world, funded):
     assert sources == {"city_finance": -10_000, "union_city": 9_000, "union_street": 1_000}
     orgs = {(r["org_id"], r["source"]): r["balance_fen"] for r in by_org(Account.objects.all())}
     assert orgs[(world.street_fed.pk, "union_street")] == 1_000
-    feb = {r["account"].pk: r for r in flows_by_period(Account.objects.all(), dt.date(2026, 2, 1), dt.date(2026, 2, 28))}
+    feb = {
+        r["account"].pk: r for r in flows_by_period(Account.objects.all(), dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    }
     assert (feb[ledger.city_fund.pk]["in_fen"], feb[ledger.city_fund.pk]["out_fen"]) == (0, 1_000)
     assert feb[ledger.street_fund.pk]["net_fen"] == 1_000
     assert trial_balance(Account.objects.all()).total_fen == 0
