@@ -324,3 +324,23 @@ def send_dues_reminders(*, on: dt.date | None = None, backend: SmsBackend | None
             )
         sent += 1
     return sent
+
+
+@dataclass(frozen=True)
+class DuesStatus:
+    """What the portal shows a member: the schedule that applies, paid through when, and since
+    when they owe (None when paid up or when no schedule applies)."""
+
+    schedule: DuesSchedule | None
+    paid_until: dt.date | None
+    owing_since: dt.date | None
+
+
+def dues_status(membership: Membership, *, on: dt.date | None = None) -> DuesStatus:
+    on = on or timezone.localdate()
+    schedule = schedule_for(membership.org.region, on)
+    until = paid_until(membership)
+    if schedule is None or membership.status not in OWING or membership.joined_at is None:
+        return DuesStatus(schedule, until, None)
+    since = until + dt.timedelta(days=1) if until else _start(membership, on)
+    return DuesStatus(schedule, until, since if since <= on else None)

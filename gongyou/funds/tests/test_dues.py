@@ -192,3 +192,14 @@ def test_lapse_after_grace_and_reinstatement_keep_number_and_history(world, sche
     assert result.reinstated and member.status == "active" and member.member_no == number
     kinds = list(MembershipEvent.objects.filter(membership=member).order_by("pk").values_list("kind", flat=True))
     assert kinds == ["joined", "lapsed", "reinstated"]
+
+
+def test_dues_status_for_the_portal(world, schedule, member):
+    from gongyou.funds.dues import dues_status
+
+    owing = dues_status(member, on=TODAY)
+    assert (owing.schedule.amount_fen, owing.paid_until, owing.owing_since) == (1000, None, MONTH_START)
+    until = pay(member, 1000, "P-1").payment.covers_until
+    paid = dues_status(member, on=TODAY)
+    assert (paid.paid_until, paid.owing_since) == (until, None)
+    assert dues_status(member, on=until + dt.timedelta(days=1)).owing_since == until + dt.timedelta(days=1)
