@@ -68,3 +68,11 @@ def test_reports_by_source_org_and_period(ledger, world, funded):
     assert (feb[ledger.city_fund.pk]["in_fen"], feb[ledger.city_fund.pk]["out_fen"]) == (0, 1_000)
     assert feb[ledger.street_fund.pk]["net_fen"] == 1_000
     assert trial_balance(Account.objects.all()).total_fen == 0
+
+
+def test_a_retried_spending_with_the_same_key_spends_once(ledger, funded):
+    first = spend(funded, ledger.city_fund, posting(1_000, key="buy-1"), actor=COMMAND)
+    again = spend(funded, ledger.city_fund, posting(1_000, key="buy-1"), actor=COMMAND)
+    assert again.transaction.pk == first.transaction.pk and not again.created
+    assert Budget.objects.get(programme=funded).spent_fen == 1_000
+    assert Account.objects.get(pk=ledger.city_fund.pk).balance_fen == 9_000
