@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "gongyou.partners",
     "gongyou.positions",
     "gongyou.benefits",
+    "gongyou.funds",
     "gongyou.portal",
     "gongyou.console",
     "gongyou.demo",
@@ -212,6 +213,13 @@ GONGYOU: dict[str, Any] = {
     # The same feedback (sender, position, score, problem, text) sent again within this many
     # minutes is the same report (a double tap, a resubmitted form): one inbox item.
     "FEEDBACK_REPEAT_MINUTES": env_int("GONGYOU_FEEDBACK_REPEAT_MINUTES", 10, minimum=0),
+    # Days a member may be behind with fixed dues before lapse_unpaid_dues lapses the membership.
+    "DUES_GRACE_DAYS": env_int("GONGYOU_DUES_GRACE_DAYS", 90, minimum=0),
+    # Share of each dues payment moved on to the org's member-service fund (seed §二(三)10: dues go
+    # straight back into services for the members).
+    "DUES_SERVICE_SHARE_PERCENT": env_int("GONGYOU_DUES_SERVICE_SHARE_PERCENT", 100, minimum=0),
+    # Days between two dues reminders to one member.
+    "DUES_REMINDER_INTERVAL_DAYS": env_int("GONGYOU_DUES_REMINDER_INTERVAL_DAYS", 30, minimum=1),
 }
 
 # SMS codes for the worker portal: the console backend logs codes (demo, tests); production sets
