@@ -70,8 +70,11 @@ def bench_database(*, keep: bool = False) -> Iterator[str]:
             # A fresh data key per run: the bench database is thrown away with it.
             "GONGYOU_DATA_KEY": secrets.token_urlsafe(32),
             "GONGYOU_VAR_DIR": var_dir,
-            # Required without DEBUG; no SMS is sent by a benchmark.
-            "GONGYOU_SMS_BACKEND": "gongyou.core.sms.ConsoleBackend",
+            # Required without DEBUG (and the demo console backend is refused then); no SMS is
+            # sent by a benchmark, so the gateway points at a closed local port.
+            "GONGYOU_SMS_BACKEND": "gongyou.core.sms.HttpGatewayBackend",
+            "GONGYOU_SMS_GATEWAY_URL": "http://127.0.0.1:9/",
+            "GONGYOU_SMS_GATEWAY_TOKEN": "bench",
             "LOG_LEVEL": "WARNING",
         }
     )
