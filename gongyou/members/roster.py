@@ -32,7 +32,7 @@ from gongyou.core import audit, crypto
 from gongyou.core.actors import SYSTEM, Actor
 from gongyou.core.choices import Industry, LaborRelation, record_language
 from gongyou.core.models import Enterprise
-from gongyou.core.validators import validate_id_number, validate_mobile, validate_uscc
+from gongyou.core.validators import clean_text, is_clean_text, validate_id_number, validate_mobile, validate_uscc
 from gongyou.members.inputs import CleanWorker, FieldErrors, Lookups, clean_worker
 from gongyou.members.models import Membership, RosterEntry, Transfer
 from gongyou.members.routing import resolve_union
@@ -71,9 +71,10 @@ def _active_flag(value: Any, errors: FieldErrors) -> bool:
         return value
     if value is None:
         return True
+    shown = str(value)[:40].encode("utf-8", "replace").decode()  # an answer must encode, whatever was sent
     errors.add_code(
         "active",
-        _("无法识别的在职状态“%(value)s”，可填：是/否、在职/离职、在岗/离岗、true/false") % {"value": value},
+        _("无法识别的在职状态“%(value)s”，可填：是/否、在职/离职、在岗/离岗、true/false") % {"value": shown},
         "bad_boolean",
     )
     return False
@@ -127,7 +128,7 @@ class _RowCleaner:
         if fast is not None:
             return fast
         worker, active = _clean_row(row, self.enterprise, self.lookups)
-        return str(row.get("external_id") or "").strip(), worker, active
+        return worker.external_id, worker, active
 
     def _birth(self, number: str) -> dt.date | None:
         key = (number[6:14], self.today)
@@ -167,12 +168,11 @@ class _RowCleaner:
             and type(street_code) is str and type(industry) is str and industry in _INDUSTRIES
             and type(relation) is str and relation in _RELATIONS
             and (active is None or type(active) is bool)
-            and (consent is None or (type(consent) is str and len(consent.strip()) <= 20))
+            and (consent is None or (type(consent) is str and len(consent) <= 20 and is_clean_text(consent)))
             and get("employer_uscc") in (None, "")
         ):
             return None
-        name, external_id = name.strip(), external_id.strip()
-        if not (0 < len(name) <= 64 and 0 < len(external_id) <= 64):
+        if not (0 < len(name) <= 64 and 0 < len(external_id) <= 64 and is_clean_text(name) and is_clean_text(external_id)):
             return None
         if not (_ID_FORM.fullmatch(number) and number[17] == ric.calc_check_digit(number)):
             return None
@@ -230,7 +230,14 @@ def _errors_json(exc: ValidationError) -> dict[str, list[dict[str, str]]]:
 
 
 def _external_id(row: Any) -> str:
-    return str(row.get("external_id") or "").strip() if isinstance(row, Mapping) else ""
+    """A row's external id as clean text; "" when it has none or it is not text (a rejected row
+    echoes it, and the answer must encode whatever was sent)."""
+    if not isinstance(row, Mapping):
+        return ""
+    try:
+        return clean_text(row.get("external_id"), numbers=True)
+    except ValidationError:
+        return ""
 
 
 def _prefetch(lookups: Lookups, rows: Sequence[Any]) -> None:
@@ -240,11 +247,10 @@ def _prefetch(lookups: Lookups, rows: Sequence[Any]) -> None:
     usccs: set[str] = set()
     for row in rows:
         if isinstance(row, Mapping):
-            if row.get("station_code") is not None:
-                stations.add(str(row["station_code"]).strip())
-            if row.get("employer_uscc") is not None:
-                with contextlib.suppress(ValidationError):
-                    usccs.add(validate_uscc(str(row["employer_uscc"]).strip()))
+            with contextlib.suppress(ValidationError):
+                stations.add(clean_text(row.get("station_code"), numbers=True))
+            with contextlib.suppress(ValidationError):
+                usccs.add(validate_uscc(clean_text(row.get("employer_uscc"), numbers=True)))
     stations.discard("")
     lookups.prefetch(stations, usccs)
     for code in stations:
