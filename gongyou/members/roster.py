@@ -34,7 +34,7 @@ from gongyou.core.choices import Industry, LaborRelation, record_language
 from gongyou.core.models import Enterprise
 from gongyou.core.validators import clean_text, is_clean_text, validate_id_number, validate_mobile, validate_uscc
 from gongyou.members.inputs import CleanWorker, FieldErrors, Lookups, clean_worker
-from gongyou.members.models import Membership, RosterEntry, Transfer
+from gongyou.members.models import Membership, Person, RosterEntry, Transfer
 from gongyou.members.routing import resolve_union
 from gongyou.members.transfers import request_transfer
 from gongyou.members.work import WorkContext
@@ -392,6 +392,27 @@ def _update(changed: dict[int, _Row], now: dt.datetime) -> tuple[list[RosterEntr
     return entries, changes
 
 
+def recorded_names(id_hashes: list[str]) -> dict[str, str]:
+    """id_hash → name of the people already on record (not anonymised) among these."""
+    found: dict[str, str] = {}
+    unique = list(set(id_hashes))
+    for start in range(0, len(unique), 1000):
+        chunk = unique[start : start + 1000]
+        found.update(
+            Person.objects.filter(id_hash__in=chunk, anonymised_at__isnull=True).values_list("id_hash", "name")
+        )
+    return found
+
+
+def check_recorded_name(worker: CleanWorker, names: dict[str, str]) -> None:
+    """A row naming a person on record under another name is refused, as the join refuses it
+    (members.services.join): otherwise anyone's ID number with any name would put them on a
+    roster and open their membership to lookups."""
+    recorded = names.get(worker.id_hash)
+    if recorded is not None and recorded != worker.name:
+        raise ValidationError({"name": [ValidationError(_("姓名与身份证号码登记的信息不一致"), code="name_mismatch")]})
+
+
 def upsert_roster(
     enterprise: Enterprise, rows: Sequence[Any], *, actor: Actor, lookups: Lookups | None = None
 ) -> RosterResult:
@@ -406,16 +427,27 @@ def upsert_roster(
     changed: dict[int, _Row] = {}
     changed_hashes: list[str] = []
     now = timezone.now()
+    # Clean every row first: whether a row names a person already on record under another name
+    # is one query for the whole batch.
+    passed: list[tuple[int, Any, str, CleanWorker, bool]] = []
+    for index, raw in enumerate(rows):
+        try:
+            external_id, worker, active = cleaner.clean(raw)
+        except ValidationError as exc:
+            result.rejected.append({"index": index, "external_id": _external_id(raw), "errors": _errors_json(exc)})
+            continue
+        passed.append((index, raw, external_id, worker, active))
+    names = recorded_names([worker.id_hash for _i, _r, _e, worker, _a in passed])
     with transaction.atomic():
         existing = _lock_and_read_existing(enterprise, list({_external_id(r) for r in rows} - {""}))
         with _Inserter(enterprise, now) as inserter:
-            for index, raw in enumerate(rows):
+            for index, raw, external_id, worker, active in passed:
                 try:
-                    external_id, worker, active = cleaner.clean(raw)
                     if external_id in cleaned:
                         raise ValidationError(
                             {"external_id": [ValidationError(_("同一批次中外部编号重复"), code="duplicate_in_batch")]}
                         )
+                    check_recorded_name(worker, names)
                 except ValidationError as exc:
                     result.rejected.append({"index": index, "external_id": _external_id(raw), "errors": _errors_json(exc)})
                     continue
@@ -464,11 +496,25 @@ def check_roster_file(rows: Sequence[Any], numbers: Sequence[int]) -> list[dict[
     kept: dict[str, int] = {}  # external_id → index of the row imported for it
     people: dict[str, int] = {}  # id_hash → index of the row imported for that person
     external_ids: list[str] = []
+    passed: dict[int, tuple[str, CleanWorker]] = {}
+    failed: dict[int, ValidationError] = {}
     for index, raw in enumerate(rows):
         try:
             external_id, worker, _active = cleaner.clean(raw)
         except ValidationError as exc:
-            out.append(_errors_json(exc))
+            failed[index] = exc
+        else:
+            passed[index] = (external_id, worker)
+    names = recorded_names([worker.id_hash for _e, worker in passed.values()])
+    for index, raw in enumerate(rows):
+        if index in passed:
+            external_id, worker = passed[index]
+            try:
+                check_recorded_name(worker, names)
+            except ValidationError as exc:
+                failed[index] = exc
+        if index in failed:
+            out.append(_errors_json(failed[index]))
             external_ids.append(_external_id(raw))
             continue
         external_ids.append(external_id)
