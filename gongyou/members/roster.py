@@ -31,10 +31,10 @@ from stdnum.cn import ric
 from gongyou.core import audit, crypto
 from gongyou.core.actors import SYSTEM, Actor
 from gongyou.core.choices import Industry, LaborRelation, record_language
-from gongyou.core.models import Enterprise
+from gongyou.core.models import Enterprise, Region, Station
 from gongyou.core.validators import clean_text, is_clean_text, validate_id_number, validate_mobile, validate_uscc
 from gongyou.members.inputs import CleanWorker, FieldErrors, Lookups, clean_worker
-from gongyou.members.models import Membership, Person, RosterEntry, Transfer
+from gongyou.members.models import Membership, Outbox, Person, RosterEntry, Transfer
 from gongyou.members.routing import resolve_union
 from gongyou.members.transfers import request_transfer
 from gongyou.members.work import WorkContext
@@ -427,6 +427,7 @@ def upsert_roster(
     changed: dict[int, _Row] = {}
     changed_hashes: list[str] = []
     now = timezone.now()
+    task: Outbox | None = None
     # Clean every row first: whether a row names a person already on record under another name
     # is one query for the whole batch.
     passed: list[tuple[int, Any, str, CleanWorker, bool]] = []
@@ -475,8 +476,10 @@ def upsert_roster(
                 after={"created": inserter.created, "updated": [e.external_id for e in updated]}
                 | ({"changes": {key: {f: v[1] for f, v in diff.items()} for key, diff in changes.items()}} if changes else {}),
             )
-    by_hash = {row.id_hash: (row.worker, row.active) for row in cleaned.values()}
-    result.proposed_transfers = propose_transfers(enterprise, changed_hashes, by_hash)
+        # The proposals this batch calls for are recorded with its rows, in its transaction.
+        task = _record_follow_up(enterprise, changed_hashes, cleaned)
+    if task is not None:
+        result.proposed_transfers = process_outbox_task(task.pk)
     return result
 
 
@@ -545,9 +548,60 @@ def _with_active_membership(id_hashes: list[str]) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def propose_transfers(
-    enterprise: Enterprise, id_hashes: list[str], workers: dict[str, tuple[CleanWorker, bool]]
-) -> int:
+@dataclass(frozen=True)
+class SeenWork:
+    """Where a roster row says a person works: what a transfer proposal needs, kept in the outbox."""
+
+    street: Region
+    industry: str
+    labor_relation: str
+    station: Station | None
+
+
+def _record_follow_up(enterprise: Enterprise, id_hashes: list[str], cleaned: dict[str, _Row]) -> Outbox | None:
+    """An outbox row for the transfer proposals of these active new or changed rows (only rows
+    of people with an active membership can lead to one)."""
+    id_hashes = _with_active_membership(id_hashes)
+    if not id_hashes:
+        return None
+    wanted = set(id_hashes)
+    seen = {
+        row.id_hash: [row.worker.street.pk, row.worker.industry, row.worker.labor_relation, row.worker.station.pk if row.worker.station else None]
+        for row in cleaned.values()
+        if row.id_hash in wanted
+    }
+    return Outbox.objects.create(kind=Outbox.Kind.PROPOSE_TRANSFERS, enterprise=enterprise, payload={"seen": seen})
+
+
+def process_outbox_task(pk: int) -> int:
+    """Do one outbox task unless it is done or another process holds it; the proposals and the
+    "done" mark commit together, so a task is done exactly once. Returns proposals made."""
+    with transaction.atomic():
+        locked = Outbox.objects.select_for_update(skip_locked=True).filter(pk=pk, done_at__isnull=True)
+        task = locked.select_related("enterprise").first()
+        if task is None:
+            return 0
+        seen = task.payload["seen"]
+        streets = Region.objects.in_bulk({v[0] for v in seen.values()})
+        stations = Station.objects.in_bulk({v[3] for v in seen.values() if v[3] is not None})
+        work = {
+            id_hash: SeenWork(streets[street], industry, relation, stations.get(station) if station else None)
+            for id_hash, (street, industry, relation, station) in seen.items()
+            if street in streets
+        }
+        proposed = propose_transfers(task.enterprise, list(work), work)
+        task.done_at = timezone.now()
+        task.save(update_fields=["done_at"])
+    return proposed
+
+
+def process_outbox() -> int:
+    """The sweep (`manage.py process_outbox`): every task not yet done, oldest first. Idempotent."""
+    pending = list(Outbox.objects.filter(done_at__isnull=True).order_by("id").values_list("pk", flat=True))
+    return sum(process_outbox_task(pk) for pk in pending)
+
+
+def propose_transfers(enterprise: Enterprise, id_hashes: list[str], workers: dict[str, SeenWork]) -> int:
     """Propose a transfer for each member whom this roster shows working somewhere new: for
     another enterprise (no longer active on their recorded employer's roster) or, for the same
     employer, in another street. The joining rule names the target union."""
@@ -560,7 +614,7 @@ def propose_transfers(
     )
     for membership in memberships:
         person = membership.person
-        worker, _active = workers[person.id_hash]
+        worker = workers[person.id_hash]
         # A new employer only counts when this roster says the person is *employed* here and
         # their recorded employer no longer lists them as active: riders often deliver for
         # several platforms at once, which is not a move.
