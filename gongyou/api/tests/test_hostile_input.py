@@ -111,3 +111,10 @@ def test_pages_outside_the_api_keep_their_html_404(client, db):
     response = client.get("/console/no-such-page/")
     assert response.status_code == 404
     assert not response["Content-Type"].startswith("application/json")
+
+
+def test_a_gcj02_point_near_a_pole_is_not_a_500(db):
+    # Found by schemathesis: the GCJ-02 inversion diverged far from China (math domain error).
+    response = client_for(None).get("/api/v1/stations/nearby", {"crs": "gcj02", "lat": -90, "lng": -179})
+    assert response.status_code in (200, 400)
+    assert list(response.json()) in (["results"], ["errors"])
