@@ -113,6 +113,9 @@ class FailureThrottle(SimpleRateThrottle):
     counting through member numbers costs the guesser time, not the server."""
 
     scope = "failures"
+    # Set by SimpleRateThrottle.__init__ from the rate; the stubs do not declare them.
+    num_requests: int
+    duration: int
 
     def get_cache_key(self, request: Any, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -44,7 +44,7 @@ class RosterWorkerSerializer(serializers.Serializer):
 
 
 class RosterRequestSerializer(serializers.Serializer):
-    workers = RosterWorkerSerializer(
+    workers = RosterWorkerSerializer(  # type: ignore[call-arg]  # many=True makes a ListSerializer, which takes max_length
         many=True, max_length=5000, help_text="每批最多 5000 行；每行单独校验，有错误的行在 rejected 中报告"
     )
 
