@@ -43,7 +43,7 @@ def load_people(count: int) -> Timer:
     from gongyou.core.services import load_regions
     from gongyou.core.testing import build_world, make_id_number, make_phone
     from gongyou.core.validators import validate_id_number
-    from gongyou.members.numbers import member_no_for
+    from gongyou.members.numbers import legacy_member_no
 
     load_regions()
     world = build_world()
@@ -74,7 +74,7 @@ def load_people(count: int) -> Timer:
                 for n, person_id in enumerate(tqdm(person_ids, desc="memberships", unit="row", file=sys.stderr, mininterval=2)):
                     copy.write_row(
                         (
-                            member_no_for(n + 1), person_id, unions[n % 2], "active", "individual", "import",
+                            legacy_member_no(n + 1), person_id, unions[n % 2], "active", "individual", "import",
                             "基准测试批量导入", "", "{}", "", "2026-11", now, now, now, now,
                         )
                     )

@@ -184,8 +184,14 @@ REST_FRAMEWORK: dict[str, Any] = {
     # X-Forwarded-For reading would believe any client.
     "NUM_PROXIES": 0,
     # One throttle setup for the whole API: each applies only to its kind of caller.
-    "DEFAULT_THROTTLE_CLASSES": ["gongyou.api.auth.PartnerRateThrottle", "gongyou.api.auth.PublicRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "gongyou.api.auth.PartnerRateThrottle",
+        "gongyou.api.auth.PublicRateThrottle",
+        "gongyou.api.auth.FailureThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
+        # Bad tokens and unknown member numbers, per client address (issue 14, item 4).
+        "failures": env_str("GONGYOU_API_FAILURE_RATE", "30/min"),
         "partner": env_str("GONGYOU_PARTNER_RATE", "600/min"),
         "public": env_str("GONGYOU_PUBLIC_RATE", "120/min"),
     },

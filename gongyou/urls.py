@@ -14,3 +14,8 @@ urlpatterns = [
     # The worker portal owns the site root: a QR code or a WeChat link lands there.
     path("", include("gongyou.portal.urls")),
 ]
+
+# Under /api/ these answer JSON in the API's error shape; elsewhere Django's pages.
+handler400 = "gongyou.api.errors.bad_request"
+handler404 = "gongyou.api.errors.page_not_found"
+handler500 = "gongyou.api.errors.server_error"

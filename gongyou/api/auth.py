@@ -5,7 +5,9 @@ with a WWW-Authenticate header (DRF turns an authentication failure into 403 whe
 authenticator offers no header). Public endpoints take no credentials. Rate limits: per partner
 credential ("partner") and per client address for public calls ("public"); the rates live in
 settings REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] and both throttles are the default for every
-view, each applying only to its own kind of caller."""
+view, each applying only to its own kind of caller. Failures (bad tokens, unknown member numbers)
+are counted per client address too ("failures", FailureThrottle): a client over that rate is
+refused everything, before its token is even checked."""
 
 from __future__ import annotations
 
@@ -52,12 +54,18 @@ class PartnerTokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 _("Authorization 头的格式应为“Bearer <令牌>”"), code="bad_authorization_header"
             )
+        failures = FailureThrottle()
+        if not failures.allow_request(request, None):
+            # Checked before the token: a client guessing tokens learns nothing more.
+            raise failures.throttled()
         try:
             token = header[1].decode("ascii")
         except UnicodeDecodeError as exc:
+            failures.record(request)
             raise exceptions.AuthenticationFailed(_("令牌无效或已被吊销"), code="invalid_token") from exc
         credential = check_token(token)
         if credential is None:
+            failures.record(request)
             raise exceptions.AuthenticationFailed(_("令牌无效或已被吊销"), code="invalid_token")
         touch_credential(credential)
         return Partner(credential), credential
@@ -96,6 +104,44 @@ class PublicRateThrottle(SimpleRateThrottle):
         if isinstance(request.auth, PartnerCredential):
             return None
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class FailureThrottle(SimpleRateThrottle):
+    """Per client address, at the "failures" rate: what only a guesser does often — a bad token,
+    an unknown member number — is counted (`record`), and a client over the rate is refused
+    every API call (`allow_request` only looks) until its failures age out. Guessing a token or
+    counting through member numbers costs the guesser time, not the server."""
+
+    scope = "failures"
+    # Set by SimpleRateThrottle.__init__ from the rate; the stubs do not declare them.
+    num_requests: int
+    duration: int
+
+    def get_cache_key(self, request: Any, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def _load(self, request: Any) -> None:
+        self.key = self.get_cache_key(request, None)
+        self.history = self.cache.get(self.key, [])
+        self.now = self.timer()
+        while self.history and self.history[-1] <= self.now - self.duration:
+            self.history.pop()
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        if self.rate is None:
+            return True
+        self._load(request)
+        return len(self.history) < self.num_requests
+
+    def record(self, request: Any) -> None:
+        if self.rate is None:
+            return
+        self._load(request)
+        self.history.insert(0, self.now)
+        self.cache.set(self.key, self.history, self.duration)
+
+    def throttled(self) -> exceptions.Throttled:
+        return exceptions.Throttled(self.wait(), detail=str(_("失败次数过多，请稍后再试")))
 
 
 class PartnerTokenScheme(OpenApiAuthenticationExtension):

@@ -8,8 +8,9 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -65,3 +66,32 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         codes = exc.get_codes()
         response.data = error_body(field, codes if isinstance(codes, str) else "error", str(exc.detail))
     return response
+
+
+# --- Django's own error pages, for paths under /api/ --------------------------------------------
+# An unknown URL, or a crash outside DRF's handler, would answer Django's HTML page: under /api/
+# the answer is JSON in the one shape, like every other API error. Other paths keep Django's pages.
+
+API_PREFIX = "/api/"
+
+
+def _api_error(code: str, message: str, status_code: int) -> JsonResponse:
+    return JsonResponse(error_body("detail", code, message), status=status_code, json_dumps_params={"ensure_ascii": False})
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return _api_error("bad_request", _("请求无效"), 400)
+    return defaults.bad_request(request, exception)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return _api_error("not_found", _("找不到这个地址"), 404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return _api_error("server_error", _("服务器内部错误，请稍后再试"), 500)
+    return defaults.server_error(request)

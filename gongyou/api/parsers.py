@@ -72,3 +72,6 @@ class PartnerJSONParser(BaseParser):
             ) from exc
         except ValueError as exc:
             raise JSONBodyError(_("请求体不是有效的 JSON")) from exc
+        except RecursionError as exc:
+            # 50,000 nested "[" exhaust the decoder's stack: hostile, not a server fault.
+            raise JSONBodyError(_("请求体嵌套层数过多")) from exc

@@ -32,11 +32,11 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class RosterWorkerSerializer(serializers.Serializer):
-    external_id = serializers.CharField(max_length=64, help_text="该劳动者在平台系统中的编号")
-    name = serializers.CharField(max_length=64)
-    id_number = serializers.CharField(help_text="18位居民身份证号码")
-    phone = serializers.CharField(help_text="11位手机号码")
-    street_code = serializers.CharField(help_text="工作所在街镇的统计用区划代码（9位或12位）")
+    external_id = serializers.CharField(min_length=1, max_length=64, help_text="该劳动者在平台系统中的编号")
+    name = serializers.CharField(min_length=1, max_length=64)
+    id_number = serializers.CharField(min_length=1, help_text="18位居民身份证号码")
+    phone = serializers.CharField(min_length=1, help_text="11位手机号码")
+    street_code = serializers.CharField(min_length=1, help_text="工作所在街镇的统计用区划代码（9位或12位）")
     station_code = serializers.CharField(required=False, allow_null=True, help_text="配送站点编码，可为空")
     labor_relation = serializers.ChoiceField(choices=LaborRelation.choices)
     industry = serializers.ChoiceField(choices=Industry.choices)
@@ -44,7 +44,9 @@ class RosterWorkerSerializer(serializers.Serializer):
 
 
 class RosterRequestSerializer(serializers.Serializer):
-    workers = RosterWorkerSerializer(many=True, help_text="每批最多 5000 行")
+    workers = RosterWorkerSerializer(  # type: ignore[call-arg]  # many=True makes a ListSerializer, which takes max_length
+        many=True, max_length=5000, help_text="每批最多 5000 行；每行单独校验，有错误的行在 rejected 中报告"
+    )
 
 
 class RejectedRowSerializer(serializers.Serializer):
@@ -61,10 +63,10 @@ class RosterResultSerializer(serializers.Serializer):
 
 
 class JoinRequestSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=64)
-    id_number = serializers.CharField()
-    phone = serializers.CharField()
-    street_code = serializers.CharField()
+    name = serializers.CharField(min_length=1, max_length=64)
+    id_number = serializers.CharField(min_length=1)
+    phone = serializers.CharField(min_length=1)
+    street_code = serializers.CharField(min_length=1)
     industry = serializers.ChoiceField(choices=Industry.choices)
     labor_relation = serializers.ChoiceField(choices=LaborRelation.choices)
     employer_uscc = serializers.CharField(
@@ -72,7 +74,7 @@ class JoinRequestSerializer(serializers.Serializer):
     )
     station_code = serializers.CharField(required=False, allow_null=True)
     external_id = serializers.CharField(required=False, max_length=64, help_text="该劳动者在平台系统中的编号")
-    consent_version = serializers.CharField(max_length=20, help_text="劳动者同意的隐私告知版本")
+    consent_version = serializers.CharField(min_length=1, max_length=20, help_text="劳动者同意的隐私告知版本")
 
 
 class UnionSerializer(serializers.ModelSerializer):

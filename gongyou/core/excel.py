@@ -24,6 +24,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -126,6 +127,18 @@ def records(table: Sequence[list[str]], header_index: int) -> Records:
 # Writing
 
 
+def xml_text(value: str) -> str:
+    """Text that an .xlsx can hold: XML 1.0 has no control characters (openpyxl raises
+    IllegalCharacterError on them) and UTF-8 no lone surrogates. Whatever was stored once, by
+    any channel or before validation existed, must never make an export fail for every scope
+    above that member, so such characters are dropped here, in the one writer."""
+    if ILLEGAL_CHARACTERS_RE.search(value):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if not value.isascii():
+        value = value.encode("utf-8", "replace").decode("utf-8")
+    return value
+
+
 def plain(value: Any) -> Any:
     """An exported value: booleans as 是/否, aware times in local time (Excel has no time zones),
     dates and numbers as Excel values, anything else as text."""
@@ -137,7 +150,7 @@ def plain(value: Any) -> Any:
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, int | float | dt.date):
         return value
-    return str(value)
+    return xml_text(str(value))
 
 
 def safe_cell(sheet: Any, value: Any, *, text: bool = False) -> Any:
@@ -170,13 +183,13 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     book = Workbook(write_only=True)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="F2F3F5")
     for spec in sheets:
-        sheet = book.create_sheet(title=spec.title[:31])
+        sheet = book.create_sheet(title=xml_text(spec.title)[:31])
         sheet.freeze_panes = "A2"
         for index in range(len(spec.header)):
             sheet.column_dimensions[get_column_letter(index + 1)].width = 18
         cells = []
         for name in spec.header:
-            cell = WriteOnlyCell(sheet, value=str(name))
+            cell = WriteOnlyCell(sheet, value=xml_text(str(name)))
             cell.font, cell.fill = bold, fill
             cells.append(cell)
         sheet.append(cells)

@@ -90,6 +90,10 @@ def wgs84_to_gcj02(lng: float, lat: float) -> tuple[float, float]:
 def gcj02_to_wgs84(lng: float, lat: float) -> tuple[float, float]:
     # Invert the shift by fixed-point iteration, then ask the question about the *WGS-84* point
     # (the forward transform's domain): a point that lands outside China was never shifted.
+    # The shift is under 0.1°: a point farther than that from China was never shifted either,
+    # and far from it (near a pole) the iteration diverges into a math domain error.
+    if not any(_inside((n + 0.1, w - 0.1, s - 0.1, e + 0.1), lng, lat) for n, w, s, e in _REGION):
+        return lng, lat
     wlng, wlat = lng, lat
     for _ in range(30):
         glng, glat = _shift(wlng, wlat)

@@ -31,6 +31,31 @@ def normalise_text(value: str) -> str:
     return _SEPARATORS.sub("", unicodedata.normalize("NFKC", value or ""))
 
 
+def clean_text(value: object, *, numbers: bool = False) -> str:
+    """Text as people type it, made safe to store and show: a string (with `numbers`, an integer
+    too, for digits a JSON client may send unquoted), Unicode-normalised (NFC, so the same name
+    typed on two keyboards is one name), stripped, without control characters or unpaired
+    surrogates (they break exports, terminals and UTF-8). Every channel reads free text through
+    this, so a list, object or boolean is refused here and never stored as its Python repr."""
+    if value is None:
+        return ""
+    if numbers and type(value) is int:
+        return str(value)
+    if not isinstance(value, str):
+        raise ValidationError(_("这里应填写文字"), code="not_text")
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise ValidationError(_("含有无法识别的字符"), code="bad_character")
+    text = unicodedata.normalize("NFC", value).strip()
+    if any(unicodedata.category(ch) == "Cc" for ch in text):
+        raise ValidationError(_("不能包含控制字符"), code="control_character")
+    return text
+
+
+def is_clean_text(value: str) -> bool:
+    """True when clean_text would return `value` unchanged (the roster's fast path)."""
+    return value.isprintable() and unicodedata.is_normalized("NFC", value) and value == value.strip()
+
+
 @dataclass(frozen=True)
 class IdNumber:
     number: str

@@ -17,6 +17,7 @@ from gongyou.core.choices import Industry, LaborRelation
 from gongyou.core.errors import FieldErrors
 from gongyou.core.models import Enterprise, Region, Station
 from gongyou.core.validators import (
+    clean_text,
     normalise_region_code,
     validate_id_number,
     validate_mobile,
@@ -74,6 +75,30 @@ def _text(data: Mapping[str, Any], key: str) -> str:
 
 
 WORK_FIELDS = ("street_code", "industry", "labor_relation", "employer_uscc", "station_code")
+TEXT_FIELDS = ("name", "id_number", "phone", "external_id", "consent_version", *WORK_FIELDS)
+
+
+def _read_texts(data: Mapping[str, Any], keys: tuple[str, ...]) -> tuple[dict[str, Any], FieldErrors]:
+    """The fields as clean text (core.validators.clean_text), and the errors of those that are
+    not text at all: a list, an object, a boolean, control characters, broken Unicode. Only a
+    name must be a string; the digit fields may come as JSON integers."""
+    texts: dict[str, Any] = {}
+    bad = FieldErrors()
+    for key in keys:
+        value = data.get(key)
+        if key == "id_number" and stored_as_number(value):
+            texts[key] = value  # reported with its own code below
+            continue
+        try:
+            texts[key] = clean_text(value, numbers=key != "name")
+        except ValidationError as exc:
+            bad.add(key, exc)
+    return texts, bad
+
+
+def _with_text_errors(errors: FieldErrors, bad: FieldErrors) -> None:
+    """A field that was not text has that error only (not also "required")."""
+    errors.errors.update(bad.errors)
 
 
 class Lookups:
@@ -110,6 +135,7 @@ def clean_worker(
 ) -> CleanWorker:
     lookups = lookups or Lookups()
     errors = FieldErrors()
+    data, bad = _read_texts(data, TEXT_FIELDS)
 
     name = _text(data, "name")
     if not name:
@@ -144,6 +170,7 @@ def clean_worker(
     elif len(consent_version) > 20:
         errors.add_code("consent_version", _("隐私告知版本号不能超过20个字符"), "too_long")
 
+    _with_text_errors(errors, bad)
     errors.raise_if_any()
     assert id_info is not None and work is not None
     return CleanWorker(
@@ -168,7 +195,9 @@ def clean_work(
     """The work fields alone (street_code, industry, labor_relation, employer_uscc, station_code),
     cleaned exactly as clean_worker cleans them: a transfer asks for a new job, not a new person."""
     errors = FieldErrors()
+    data, bad = _read_texts(data, WORK_FIELDS)
     work = _work(data, errors, lookups or Lookups(), default_employer)
+    _with_text_errors(errors, bad)
     errors.raise_if_any()
     assert work is not None
     return work

@@ -297,3 +297,25 @@ class RosterEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id}:{self.external_id}"
+
+
+class Outbox(models.Model):
+    """Follow-up work recorded in the same transaction as the change that calls for it, done
+    right after commit and again by the `process_outbox` sweep until it is done: a crash between
+    the two delays the work but never loses it (issue 14, item 7). Today one kind: the transfer
+    proposals a roster batch calls for."""
+
+    class Kind(models.TextChoices):
+        PROPOSE_TRANSFERS = "propose_transfers", _("按名册提出转会")
+
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["done_at", "id"], name="outbox_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"

@@ -32,10 +32,10 @@ from gongyou.core import audit, crypto
 from gongyou.core.actors import SYSTEM, Actor
 from gongyou.core.choices import Industry, LaborRelation, record_language
 from gongyou.core.errors import ErrorDict, FieldErrors, RowError, django_errors
-from gongyou.core.models import Enterprise
-from gongyou.core.validators import validate_id_number, validate_mobile, validate_uscc
+from gongyou.core.models import Enterprise, Region, Station
+from gongyou.core.validators import clean_text, is_clean_text, validate_id_number, validate_mobile, validate_uscc
 from gongyou.members.inputs import CleanWorker, Lookups, clean_worker
-from gongyou.members.models import Membership, RosterEntry, Transfer
+from gongyou.members.models import Membership, Outbox, Person, RosterEntry, Transfer
 from gongyou.members.routing import resolve_union
 from gongyou.members.transfers import request_transfer
 from gongyou.members.work import WorkContext
@@ -72,9 +72,10 @@ def _active_flag(value: Any, errors: FieldErrors) -> bool:
         return value
     if value is None:
         return True
+    shown = str(value)[:40].encode("utf-8", "replace").decode()  # an answer must encode, whatever was sent
     errors.add_code(
         "active",
-        _("无法识别的在职状态“%(value)s”，可填：是/否、在职/离职、在岗/离岗、true/false") % {"value": value},
+        _("无法识别的在职状态“%(value)s”，可填：是/否、在职/离职、在岗/离岗、true/false") % {"value": shown},
         "bad_boolean",
     )
     return False
@@ -128,7 +129,7 @@ class _RowCleaner:
         if fast is not None:
             return fast
         worker, active = _clean_row(row, self.enterprise, self.lookups)
-        return str(row.get("external_id") or "").strip(), worker, active
+        return worker.external_id, worker, active
 
     def _birth(self, number: str) -> dt.date | None:
         key = (number[6:14], self.today)
@@ -168,12 +169,11 @@ class _RowCleaner:
             and type(street_code) is str and type(industry) is str and industry in _INDUSTRIES
             and type(relation) is str and relation in _RELATIONS
             and (active is None or type(active) is bool)
-            and (consent is None or (type(consent) is str and len(consent.strip()) <= 20))
+            and (consent is None or (type(consent) is str and len(consent) <= 20 and is_clean_text(consent)))
             and get("employer_uscc") in (None, "")
         ):
             return None
-        name, external_id = name.strip(), external_id.strip()
-        if not (0 < len(name) <= 64 and 0 < len(external_id) <= 64):
+        if not (0 < len(name) <= 64 and 0 < len(external_id) <= 64 and is_clean_text(name) and is_clean_text(external_id)):
             return None
         if not (_ID_FORM.fullmatch(number) and number[17] == ric.calc_check_digit(number)):
             return None
@@ -225,7 +225,14 @@ class _Row:
 
 
 def _external_id(row: Any) -> str:
-    return str(row.get("external_id") or "").strip() if isinstance(row, Mapping) else ""
+    """A row's external id as clean text; "" when it has none or it is not text (a rejected row
+    echoes it, and the answer must encode whatever was sent)."""
+    if not isinstance(row, Mapping):
+        return ""
+    try:
+        return clean_text(row.get("external_id"), numbers=True)
+    except ValidationError:
+        return ""
 
 
 def _prefetch(lookups: Lookups, rows: Sequence[Any]) -> None:
@@ -235,11 +242,10 @@ def _prefetch(lookups: Lookups, rows: Sequence[Any]) -> None:
     usccs: set[str] = set()
     for row in rows:
         if isinstance(row, Mapping):
-            if row.get("station_code") is not None:
-                stations.add(str(row["station_code"]).strip())
-            if row.get("employer_uscc") is not None:
-                with contextlib.suppress(ValidationError):
-                    usccs.add(validate_uscc(str(row["employer_uscc"]).strip()))
+            with contextlib.suppress(ValidationError):
+                stations.add(clean_text(row.get("station_code"), numbers=True))
+            with contextlib.suppress(ValidationError):
+                usccs.add(validate_uscc(clean_text(row.get("employer_uscc"), numbers=True)))
     stations.discard("")
     lookups.prefetch(stations, usccs)
     for code in stations:
@@ -381,6 +387,27 @@ def _update(changed: dict[int, _Row], now: dt.datetime) -> tuple[list[RosterEntr
     return entries, changes
 
 
+def recorded_names(id_hashes: list[str]) -> dict[str, str]:
+    """id_hash → name of the people already on record (not anonymised) among these."""
+    found: dict[str, str] = {}
+    unique = list(set(id_hashes))
+    for start in range(0, len(unique), 1000):
+        chunk = unique[start : start + 1000]
+        found.update(
+            Person.objects.filter(id_hash__in=chunk, anonymised_at__isnull=True).values_list("id_hash", "name")
+        )
+    return found
+
+
+def check_recorded_name(worker: CleanWorker, names: dict[str, str]) -> None:
+    """A row naming a person on record under another name is refused, as the join refuses it
+    (members.services.join): otherwise anyone's ID number with any name would put them on a
+    roster and open their membership to lookups."""
+    recorded = names.get(worker.id_hash)
+    if recorded is not None and recorded != worker.name:
+        raise ValidationError({"name": [ValidationError(_("姓名与身份证号码登记的信息不一致"), code="name_mismatch")]})
+
+
 def upsert_roster(
     enterprise: Enterprise, rows: Sequence[Any], *, actor: Actor, lookups: Lookups | None = None
 ) -> RosterResult:
@@ -395,16 +422,28 @@ def upsert_roster(
     changed: dict[int, _Row] = {}
     changed_hashes: list[str] = []
     now = timezone.now()
+    task: Outbox | None = None
+    # Clean every row first: whether a row names a person already on record under another name
+    # is one query for the whole batch.
+    passed: list[tuple[int, Any, str, CleanWorker, bool]] = []
+    for index, raw in enumerate(rows):
+        try:
+            external_id, worker, active = cleaner.clean(raw)
+        except ValidationError as exc:
+            result.rejected.append({"index": index, "external_id": _external_id(raw), "errors": django_errors(exc)})
+            continue
+        passed.append((index, raw, external_id, worker, active))
+    names = recorded_names([worker.id_hash for _i, _r, _e, worker, _a in passed])
     with transaction.atomic():
         existing = _lock_and_read_existing(enterprise, list({_external_id(r) for r in rows} - {""}))
         with _Inserter(enterprise, now) as inserter:
-            for index, raw in enumerate(rows):
+            for index, raw, external_id, worker, active in passed:
                 try:
-                    external_id, worker, active = cleaner.clean(raw)
                     if external_id in cleaned:
                         raise ValidationError(
                             {"external_id": [ValidationError(_("同一批次中外部编号重复"), code="duplicate_in_batch")]}
                         )
+                    check_recorded_name(worker, names)
                 except ValidationError as exc:
                     result.rejected.append({"index": index, "external_id": _external_id(raw), "errors": django_errors(exc)})
                     continue
@@ -432,8 +471,10 @@ def upsert_roster(
                 after={"created": inserter.created, "updated": [e.external_id for e in updated]}
                 | ({"changes": {key: {f: v[1] for f, v in diff.items()} for key, diff in changes.items()}} if changes else {}),
             )
-    by_hash = {row.id_hash: (row.worker, row.active) for row in cleaned.values()}
-    result.proposed_transfers = propose_transfers(enterprise, changed_hashes, by_hash)
+        # The proposals this batch calls for are recorded with its rows, in its transaction.
+        task = _record_follow_up(enterprise, changed_hashes, cleaned)
+    if task is not None:
+        result.proposed_transfers = process_outbox_task(task.pk)
     return result
 
 
@@ -453,11 +494,25 @@ def check_roster_file(rows: Sequence[Any], numbers: Sequence[int]) -> list[Error
     kept: dict[str, int] = {}  # external_id → index of the row imported for it
     people: dict[str, int] = {}  # id_hash → index of the row imported for that person
     external_ids: list[str] = []
+    passed: dict[int, tuple[str, CleanWorker]] = {}
+    failed: dict[int, ValidationError] = {}
     for index, raw in enumerate(rows):
         try:
             external_id, worker, _active = cleaner.clean(raw)
         except ValidationError as exc:
-            out.append(django_errors(exc))
+            failed[index] = exc
+        else:
+            passed[index] = (external_id, worker)
+    names = recorded_names([worker.id_hash for _e, worker in passed.values()])
+    for index, raw in enumerate(rows):
+        if index in passed:
+            external_id, worker = passed[index]
+            try:
+                check_recorded_name(worker, names)
+            except ValidationError as exc:
+                failed[index] = exc
+        if index in failed:
+            out.append(django_errors(failed[index]))
             external_ids.append(_external_id(raw))
             continue
         external_ids.append(external_id)
@@ -488,9 +543,60 @@ def _with_active_membership(id_hashes: list[str]) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def propose_transfers(
-    enterprise: Enterprise, id_hashes: list[str], workers: dict[str, tuple[CleanWorker, bool]]
-) -> int:
+@dataclass(frozen=True)
+class SeenWork:
+    """Where a roster row says a person works: what a transfer proposal needs, kept in the outbox."""
+
+    street: Region
+    industry: str
+    labor_relation: str
+    station: Station | None
+
+
+def _record_follow_up(enterprise: Enterprise, id_hashes: list[str], cleaned: dict[str, _Row]) -> Outbox | None:
+    """An outbox row for the transfer proposals of these active new or changed rows (only rows
+    of people with an active membership can lead to one)."""
+    id_hashes = _with_active_membership(id_hashes)
+    if not id_hashes:
+        return None
+    wanted = set(id_hashes)
+    seen = {
+        row.id_hash: [row.worker.street.pk, row.worker.industry, row.worker.labor_relation, row.worker.station.pk if row.worker.station else None]
+        for row in cleaned.values()
+        if row.id_hash in wanted
+    }
+    return Outbox.objects.create(kind=Outbox.Kind.PROPOSE_TRANSFERS, enterprise=enterprise, payload={"seen": seen})
+
+
+def process_outbox_task(pk: int) -> int:
+    """Do one outbox task unless it is done or another process holds it; the proposals and the
+    "done" mark commit together, so a task is done exactly once. Returns proposals made."""
+    with transaction.atomic():
+        locked = Outbox.objects.select_for_update(skip_locked=True).filter(pk=pk, done_at__isnull=True)
+        task = locked.select_related("enterprise").first()
+        if task is None:
+            return 0
+        seen = task.payload["seen"]
+        streets = Region.objects.in_bulk({v[0] for v in seen.values()})
+        stations = Station.objects.in_bulk({v[3] for v in seen.values() if v[3] is not None})
+        work = {
+            id_hash: SeenWork(streets[street], industry, relation, stations.get(station) if station else None)
+            for id_hash, (street, industry, relation, station) in seen.items()
+            if street in streets
+        }
+        proposed = propose_transfers(task.enterprise, list(work), work)
+        task.done_at = timezone.now()
+        task.save(update_fields=["done_at"])
+    return proposed
+
+
+def process_outbox() -> int:
+    """The sweep (`manage.py process_outbox`): every task not yet done, oldest first. Idempotent."""
+    pending = list(Outbox.objects.filter(done_at__isnull=True).order_by("id").values_list("pk", flat=True))
+    return sum(process_outbox_task(pk) for pk in pending)
+
+
+def propose_transfers(enterprise: Enterprise, id_hashes: list[str], workers: dict[str, SeenWork]) -> int:
     """Propose a transfer for each member whom this roster shows working somewhere new: for
     another enterprise (no longer active on their recorded employer's roster) or, for the same
     employer, in another street. The joining rule names the target union."""
@@ -503,7 +609,7 @@ def propose_transfers(
     )
     for membership in memberships:
         person = membership.person
-        worker, _active = workers[person.id_hash]
+        worker = workers[person.id_hash]
         # A new employer only counts when this roster says the person is *employed* here and
         # their recorded employer no longer lists them as active: riders often deliver for
         # several platforms at once, which is not a move.

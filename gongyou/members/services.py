@@ -33,7 +33,7 @@ from gongyou.members.models import (
     RosterEntry,
     Transfer,
 )
-from gongyou.members.numbers import member_no_for
+from gongyou.members.numbers import new_member_no
 from gongyou.members.routing import resolve_union
 from gongyou.members.transfers import cancel_transfer
 
@@ -118,6 +118,17 @@ def join(
     raise AssertionError("unreachable")
 
 
+def _assign_member_no(membership: Membership) -> None:
+    """A random number (members.numbers), drawn again on the rare collision with a taken one."""
+    for _attempt in range(10):
+        number = new_member_no()
+        if not Membership.objects.filter(member_no=number).exists():
+            membership.member_no = number
+            membership.save(update_fields=["member_no"])
+            return
+    raise RuntimeError("could not draw a free membership number")
+
+
 @transaction.atomic
 def _join_once(
     worker: CleanWorker, *, channel: str, actor: Actor, via_enterprise: Enterprise | None, campaign: str = ""
@@ -159,8 +170,7 @@ def _join_once(
         joined_at=now if status == S.ACTIVE else None,
         last_contact_at=now,
     )
-    membership.member_no = member_no_for(membership.pk)
-    membership.save(update_fields=["member_no"])
+    _assign_member_no(membership)
     add_event(membership, "applied" if status == S.APPLIED else "joined", actor=actor, note=routing.record_reason)
     audit.record(
         actor,

@@ -14,6 +14,7 @@ from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from gongyou.api.auth import FailureThrottle
 from gongyou.api.errors import error_response
 from gongyou.api.serializers import (
     ErrorSerializer,
@@ -126,7 +127,12 @@ class MemberView(PartnerView):
         tags=["partner"],
         summary="查询会员状态",
         description="只能查询本平台名册上的会员或通过本平台入会的会员；其他会员编号一律返回 404。",
-        responses={200: MemberSerializer, 401: ERRORS_401, 404: ErrorSerializer, 429: ERRORS_429},
+        responses={
+            200: MemberSerializer,
+            401: ERRORS_401,
+            404: ErrorSerializer,
+            429: OpenApiResponse(ErrorSerializer, description="请求过于频繁，或查询不存在的会员编号次数过多"),
+        },
     )
     def get(self, request: Request, member_no: str) -> Response:
         number = member_no.strip().upper()
@@ -134,6 +140,8 @@ class MemberView(PartnerView):
         if is_valid_member_no(number):
             membership = visible_memberships(self.enterprise(request)).filter(member_no=number).first()
         if membership is None:
-            # Malformed, missing and "not yours" look the same.
+            # Malformed, missing and "not yours" look the same, and count as a failure: only
+            # someone counting through numbers meets many of them.
+            FailureThrottle().record(request)
             raise exceptions.NotFound(_("找不到这名会员"))
         return Response(MemberSerializer(membership).data)

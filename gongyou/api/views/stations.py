@@ -29,14 +29,28 @@ class NearbyView(PublicView):
             "rate-limited per client address."
         ),
         parameters=[
-            OpenApiParameter("lng", OpenApiTypes.DOUBLE, required=True, description="经度 longitude, −180…180"),
-            OpenApiParameter("lat", OpenApiTypes.DOUBLE, required=True, description="纬度 latitude, −90…90"),
+            OpenApiParameter(
+                "lng",
+                {"type": "number", "format": "double", "minimum": -180, "maximum": 180},
+                required=True,
+                description="经度 longitude, −180…180",
+            ),
+            OpenApiParameter(
+                "lat",
+                {"type": "number", "format": "double", "minimum": -90, "maximum": 90},
+                required=True,
+                description="纬度 latitude, −90…90",
+            ),
             OpenApiParameter(
                 "crs", OpenApiTypes.STR, enum=["wgs84", "gcj02"], description="coordinate system (default wgs84)"
             ),
-            OpenApiParameter("limit", OpenApiTypes.INT, description="1–100, default 20"),
             OpenApiParameter(
-                "radius_m", OpenApiTypes.INT, description=f"only within this many metres (1–{MAX_RADIUS_M})"
+                "limit", {"type": "integer", "minimum": 1, "maximum": 100}, description="1–100, default 20"
+            ),
+            OpenApiParameter(
+                "radius_m",
+                {"type": "integer", "minimum": 1, "maximum": MAX_RADIUS_M},
+                description=f"only within this many metres (1–{MAX_RADIUS_M})",
             ),
             OpenApiParameter(
                 "amenity",

@@ -14,7 +14,7 @@ from gongyou.core.actors import COMMAND
 from gongyou.core.models import StaffProfile
 from gongyou.core.services import create_staff
 from gongyou.members import join_links as qr
-from gongyou.members.models import Membership, Transfer
+from gongyou.members.models import Membership, Person, Transfer
 from gongyou.members.transfers import accept_transfer, request_transfer
 
 FORMULA = '=HYPERLINK("http://evil.example/","点我")'
@@ -185,3 +185,15 @@ def test_the_audit_export_names_the_member(admin_client, world, personas, consol
     mine = [row for row in rows if row[4] == f"{member.member_no} 测***"]
     assert mine and f"会籍={member.member_no} 测***" in mine[0][8]
     assert mine[0][5] == str(console_data.street_member.transfers.first().pk)
+
+
+def test_exports_survive_control_characters_stored_in_a_name(street_client, world, console_data):
+    # Stored before input validation refused them: the member and transfer exports of every
+    # scope above the member must still download.
+    member = console_data.street_member
+    Person.objects.filter(pk=member.person_id).update(name="张\x1b[31m\x00三")
+    request_transfer(member, world.other_street_union, initiator=Transfer.Initiator.MEMBER, actor=COMMAND, reason="搬\x07家")
+    for url, params in (("/console/members/export/", {}), ("/console/transfers/export/", {"box": "outgoing", "status": "all"})):
+        response = street_client.get(url, params)
+        assert response.status_code == 200, url
+        assert any(c.value == "搬家" or (isinstance(c.value, str) and "[31m" in c.value) for c in cells(response))

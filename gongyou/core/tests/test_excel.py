@@ -52,3 +52,14 @@ def test_a_text_sheet_formats_every_cell_as_text():
     data = excel.workbook_bytes([excel.Sheet("s", ["身份证号"], [["310104199001011234"]], text=True)])
     sheet = load_workbook(BytesIO(data)).active
     assert sheet["A2"].value == "310104199001011234" and sheet["A2"].number_format == "@"
+
+
+def test_any_stored_text_can_be_exported():
+    # Control characters and a lone surrogate, as a name stored before validation existed.
+    hostile = "张\x1b[31m\x00三\ud800"
+    data = excel.workbook_bytes([excel.Sheet("名单\x07", ["姓名\x0b"], [[hostile, "=1+1"]])])
+    sheet = load_workbook(BytesIO(data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert sheet.title == "名单"
+    assert rows[0][0] == "姓名"
+    assert rows[1] == ("张[31m三?", "=1+1")

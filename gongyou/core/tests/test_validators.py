@@ -170,3 +170,21 @@ def test_any_eleven_digits_validate_or_fail_cleanly(digits):
 
 def test_number_that_crashed_phonenumbers_is_a_clean_error():
     assert code_of(validate_mobile, "11219003534") == "phone_invalid"
+
+
+def test_clean_text_normalises_and_refuses_what_is_not_text():
+    from gongyou.core.validators import clean_text, is_clean_text
+
+    assert clean_text("  Jose\u0301 ") == "Jos\u00e9"
+    assert clean_text(None) == "" and clean_text(42, numbers=True) == "42"
+    for value, code in (
+        (["张三"], "not_text"), ({"a": 1}, "not_text"), (True, "not_text"), (42, "not_text"), (1.5, "not_text"),
+        ("张\ud800三", "bad_character"), ("张\x1b三", "control_character"), ("张\x00三", "control_character"),
+    ):
+        with pytest.raises(ValidationError) as info:
+            clean_text(value)
+        assert info.value.code == code, value
+    with pytest.raises(ValidationError):
+        clean_text(True, numbers=True)
+    assert is_clean_text("阿卜杜·热合曼") and not is_clean_text("张\x1b三") and not is_clean_text(" 张三")
+    assert not is_clean_text("Jose\u0301")
