@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from gongyou.core.actors import COMMAND
 from gongyou.core.geo import wgs84_to_gcj02
@@ -132,3 +133,18 @@ def test_a_gcj02_point_from_a_map_app_finds_the_same_station(client, station):
     g_lng, g_lat = wgs84_to_gcj02(121.437, 31.195)
     body = client.get("/stations/results/", {"lng": f"{g_lng:.6f}", "lat": f"{g_lat:.6f}", "crs": "gcj02"})
     assert 'class="pos-distance">0 米<' in body.content.decode()  # converted back to WGS-84 first
+
+
+@pytest.mark.parametrize("name", ["portal:stations", "portal:station", "portal:station_checkin"])
+def test_station_pages_know_the_logged_in_member(member_client, station, name):
+    """One portal session for every worker page: the header links to the card, not to 登录."""
+    url = reverse(name, args=[station.pk]) if name != "portal:stations" else reverse(name)
+    html = member_client.get(url).content.decode()
+    assert f'href="{reverse("portal:me")}"' in html
+    assert f'href="{reverse("portal:login")}"' not in html
+
+
+def test_station_pages_offer_login_to_a_visitor(client, station):
+    html = client.get(reverse("portal:station", args=[station.pk])).content.decode()
+    assert f'href="{reverse("portal:login")}"' in html
+    assert f'href="{reverse("portal:me")}"' not in html

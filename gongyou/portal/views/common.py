@@ -14,16 +14,11 @@ from django.utils.translation import gettext as _
 
 from gongyou.core.validators import validate_mobile
 from gongyou.portal import ratelimit, sms
-from gongyou.portal.session import SESSION_KEY
 
 
 def page(request: HttpRequest, template: str, context: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
-    ctx = {
-        "member_logged_in": isinstance(request.session.get(SESSION_KEY), int),
-        "privacy_version": settings.GONGYOU["PRIVACY_NOTICE_VERSION"],
-    }
-    ctx.update(context or {})
-    response = render(request, template, ctx, status=status)
+    # The session's part of the context (header links) comes from portal.context for every page.
+    response = render(request, template, context or {}, status=status)
     # Pages show personal data: never keep them in a shared (WeChat) cache or the back-forward cache.
     response["Cache-Control"] = "no-store"
     return response
