@@ -88,7 +88,13 @@ def sms_step(request: HttpRequest, form: forms.Form, purpose: str, *, verify: bo
     `verify`) the phone and its code are checked and the code used up. Joining verifies later
     itself, after the other fields, so that it shows every error at once."""
     if request.POST.get("action") == "send_code":
-        return SmsStep(show=sms_state(request, form.data.get("phone", ""), purpose))
+        state = sms_state(request, form.data.get("phone", ""), purpose)
+        if state.pop("sms_phone_error", False):
+            # A wrong number is the phone field's fault: say it there, not under the code box.
+            if "phone" not in form.errors:
+                form.add_error("phone", ValidationError(state["sms_message"], code="bad_phone"))
+            state.pop("sms_message")
+        return SmsStep(show=state)
     if not submit_allowed(request, purpose):
         form.add_error(None, _("提交太频繁了，请过一会儿再试"))
         return SmsStep(show={})
