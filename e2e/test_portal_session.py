@@ -79,3 +79,31 @@ def test_a_union_started_transfer_says_so_and_cannot_be_withdrawn_by_the_rider(
     assert "不是您申请的" in main
     screenshot(page, "portal/32-me-union-started-transfer")
     assert Transfer.objects.get().status == "pending"
+
+
+def test_my_membership_history_in_english(live_server, transactional_db, world, make_position, phone_page, screenshot):
+    """Item 16: history lines the system wrote (join reason, who started a transfer, automatic
+    acceptance, the member's own withdrawal) follow the reader's language; names are data."""
+    from django.utils import timezone
+
+    from e2e.test_english import chinese_ui, data_names, switch_to_english
+    from gongyou.members.transfers import auto_accept_due_transfers, cancel_transfer
+    from gongyou.positions.services import record_checkin
+
+    page = phone_page
+    membership = join(clean_worker(worker_data(83)), channel="online", actor=Actor.worker()).membership
+    request_transfer(membership, world.other_street_union, initiator="new_org", actor=COMMAND)
+    auto_accept_due_transfers(now=timezone.now() + timezone.timedelta(days=30))
+    back = request_transfer(membership, world.street_union_food, initiator="member", actor=Actor.worker())
+    cancel_transfer(back, by="member", actor=Actor.worker())
+    record_checkin(make_position(name="徐家汇爱心接力站"), membership=membership, actor=COMMAND)
+    log_in(page, live_server.url, 83)
+    switch_to_english(page)
+
+    main = page.inner_text("main")
+    assert "Transfer started by the receiving union" in main
+    assert "Transfer withdrawn by the member" in main
+    assert "Accepted automatically" in main
+    names = [membership.person.name, *data_names()]
+    assert chinese_ui(page, names) == []
+    screenshot(page, "english/me-history")

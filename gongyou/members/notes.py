@@ -32,7 +32,6 @@ NOTES = {
     "routing": None,
     "transfer_to": gettext_lazy("转入%(org)s"),
     "auto_accepted": gettext_lazy("超过接收期限，系统自动接收"),
-    "withdrawn_by_member": gettext_lazy("会员本人撤回"),
     "consent_withdrawn": gettext_lazy("本人撤回个人信息处理同意"),
 }
 

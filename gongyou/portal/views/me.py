@@ -240,7 +240,8 @@ def transfer_cancel(request: HttpRequest) -> HttpResponse:
         mine = may_withdraw(pending, Transfer.Initiator.MEMBER)
         return page(request, "portal/transfer_cancel.html", {"membership": membership, "transfer": pending, "mine": mine})
     try:
-        cancel_transfer(pending, by=Transfer.Initiator.MEMBER, actor=_actor(membership), note_code="withdrawn_by_member")
+        # The history line itself says the member withdrew it (members.notes.WITHDRAWN_BY).
+        cancel_transfer(pending, by=Transfer.Initiator.MEMBER, actor=_actor(membership))
         messages.success(request, _("接转申请已撤回"))
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
