@@ -5,16 +5,24 @@ sees as the union's and cannot withdraw."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
+from e2e.test_english import chinese_ui, data_names, switch_to_english
 from gongyou.core.actors import COMMAND, Actor
+from gongyou.core.models import Region
 from gongyou.core.testing import make_phone, worker_data
 from gongyou.members.inputs import clean_worker
 from gongyou.members.models import Transfer
 from gongyou.members.services import join
-from gongyou.members.transfers import request_transfer
+from gongyou.members.transfers import auto_accept_due_transfers, cancel_transfer, request_transfer
 from gongyou.portal.sms import ConsoleBackend
+from gongyou.positions.inputs import clean_position
 from gongyou.positions.models import CheckIn
-from gongyou.positions.tests.conftest import make_position  # noqa: F401 (fixture)
+from gongyou.positions.services import create_position, record_checkin
+from gongyou.positions.tests.conftest import (
+    fresh_index,  # noqa: F401 (autouse: the nearest-stations index)
+    position_data,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -26,6 +34,14 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def relay_station(world):
+    streets = {r.code: r for r in Region.objects.filter(level=Region.Level.STREET)}
+    data = position_data(world.street_fed, world.street, name="徐家汇爱心接力站", open_24h=True, weekly_hours="")
+    clean = clean_position(data, orgs={str(world.street_fed.pk): world.street_fed}, streets=streets)
+    return create_position(clean, actor=COMMAND)
 
 
 def log_in(page, base_url, seq):
@@ -40,11 +56,11 @@ def log_in(page, base_url, seq):
 
 
 def test_station_pages_know_the_rider_and_the_visit_shows_in_my_membership(
-    live_server, transactional_db, world, make_position, phone_page, screenshot
+    live_server, transactional_db, world, relay_station, phone_page, screenshot
 ):
     page = phone_page
     membership = join(clean_worker(worker_data(81)), channel="online", actor=Actor.worker()).membership
-    position = make_position(name="徐家汇爱心接力站", open_24h=True, weekly_hours="")
+    position = relay_station
     log_in(page, live_server.url, 81)
 
     page.goto(f"{live_server.url}/stations/{position.pk}/checkin/")
@@ -81,22 +97,16 @@ def test_a_union_started_transfer_says_so_and_cannot_be_withdrawn_by_the_rider(
     assert Transfer.objects.get().status == "pending"
 
 
-def test_my_membership_history_in_english(live_server, transactional_db, world, make_position, phone_page, screenshot):
+def test_my_membership_history_in_english(live_server, transactional_db, world, relay_station, phone_page, screenshot):
     """Item 16: history lines the system wrote (join reason, who started a transfer, automatic
     acceptance, the member's own withdrawal) follow the reader's language; names are data."""
-    from django.utils import timezone
-
-    from e2e.test_english import chinese_ui, data_names, switch_to_english
-    from gongyou.members.transfers import auto_accept_due_transfers, cancel_transfer
-    from gongyou.positions.services import record_checkin
-
     page = phone_page
     membership = join(clean_worker(worker_data(83)), channel="online", actor=Actor.worker()).membership
     request_transfer(membership, world.other_street_union, initiator="new_org", actor=COMMAND)
     auto_accept_due_transfers(now=timezone.now() + timezone.timedelta(days=30))
     back = request_transfer(membership, world.street_union_food, initiator="member", actor=Actor.worker())
     cancel_transfer(back, by="member", actor=Actor.worker())
-    record_checkin(make_position(name="徐家汇爱心接力站"), membership=membership, actor=COMMAND)
+    record_checkin(relay_station, membership=membership, actor=COMMAND)
     log_in(page, live_server.url, 83)
     switch_to_english(page)
 
