@@ -27,6 +27,14 @@ WITHDRAWN_BY = {
     "system": gettext_lazy("系统撤回接转"),
 }
 
+# Why a member leaves, as the portal offers it (the member may add their own words).
+LEAVE_REASONS = {
+    "changed_job": gettext_lazy("不再从事这一行"),
+    "left_city": gettext_lazy("离开上海"),
+    "other_union": gettext_lazy("已在其他单位入会"),
+    "other": gettext_lazy("其他原因"),
+}
+
 NOTES = {
     # The joining rule's reason: params are the routing code and its names.
     "routing": None,
@@ -44,6 +52,12 @@ def render_note(code: str, params: Mapping[str, object], stored: str = "") -> st
         if routing_code not in REASONS:
             return stored
         return render_reason(routing_code, {k: str(v) for k, v in params.items() if k != "code"})
+    if code == "leave":
+        label = LEAVE_REASONS.get(str(params.get("choice", "")))
+        detail = str(params.get("reason") or "").strip()
+        if label is None:
+            return detail or stored
+        return f"{label}{pgettext('label separator', '：')}{detail}" if detail else str(label)
     template = NOTES.get(code)
     if template is None:
         return stored

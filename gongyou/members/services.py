@@ -189,6 +189,7 @@ def _transition(
     actor: Actor,
     note: str = "",
     note_code: str = "",
+    note_params: dict[str, object] | None = None,
 ) -> Membership:
     locked = Membership.objects.select_for_update().select_related("org").get(pk=membership.pk)
     if locked.status not in allowed_from:
@@ -204,7 +205,7 @@ def _transition(
     if to in (S.WITHDRAWN, S.LAPSED, S.REJECTED):
         locked.ended_at = now
     locked.save(update_fields=["status", "joined_at", "ended_at"])
-    add_event(locked, kind, actor=actor, from_status=before, note=note, note_code=note_code)
+    add_event(locked, kind, actor=actor, from_status=before, note=note, note_code=note_code, note_params=note_params)
     audit.record(actor, f"membership.{kind}", locked, before={"status": before}, after={"status": to}, reason=note, org=locked.org)
     return locked
 
@@ -232,13 +233,18 @@ def reinstate_membership(membership: Membership, *, actor: Actor) -> Membership:
 
 
 @transaction.atomic
-def withdraw_membership(membership: Membership, *, reason: str, actor: Actor, reason_code: str = "") -> Membership:
-    """`reason` as typed, or `reason_code` when the system writes it (members.notes)."""
+def withdraw_membership(
+    membership: Membership, *, reason: str, actor: Actor, reason_code: str = "", reason_params: dict[str, object] | None = None
+) -> Membership:
+    """`reason` as typed; with `reason_code` (members.notes: "leave" with its "choice", or a
+    system-written code) the history shows it in the reader's language, the typed words as typed."""
     if not reason.strip() and not reason_code:
         raise _conflict(_("请填写退会原因"), "reason_required", field="reason")
+    params = {**(reason_params or {}), "reason": reason.strip()} if reason_code else None
+    note = record_note(reason_code, params or {}) if reason_code else reason
     return _transition(
         membership, allowed_from=(S.ACTIVE, S.SUSPENDED, S.APPLIED), to=S.WITHDRAWN, kind="withdrawn", actor=actor,
-        note=reason, note_code=reason_code,
+        note=note, note_code=reason_code, note_params=params,
     )
 
 

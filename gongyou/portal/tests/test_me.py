@@ -252,3 +252,12 @@ def test_sms_send_for_change_phone_works_when_logged_in(member_client, member):
 
 def test_the_transfer_form_explains_the_work_relationships(member_client, member):
     assert "和公司签了劳动合同" in member_client.get(reverse("portal:transfer")).content.decode()
+
+
+def test_the_leaving_reason_is_shown_in_the_readers_language(member_client, member):
+    member_client.post(reverse("portal:leave"), {"reason": "left_city", "detail": "回老家", "action": "confirm"})
+    event = Membership.objects.get(pk=member.pk).events.last()
+    assert event.note == "离开上海：回老家"  # the record language, for exports
+    member_client.cookies["django_language"] = "en"
+    body = member_client.get(reverse("portal:me")).content.decode()
+    assert "I am leaving Shanghai: 回老家" in body

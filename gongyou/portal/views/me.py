@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +20,7 @@ from gongyou.core.actors import Actor
 from gongyou.core.models import Enterprise
 from gongyou.members.inputs import clean_work
 from gongyou.members.models import Membership, Person, Transfer
+from gongyou.members.notes import render_note
 from gongyou.members.routing import Routing, resolve_union
 from gongyou.members.services import change_phone, withdraw_consent, withdraw_membership
 from gongyou.members.transfers import cancel_transfer, may_withdraw, request_transfer
@@ -260,15 +260,18 @@ def leave(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return page(request, "portal/leave.html", base)
     form.is_valid()
-    with translation.override("zh-hans"):  # the union's records are kept in Chinese
-        reason = form.reason_text()
-    if not reason:
+    params = form.reason_params()
+    if params is None:
         form.add_error("reason", ValidationError(_("请选择或填写退会原因"), code="reason_required"))
         return page(request, "portal/leave.html", base)
     if request.POST.get("action") != "confirm":
+        reason = render_note("leave", params)  # in the reader's language; kept as a code
         return page(request, "portal/leave.html", {**base, "confirming": True, "reason": reason})
     try:
-        withdraw_membership(membership, reason=reason, actor=_actor(membership))
+        withdraw_membership(
+            membership, reason=str(params["reason"]), reason_code="leave", reason_params={"choice": params["choice"]},
+            actor=_actor(membership),
+        )
     except ValidationError as exc:
         add_errors(form, exc)
         return page(request, "portal/leave.html", base)
