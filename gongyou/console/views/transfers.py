@@ -89,9 +89,9 @@ def transfer_decide(request: HttpRequest, pk: int, decision: str) -> HttpRespons
             side for side, org in ((Transfer.Initiator.OLD_ORG, transfer.from_org), (Transfer.Initiator.NEW_ORG, transfer.to_org))
             if org_in_scope(request.user, org)
         ]
-        if not sides:
+        withdrawing = next((side for side in sides if service.may_withdraw(transfer, side)), "")
+        if not withdrawing:
             raise PermissionDenied(_("只有发起方可以撤回这笔接转。"))
-        withdrawing = next((side for side in sides if service.may_withdraw(transfer, side)), sides[0])
     elif not org_in_scope(request.user, transfer.to_org):
         # They can see it (the other side is theirs) but this decision belongs to the other org.
         raise PermissionDenied(_("只有接收方可以接收或退回这笔接转。"))
