@@ -151,7 +151,7 @@ def _close_without_move(
     )
     audit.record(
         actor, f"transfer.{kind.removeprefix('transfer_')}", locked,
-        after={"status": status}, reason=note, org=locked.from_org, related_org=locked.to_org,
+        after={"status": status, **(params or {})}, reason=note, org=locked.from_org, related_org=locked.to_org,
     )
     return locked
 
@@ -181,7 +181,7 @@ def cancel_transfer(transfer: Transfer, *, by: str, actor: Actor, note: str = ""
     locked, membership = _locked_pending(transfer)
     if not may_withdraw(locked, by):
         raise _error(
-            _("这笔接转由%(starter)s发起，只有发起方可以撤回；接收方可以退回") % {"starter": locked.get_initiator_display()},
+            _("这笔接转的发起方是“%(starter)s”，只有发起方可以撤回；接收方可以退回") % {"starter": locked.get_initiator_display()},
             "not_starter",
         )
     return _close_without_move(

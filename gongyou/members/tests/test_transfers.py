@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from gongyou.core.actors import COMMAND, Actor
+from gongyou.core.models import AuditLog
 from gongyou.core.testing import worker_data
 from gongyou.members.inputs import clean_worker
 from gongyou.members.models import Membership, Transfer
@@ -128,6 +129,8 @@ def test_only_the_starter_may_withdraw(world, member, initiator, allowed, refuse
     event = member.events.last()
     assert event.kind == "transfer_cancelled"
     assert event.note_params == {"by": allowed[0], "initiator": initiator}
+    audit = AuditLog.objects.filter(action="transfer.cancelled").get()
+    assert audit.after == {"status": "cancelled", "by": allowed[0], "initiator": initiator}
 
 
 def test_the_receiving_side_undoes_a_transfer_by_rejecting_it(world, member):
