@@ -58,6 +58,14 @@ def test_login_transfer_and_leave(live_server, transactional_db, world, phone_pa
 
     with page.expect_navigation():
         page.click("text=撤回接转申请")
+    # Withdrawing asks first.
+    assert "确定撤回吗" in page.inner_text("main")
+    assert Transfer.objects.get().status == "pending"
+    screenshot(page, "portal/13b-transfer-withdraw-confirm")
+    with page.expect_navigation():
+        page.click("button.btn[value=confirm]")
+    assert Transfer.objects.get().status == "cancelled"
+    assert "会员本人撤回接转" in page.inner_text("main")
     with page.expect_navigation():
         page.click("a:text-is('退会')")
     page.click("label.option:has-text('离开上海')")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from gongyou.core.actors import Actor
 from gongyou.core.models import Org
 from gongyou.members.models import Membership, MembershipEvent
+from gongyou.members.notes import record_note
 
 
 def add_event(
@@ -16,7 +17,14 @@ def add_event(
     from_status: str = "",
     from_org: Org | None = None,
     note: str = "",
+    note_code: str = "",
+    note_params: dict[str, object] | None = None,
 ) -> MembershipEvent:
+    """`note` is typed text; a system-written note is `note_code` + `note_params` (members.notes),
+    stored also as record-language text."""
+    params = dict(note_params or {})
+    if note_code and not note:
+        note = record_note(note_code, params)
     return MembershipEvent.objects.create(
         membership=membership,
         kind=kind,
@@ -26,4 +34,6 @@ def add_event(
         to_org=membership.org,
         actor_label=actor.label[:80],
         note=note,
+        note_code=note_code,
+        note_params=params,
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongyou.core.choices import Industry, LaborRelation
 from gongyou.core.models import Enterprise, Org, Region, Station
+from gongyou.members.notes import STARTED_BY, WITHDRAWN_BY, render_note
 from gongyou.members.routing import REASONS, render_reason
 
 
@@ -157,13 +158,34 @@ class MembershipEvent(models.Model):
     to_org = models.ForeignKey(Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     actor_label = models.CharField(max_length=80)
+    # `note` in the record language; what the system wrote also as a code with its names
+    # (members.notes), so the reader sees it in their language. Typed notes have no code.
     note = models.TextField(blank=True)
+    note_code = models.CharField(max_length=30, blank=True)
+    note_params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.membership_id} {self.kind}"
+
+    @property
+    def note_text(self) -> str:
+        """The note in the active language (typed notes and older rows: as stored)."""
+        if self.note_code:
+            return render_note(self.note_code, self.note_params, self.note)
+        return self.note
+
+    @property
+    def party_label(self) -> str:
+        """For a transfer started or withdrawn: who did it ("" when not recorded)."""
+        labels = {"transfer_requested": (STARTED_BY, "initiator"), "transfer_cancelled": (WITHDRAWN_BY, "by")}
+        if self.kind not in labels:
+            return ""
+        names, key = labels[self.kind]
+        party = str(self.note_params.get(key, ""))
+        return str(names[party]) if party in names else ""
 
 
 class Transfer(models.Model):
@@ -193,6 +215,8 @@ class Transfer(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.CharField(max_length=80, blank=True)
     decision_note = models.TextField(blank=True)
+    # Set when the system wrote the note (members.notes), so it shows in the reader's language.
+    decision_code = models.CharField(max_length=30, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -207,6 +231,10 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership_id}: {self.from_org_id} → {self.to_org_id} ({self.status})"
+
+    @property
+    def decision_text(self) -> str:
+        return render_note(self.decision_code, {}, self.decision_note) if self.decision_code else self.decision_note
 
 
 class FoundingTask(models.Model):

@@ -31,11 +31,11 @@ from gongyou.members.models import (
     Membership,
     Person,
     RosterEntry,
-    Transfer,
 )
+from gongyou.members.notes import record_note
 from gongyou.members.numbers import new_member_no
 from gongyou.members.routing import resolve_union
-from gongyou.members.transfers import cancel_transfer
+from gongyou.members.transfers import end_pending_transfer
 
 S = Membership.Status
 
@@ -171,7 +171,10 @@ def _join_once(
         last_contact_at=now,
     )
     _assign_member_no(membership)
-    add_event(membership, "applied" if status == S.APPLIED else "joined", actor=actor, note=routing.record_reason)
+    add_event(
+        membership, "applied" if status == S.APPLIED else "joined", actor=actor, note=routing.record_reason,
+        note_code="routing", note_params={"code": routing.code, **routing.params},
+    )
     audit.record(
         actor,
         "membership.join",
@@ -195,6 +198,8 @@ def _transition(
     kind: str,
     actor: Actor,
     note: str = "",
+    note_code: str = "",
+    note_params: dict[str, object] | None = None,
 ) -> Membership:
     locked = Membership.objects.select_for_update().select_related("org").get(pk=membership.pk)
     if locked.status not in allowed_from:
@@ -210,7 +215,7 @@ def _transition(
     if to in (S.WITHDRAWN, S.LAPSED, S.REJECTED):
         locked.ended_at = now
     locked.save(update_fields=["status", "joined_at", "ended_at"])
-    add_event(locked, kind, actor=actor, from_status=before, note=note)
+    add_event(locked, kind, actor=actor, from_status=before, note=note, note_code=note_code, note_params=note_params)
     audit.record(actor, f"membership.{kind}", locked, before={"status": before}, after={"status": to}, reason=note, org=locked.org)
     return locked
 
@@ -238,11 +243,18 @@ def reinstate_membership(membership: Membership, *, actor: Actor) -> Membership:
 
 
 @transaction.atomic
-def withdraw_membership(membership: Membership, *, reason: str, actor: Actor) -> Membership:
-    if not reason.strip():
+def withdraw_membership(
+    membership: Membership, *, reason: str, actor: Actor, reason_code: str = "", reason_params: dict[str, object] | None = None
+) -> Membership:
+    """`reason` as typed; with `reason_code` (members.notes: "leave" with its "choice", or a
+    system-written code) the history shows it in the reader's language, the typed words as typed."""
+    if not reason.strip() and not reason_code:
         raise _conflict(_("请填写退会原因"), "reason_required", field="reason")
+    params = {**(reason_params or {}), "reason": reason.strip()} if reason_code else None
+    note = record_note(reason_code, params or {}) if reason_code else reason
     return _transition(
-        membership, allowed_from=(S.ACTIVE, S.SUSPENDED, S.APPLIED), to=S.WITHDRAWN, kind="withdrawn", actor=actor, note=reason
+        membership, allowed_from=(S.ACTIVE, S.SUSPENDED, S.APPLIED), to=S.WITHDRAWN, kind="withdrawn", actor=actor,
+        note=note, note_code=reason_code, note_params=params,
     )
 
 
@@ -430,13 +442,14 @@ def withdraw_consent(person: Person, *, actor: Actor, reason: str = "") -> Perso
     locked = Person.objects.select_for_update().get(pk=person.pk)
     if locked.anonymised_at is not None:
         raise _conflict(_("个人信息已经删除，无需重复操作"), "already_anonymised", field="person")
-    note = reason.strip() or _("本人撤回个人信息处理同意")
+    typed = reason.strip()
+    code = "" if typed else "consent_withdrawn"
+    note = typed or record_note(code, {})
     membership = open_membership(locked)
     if membership is not None:
         if membership.status == S.TRANSFERRING:
-            pending = Transfer.objects.get(membership=membership, status=Transfer.Status.PENDING)
-            cancel_transfer(pending, actor=actor, note=note)
-        membership = withdraw_membership(membership, reason=note, actor=actor)
+            end_pending_transfer(membership, actor=actor, note=typed, note_code=code)
+        membership = withdraw_membership(membership, reason=typed, reason_code=code, actor=actor)
     locked.name = ANONYMISED_NAME
     locked.id_hash = secrets.token_hex(32)
     locked.id_enc = crypto.encrypt("")

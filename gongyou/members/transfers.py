@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from gongyou.core import audit
 from gongyou.core.actors import SYSTEM, Actor
-from gongyou.core.choices import record_language
 from gongyou.core.models import Org
 from gongyou.members.history import add_event
 from gongyou.members.models import Membership, Person, Transfer
+from gongyou.members.notes import record_note
 from gongyou.members.work import WorkContext
 
 S = Membership.Status
@@ -71,7 +71,10 @@ def request_transfer(
         raise _error(_("这名会员已有一笔待接收的接转"), "transfer_pending") from exc
     locked.status = S.TRANSFERRING
     locked.save(update_fields=["status"])
-    add_event(locked, "transfer_requested", actor=actor, from_status=S.ACTIVE, note=f"→ {to_org.name}: {reason}")
+    add_event(
+        locked, "transfer_requested", actor=actor, from_status=S.ACTIVE,
+        note_code="transfer_to", note_params={"org": to_org.name, "reason": reason, "initiator": initiator},
+    )
     audit.record(
         actor, "transfer.request", transfer,
         after={"membership": locked.pk, "from": locked.org_id, "to": to_org.pk, "initiator": initiator},
@@ -99,13 +102,17 @@ def _locked_pending(transfer: Transfer) -> tuple[Transfer, Membership]:
 
 
 @transaction.atomic
-def accept_transfer(transfer: Transfer, *, actor: Actor, note: str = "") -> Transfer:
+def accept_transfer(transfer: Transfer, *, actor: Actor, note: str = "", note_code: str = "") -> Transfer:
+    """The new org takes the member in (or the system does, when the waiting period passed:
+    `note_code` "auto_accepted")."""
     locked, membership = _locked_pending(transfer)
+    note = note or (record_note(note_code, {}) if note_code else "")
     locked.status = T.ACCEPTED
     locked.decided_at = timezone.now()
     locked.decided_by = actor.label[:80]
     locked.decision_note = note
-    locked.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
+    locked.decision_code = note_code
+    locked.save(update_fields=["status", "decided_at", "decided_by", "decision_note", "decision_code"])
     old_org = membership.org
     membership.org = locked.to_org
     membership.status = S.ACTIVE
@@ -113,7 +120,10 @@ def accept_transfer(transfer: Transfer, *, actor: Actor, note: str = "") -> Tran
     membership.save(update_fields=["org", "status", "last_contact_at"])
     if locked.new_context:
         apply_work_context(membership.person_id, locked.new_context)
-    add_event(membership, "transfer_accepted", actor=actor, from_status=S.TRANSFERRING, from_org=old_org, note=note)
+    add_event(
+        membership, "transfer_accepted", actor=actor, from_status=S.TRANSFERRING, from_org=old_org,
+        note=note, note_code=note_code,
+    )
     audit.record(
         actor, "transfer.accept", locked,
         before={"org": old_org.pk}, after={"org": locked.to_org_id}, reason=note, org=locked.to_org,
@@ -122,19 +132,26 @@ def accept_transfer(transfer: Transfer, *, actor: Actor, note: str = "") -> Tran
     return locked
 
 
-def _close_without_move(transfer: Transfer, *, status: str, kind: str, actor: Actor, note: str) -> Transfer:
-    locked, membership = _locked_pending(transfer)
+def _close_without_move(
+    locked: Transfer, membership: Membership, *, status: str, kind: str, actor: Actor, note: str,
+    note_code: str = "", params: dict[str, object] | None = None,
+) -> Transfer:
+    note = note or (record_note(note_code, {}) if note_code else "")
     locked.status = status
     locked.decided_at = timezone.now()
     locked.decided_by = actor.label[:80]
     locked.decision_note = note
-    locked.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
+    locked.decision_code = note_code
+    locked.save(update_fields=["status", "decided_at", "decided_by", "decision_note", "decision_code"])
     membership.status = S.ACTIVE
     membership.save(update_fields=["status"])
-    add_event(membership, kind, actor=actor, from_status=S.TRANSFERRING, note=note)
+    add_event(
+        membership, kind, actor=actor, from_status=S.TRANSFERRING, note=note, note_code=note_code,
+        note_params=params,
+    )
     audit.record(
         actor, f"transfer.{kind.removeprefix('transfer_')}", locked,
-        after={"status": status}, reason=note, org=locked.from_org, related_org=locked.to_org,
+        after={"status": status, **(params or {})}, reason=note, org=locked.from_org, related_org=locked.to_org,
     )
     return locked
 
@@ -144,12 +161,47 @@ def reject_transfer(transfer: Transfer, *, actor: Actor, note: str) -> Transfer:
     """The new org declines: the member simply stays where they were."""
     if not note.strip():
         raise _error(_("请填写退回理由"), "reason_required", field="note")
-    return _close_without_move(transfer, status=T.REJECTED, kind="transfer_rejected", actor=actor, note=note)
+    locked, membership = _locked_pending(transfer)
+    return _close_without_move(locked, membership, status=T.REJECTED, kind="transfer_rejected", actor=actor, note=note)
+
+
+def may_withdraw(transfer: Transfer, by: str) -> bool:
+    """Only the side that started a transfer may withdraw it; the receiving side says no by
+    rejecting it. A proposal the system made from a roster is the old org's to withdraw (the
+    member is theirs until it is accepted); the member cannot withdraw what a union started."""
+    if by == transfer.initiator:
+        return True
+    return transfer.initiator == Transfer.Initiator.SYSTEM and by == Transfer.Initiator.OLD_ORG
 
 
 @transaction.atomic
-def cancel_transfer(transfer: Transfer, *, actor: Actor, note: str = "") -> Transfer:
-    return _close_without_move(transfer, status=T.CANCELLED, kind="transfer_cancelled", actor=actor, note=note)
+def cancel_transfer(transfer: Transfer, *, by: str, actor: Actor, note: str = "", note_code: str = "") -> Transfer:
+    """Withdraw a pending transfer on behalf of `by` (a Transfer.Initiator value: who withdraws);
+    the rule is `may_withdraw`. The history records who started it and who withdrew it."""
+    locked, membership = _locked_pending(transfer)
+    if not may_withdraw(locked, by):
+        raise _error(
+            _("这笔接转的发起方是“%(starter)s”，只有发起方可以撤回；接收方可以退回") % {"starter": locked.get_initiator_display()},
+            "not_starter",
+        )
+    return _close_without_move(
+        locked, membership, status=T.CANCELLED, kind="transfer_cancelled", actor=actor, note=note,
+        note_code=note_code, params={"by": by, "initiator": locked.initiator},
+    )
+
+
+@transaction.atomic
+def end_pending_transfer(membership: Membership, *, actor: Actor, note: str = "", note_code: str = "") -> Transfer | None:
+    """Close the pending transfer of a membership that is itself ending (the member withdrew
+    consent): nobody's decision to undo, so no starter rule; the history says the system closed it."""
+    pending = Transfer.objects.filter(membership=membership, status=T.PENDING).first()
+    if pending is None:
+        return None
+    locked, locked_membership = _locked_pending(pending)
+    return _close_without_move(
+        locked, locked_membership, status=T.CANCELLED, kind="transfer_cancelled", actor=actor, note=note,
+        note_code=note_code, params={"by": Transfer.Initiator.SYSTEM, "initiator": locked.initiator},
+    )
 
 
 def auto_accept_due_transfers(*, now: dt.datetime | None = None) -> int:
@@ -159,9 +211,7 @@ def auto_accept_due_transfers(*, now: dt.datetime | None = None) -> int:
     due = Transfer.objects.filter(status=T.PENDING, auto_accept_at__lte=now).values_list("pk", flat=True)
     for pk in list(due):
         try:
-            with record_language():
-                note = _("超过接收期限，系统自动接收")
-            accept_transfer(Transfer(pk=pk), actor=SYSTEM, note=note)
+            accept_transfer(Transfer(pk=pk), actor=SYSTEM, note_code="auto_accepted")
             accepted += 1
         except ValidationError:
             continue  # decided by a person while we were running

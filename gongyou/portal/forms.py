@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongyou.core.choices import Industry, LaborRelation
 from gongyou.core.models import Region
+from gongyou.members import notes
 from gongyou.portal import pickers
 
 LABOR_RELATION_HELP = {
@@ -120,21 +121,18 @@ class TransferForm(StreetPickerMixin):
     reason = _text(_("接转原因（选填）"), max_length=200, placeholder=_("如：换了站点、换了平台"))
 
 
-LEAVE_REASONS = [
-    ("changed_job", _("不再从事这一行")),
-    ("left_city", _("离开上海")),
-    ("other_union", _("已在其他单位入会")),
-    ("other", _("其他原因")),
-]
+LEAVE_REASONS = list(notes.LEAVE_REASONS.items())
 
 
 class LeaveForm(forms.Form):
     reason = forms.ChoiceField(label=_("退会原因"), choices=LEAVE_REASONS, widget=forms.RadioSelect, required=False)
     detail = _text(_("补充说明（选填）"), max_length=200)
 
-    def reason_text(self) -> str:
-        labels = dict(LEAVE_REASONS)
-        code = self.cleaned_data.get("reason") or ""
-        text = str(labels.get(code, ""))
+    def reason_params(self) -> dict[str, object] | None:
+        """The reason as members.notes keeps it ("leave": the choice and the typed words), or
+        None when neither was given."""
+        choice = self.cleaned_data.get("reason") or ""
         detail = (self.cleaned_data.get("detail") or "").strip()
-        return f"{text}：{detail}" if text and detail else text or detail
+        if not choice and not detail:
+            return None
+        return {"choice": choice, "reason": detail}

@@ -7,7 +7,8 @@ from django.db.models import QuerySet
 
 from gongyou.core.access import AnyUser, get_in_scope, get_or_404, orgs_in_scope, scoped, streets_in_scope
 from gongyou.core.models import Org, Region
-from gongyou.positions.models import Feedback, ServicePosition
+from gongyou.members.models import Membership
+from gongyou.positions.models import CheckIn, Feedback, ServicePosition
 from gongyou.positions.vocab import Status
 
 
@@ -24,6 +25,23 @@ def public_position(pk: object) -> ServicePosition:
     return get_or_404(
         ServicePosition.objects.select_related("street__parent", "org").exclude(status=Status.RETIRED), pk=pk
     )
+
+
+# The latest visits a member page lists (a rider checks in daily; the page shows the recent ones).
+VISITS_SHOWN = 20
+
+
+def checkins_of(membership: Membership, *, limit: int = VISITS_SHOWN) -> list[CheckIn]:
+    """The member's own visits, newest first (我的会籍)."""
+    qs = CheckIn.objects.filter(membership=membership).select_related("position").order_by("-at", "-id")
+    return list(qs[:limit])
+
+
+def member_checkins_for(user: AnyUser, membership: Membership, *, limit: int = VISITS_SHOWN) -> list[CheckIn]:
+    """A member's visits on the staff member page: only while the membership's org is in the
+    user's scope (the visit belongs to the member's record, wherever the station is)."""
+    qs = scoped(user, CheckIn.objects.filter(membership=membership), "membership__org")
+    return list(qs.select_related("position").order_by("-at", "-id")[:limit])
 
 
 def feedback_for(user: AnyUser) -> QuerySet[Feedback]:

@@ -5,7 +5,7 @@ import pytest
 REASONS = {
     "admin": "审计日志只有管理员可以查看。",
     "viewer": "只读账号只能查看，不能修改。",
-    "cancel": "只有转出方可以撤回这笔接转。",
+    "cancel": "只有发起方可以撤回这笔接转。",
     "decide": "只有接收方可以接收或退回这笔接转。",
     "not_staff": "这个账号没有工作台权限",
 }
@@ -32,10 +32,12 @@ def test_a_viewer_writing_is_told_the_account_is_read_only(client, personas, con
 
 
 def test_the_wrong_side_of_a_transfer_is_told_which_side_decides(client, personas, console_data):
-    # street is the receiving side of console_data.transfer; other_street the sending side.
+    # street is the receiving side of console_data.transfer; other_street the sending side. The
+    # member started it: only the member may withdraw it.
     client.force_login(personas["street"])
     assert _reason_of(client.post(f"/console/transfers/{console_data.transfer.pk}/cancel/", {"note": "x"})) == {"cancel"}
     client.force_login(personas["other_street"])
+    assert _reason_of(client.post(f"/console/transfers/{console_data.transfer.pk}/cancel/", {"note": "x"})) == {"cancel"}
     assert _reason_of(client.post(f"/console/transfers/{console_data.transfer.pk}/accept/")) == {"decide"}
 
 

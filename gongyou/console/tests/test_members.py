@@ -1,13 +1,17 @@
 from io import BytesIO
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from gongyou.console.tests.conftest import join_worker
+from gongyou.core.actors import COMMAND
 from gongyou.core.models import AuditLog
 from gongyou.core.testing import make_id_number, make_phone
 from gongyou.members.models import Membership
+from gongyou.positions.services import record_checkin
 
 
 @pytest.fixture
@@ -155,3 +159,20 @@ def test_a_search_id_from_another_session_finds_nothing_special(street_client, p
     other.force_login(personas["street"])
     html = other.get(location).content.decode()
     assert console_data.applied.member_no in html  # unfiltered: the id means nothing elsewhere
+
+
+def test_the_member_page_lists_the_members_station_visits(street_client, client, personas, console_data, make_position, django_assert_max_num_queries):
+    member = console_data.street_member
+    url = f"/console/members/{member.member_no}/"
+    record_checkin(make_position(name="徐家汇爱心接力站"), membership=member, actor=COMMAND)
+    with CaptureQueriesContext(connection) as one_visit:
+        html = street_client.get(url).content.decode()
+    assert "到站记录" in html and "徐家汇爱心接力站" in html
+    for n in range(5):
+        record_checkin(make_position(name=f"第{n}号接力站", code=f"P-extra-{n}"), membership=member, actor=COMMAND)
+    with django_assert_max_num_queries(len(one_visit)):  # no query per visit
+        html = street_client.get(url).content.decode()
+    assert "第4号接力站" in html
+    # Out of scope the page (and so the visits) is a 404.
+    client.force_login(personas["other_street"])
+    assert client.get(url).status_code == 404

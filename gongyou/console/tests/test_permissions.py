@@ -50,8 +50,9 @@ CASES = [
     ("transfer-accept", "post", lambda d, w: f"/console/transfers/{d.transfer.pk}/accept/", lambda d, w: {},
      writes(other_street=FORBIDDEN, station=MISSING, agent=MISSING)),
     ("transfers-bulk-accept", "post", lambda d, w: "/console/transfers/accept/", lambda d, w: {"ids": [d.transfer.pk]}, writes()),
+    # d.transfer is the member's own application: only the member may withdraw it, no staff side.
     ("transfer-cancel", "post", lambda d, w: f"/console/transfers/{d.transfer.pk}/cancel/", lambda d, w: {},
-     writes(street=FORBIDDEN, station=MISSING, agent=MISSING)),
+     writes(city=FORBIDDEN, street=FORBIDDEN, other_street=FORBIDDEN, station=MISSING, agent=MISSING)),
     ("bulk-transfer", "get", lambda d, w: f"/console/transfers/bulk/?enterprise={w.platform.pk}", None, reads()),
     ("orgs", "get", lambda d, w: "/console/orgs/", None, reads()),
     ("orgs-export", "get", lambda d, w: "/console/orgs/export/", None, reads()),

@@ -9,6 +9,7 @@ from gongyou.core.actors import COMMAND
 from gongyou.core.models import AuditLog, Org
 from gongyou.core.services import create_org
 from gongyou.members.models import FoundingTask, Membership, Transfer
+from gongyou.members.transfers import cancel_transfer, request_transfer
 
 
 @pytest.fixture
@@ -162,12 +163,26 @@ def test_rejecting_needs_a_note_and_keeps_the_member(street_client, world, conso
     assert Membership.objects.get(pk=console_data.other_member.pk).org == world.other_street_union
 
 
-def test_the_sending_side_sees_it_as_outgoing_and_may_cancel(client, personas, console_data):
+def test_the_sending_side_sees_it_as_outgoing_but_cannot_withdraw_the_members_application(client, personas, console_data):
     client.force_login(personas["other_street"])
-    assert console_data.other_member.member_no in client.get("/console/transfers/?box=outgoing").content.decode()
+    outgoing = client.get("/console/transfers/?box=outgoing").content.decode()
+    assert console_data.other_member.member_no in outgoing
+    assert "只有会员可以撤回" in outgoing and f"/console/transfers/{console_data.transfer.pk}/cancel/" not in outgoing
     assert console_data.other_member.member_no not in client.get("/console/transfers/?box=incoming").content.decode()
     client.post(f"/console/transfers/{console_data.transfer.pk}/cancel/")
-    assert Transfer.objects.get(pk=console_data.transfer.pk).status == "cancelled"
+    assert Transfer.objects.get(pk=console_data.transfer.pk).status == "pending"
+
+
+def test_the_sending_side_withdraws_a_transfer_it_started(client, personas, world, console_data):
+    cancel_transfer(console_data.transfer, by="member", actor=COMMAND)
+    started = request_transfer(console_data.other_member, world.street_union_food, initiator="old_org", actor=COMMAND)
+    client.force_login(personas["other_street"])
+    outgoing = client.get("/console/transfers/?box=outgoing").content.decode()
+    assert f"/console/transfers/{started.pk}/cancel/" in outgoing and "转出工会发起" in outgoing
+    client.post(f"/console/transfers/{started.pk}/cancel/", {"note": "划转有误"})
+    assert Transfer.objects.get(pk=started.pk).status == "cancelled"
+    detail = client.get(f"/console/members/{console_data.other_member.member_no}/").content.decode()
+    assert "转出工会发起组织关系接转" in detail and "转出工会撤回接转" in detail
 
 
 def test_founding_the_union_lets_staff_bulk_transfer_the_individual_members(street_client, world, console_data):

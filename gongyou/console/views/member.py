@@ -19,6 +19,7 @@ from gongyou.core.models import Org
 from gongyou.members import services, transfers
 from gongyou.members.access import membership_for
 from gongyou.members.models import Membership, Transfer
+from gongyou.positions.access import member_checkins_for
 
 S = Membership.Status
 
@@ -31,6 +32,7 @@ def member_detail(request: HttpRequest, member_no: str) -> HttpResponse:
         "p": membership.person,
         "events": membership.events.select_related("from_org", "to_org"),
         "transfers": membership.transfers.select_related("from_org", "to_org"),
+        "visits": member_checkins_for(request.user, membership),
         "S": S,
         "can_write": can_write(request.user),
     }

@@ -82,12 +82,19 @@ def transfer_decide(request: HttpRequest, pk: int, decision: str) -> HttpRespons
         raise Http404
     transfer = _visible(request, pk)
     note = request.POST.get("note", "").strip()
-    side = transfer.from_org if decision == "cancel" else transfer.to_org
-    if not org_in_scope(request.user, side):
+    withdrawing = ""
+    if decision == "cancel":
+        # The officer withdraws for the side of theirs that started it (members.transfers.may_withdraw).
+        sides = [
+            side for side, org in ((Transfer.Initiator.OLD_ORG, transfer.from_org), (Transfer.Initiator.NEW_ORG, transfer.to_org))
+            if org_in_scope(request.user, org)
+        ]
+        withdrawing = next((side for side in sides if service.may_withdraw(transfer, side)), "")
+        if not withdrawing:
+            raise PermissionDenied(_("只有发起方可以撤回这笔接转。"))
+    elif not org_in_scope(request.user, transfer.to_org):
         # They can see it (the other side is theirs) but this decision belongs to the other org.
-        raise PermissionDenied(
-            _("只有转出方可以撤回这笔接转。") if decision == "cancel" else _("只有接收方可以接收或退回这笔接转。")
-        )
+        raise PermissionDenied(_("只有接收方可以接收或退回这笔接转。"))
     try:
         if decision == "accept":
             service.accept_transfer(transfer, actor=actor(request), note=note)
@@ -96,7 +103,7 @@ def transfer_decide(request: HttpRequest, pk: int, decision: str) -> HttpRespons
             service.reject_transfer(transfer, actor=actor(request), note=note)
             messages.success(request, _("已退回，会员留在原工会"))
         else:
-            service.cancel_transfer(transfer, actor=actor(request), note=note)
+            service.cancel_transfer(transfer, by=withdrawing, actor=actor(request), note=note)
             messages.success(request, _("已撤回这笔接转"))
     except ValidationError as exc:
         flash_error(request, exc)

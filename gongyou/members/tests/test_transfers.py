@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from gongyou.core.actors import COMMAND, Actor
+from gongyou.core.models import AuditLog
 from gongyou.core.testing import worker_data
 from gongyou.members.inputs import clean_worker
 from gongyou.members.models import Membership, Transfer
@@ -53,7 +54,7 @@ def test_reject_returns_member_to_old_org(world, member):
 
 def test_cancel_by_old_org(world, member):
     t = request_transfer(member, world.other_street_union, initiator="old_org", actor=COMMAND)
-    cancel_transfer(t, actor=COMMAND)
+    cancel_transfer(t, by="old_org", actor=COMMAND)
     member.refresh_from_db()
     assert member.status == "active"
 
@@ -102,3 +103,67 @@ def test_auto_accept_command(world, member):
     Transfer.objects.filter(pk=t.pk).update(auto_accept_at=timezone.now() - dt.timedelta(minutes=1))
     call_command("auto_accept_transfers")
     assert Membership.objects.get(pk=member.pk).org == world.other_street_union
+
+
+# --- who started it, who may withdraw it -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("initiator", "allowed", "refused"),
+    [
+        ("member", ["member"], ["old_org", "new_org"]),
+        ("old_org", ["old_org"], ["member", "new_org"]),
+        ("new_org", ["new_org"], ["member", "old_org"]),
+        ("system", ["old_org"], ["member", "new_org"]),
+    ],
+)
+def test_only_the_starter_may_withdraw(world, member, initiator, allowed, refused):
+    t = request_transfer(member, world.other_street_union, initiator=initiator, actor=COMMAND)
+    for side in refused:
+        with pytest.raises(ValidationError) as info:
+            cancel_transfer(t, by=side, actor=COMMAND)
+        assert codes(info) == ["not_starter"]
+        assert Transfer.objects.get(pk=t.pk).status == "pending"
+    cancel_transfer(t, by=allowed[0], actor=COMMAND)
+    assert Transfer.objects.get(pk=t.pk).status == "cancelled"
+    event = member.events.last()
+    assert event.kind == "transfer_cancelled"
+    assert event.note_params == {"by": allowed[0], "initiator": initiator}
+    audit = AuditLog.objects.filter(action="transfer.cancelled").get()
+    assert audit.after == {"status": "cancelled", "by": allowed[0], "initiator": initiator}
+
+
+def test_the_receiving_side_undoes_a_transfer_by_rejecting_it(world, member):
+    t = request_transfer(member, world.other_street_union, initiator="old_org", actor=COMMAND)
+    reject_transfer(t, actor=COMMAND, note="人不在本街道")
+    assert Transfer.objects.get(pk=t.pk).status == "rejected"
+
+
+@pytest.mark.parametrize(
+    ("initiator", "label"),
+    [("member", "会员本人申请组织关系接转"), ("old_org", "转出工会发起组织关系接转"),
+     ("new_org", "转入工会发起组织关系接转"), ("system", "系统根据名册提出组织关系接转")],
+)
+def test_the_history_says_who_started_the_transfer(world, member, initiator, label):
+    request_transfer(member, world.other_street_union, initiator=initiator, actor=COMMAND, reason="换站点")
+    event = member.events.get(kind="transfer_requested")
+    assert event.party_label == label
+    assert event.note == f"转入{world.other_street_union.name}；换站点"
+
+
+def test_system_written_notes_follow_the_readers_language(world, member):
+    from django.utils import translation
+
+    t = request_transfer(member, world.other_street_union, initiator="member", actor=COMMAND, reason="换站点")
+    auto_accept_due_transfers(now=timezone.now() + dt.timedelta(days=30))
+    joined, requested, accepted = member.events.order_by("at", "id")
+    t.refresh_from_db()
+    # Stored in the record language, for exports and older readers.
+    assert accepted.note == t.decision_note == "超过接收期限，系统自动接收"
+    with translation.override("en"):
+        assert accepted.note_text == t.decision_text == "Accepted automatically by the system after the deadline passed"
+        assert requested.party_label == "Transfer applied for by the member"
+        assert requested.note_text == f"To {world.other_street_union.name}; 换站点"
+        assert joined.note_text == member.reason_text
+        assert "个体入会" not in joined.note_text
+    assert joined.note == member.routing_reason

@@ -2,10 +2,12 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from gongyou.core.actors import COMMAND
 from gongyou.core.models import AuditLog
 from gongyou.core.testing import make_id_number, make_phone
 from gongyou.members.join_links import make_join_token
 from gongyou.members.models import Membership
+from gongyou.members.services import withdraw_membership
 from gongyou.portal.session import SESSION_KEY
 from gongyou.portal.tests.conftest import get_code, join_form, post_join
 
@@ -171,9 +173,48 @@ def test_htmx_sms_send_refuses_unknown_purposes(client, db):
     assert client.post(reverse("portal:sms_send"), {"phone": "13912345678", "purpose": "change_phone"}).status_code == 403
 
 
-def test_htmx_sms_send_reports_a_bad_phone_in_the_box(client, db):
-    body = client.post(reverse("portal:sms_send"), {"phone": "123", "purpose": "join"}).content.decode()
-    assert 'id="sms-box"' in body and "手机号码应为11位" in body
+def test_htmx_sms_send_reports_a_bad_phone_under_the_phone_field(client, db):
+    body = client.post(reverse("portal:sms_send"), {"phone": "1391234567", "purpose": "join"}).content.decode()
+    box, _sep, oob = body.partition('id="phone-errors"')
+    assert 'id="sms-box"' in box and "手机号码应为11位" not in box
+    assert 'hx-swap-oob="true"' in oob and "手机号码应为11位" in oob
+
+
+def test_a_good_number_clears_the_phone_fields_error(client, db):
+    body = client.post(reverse("portal:sms_send"), {"phone": "13912345678", "purpose": "join"}).content.decode()
+    _box, _sep, oob = body.partition('id="phone-errors"')
+    assert 'hx-swap-oob="true"' in oob and "error" not in oob
+
+
+def test_no_js_send_code_with_a_ten_digit_phone_shows_the_error_under_the_phone(client, world):
+    body = client.post(reverse("portal:join"), join_form(41, phone="1391234567", action="send_code")).content.decode()
+    phone_field = body.split('id="f-phone"', 1)[1].split('id="sms-box"', 1)[0]
+    sms_box = body.split('id="sms-box"', 1)[1][:1500]
+    assert "手机号码应为11位" in phone_field
+    assert "手机号码应为11位" not in sms_box
+
+
+def test_going_back_and_resubmitting_after_joining_says_you_have_joined(client, world):
+    data = join_form(42)
+    data["sms_code"] = get_code(client, data["phone"])
+    assert client.post(reverse("portal:join"), data).status_code == 302
+    response = client.post(reverse("portal:join"), data)  # the spent code, the same form
+    body = response.content.decode()
+    assert "你已入会" in body and f'href="{reverse("portal:card")}"' in body
+    assert 'class="error"' not in body
+    assert Membership.objects.count() == 1
+
+
+def test_after_leaving_the_same_person_may_join_again_while_logged_in(client, world):
+    data = join_form(43)
+    data["sms_code"] = get_code(client, data["phone"])
+    client.post(reverse("portal:join"), data)
+    membership = Membership.objects.get()
+    withdraw_membership(membership, reason="换城市", actor=COMMAND)
+    cache.clear()
+    data["sms_code"] = get_code(client, data["phone"])
+    response = client.post(reverse("portal:join"), data)
+    assert response.status_code == 302 and Membership.objects.count() == 2
 
 
 @pytest.mark.parametrize("debug,shown", [(True, True), (False, False)])

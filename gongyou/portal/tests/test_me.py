@@ -2,11 +2,16 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from gongyou.core import crypto
+from gongyou.core.actors import COMMAND
 from gongyou.core.models import AuditLog
-from gongyou.core.testing import make_phone
+from gongyou.core.testing import make_phone, worker_data
+from gongyou.members.inputs import clean_worker
 from gongyou.members.models import Membership, Person, Transfer
+from gongyou.members.services import join
+from gongyou.members.transfers import request_transfer
 from gongyou.portal.session import SESSION_KEY
 from gongyou.portal.tests.conftest import get_code
+from gongyou.positions.services import record_checkin
 
 
 def login(client, phone):
@@ -135,11 +140,49 @@ def test_confirming_requests_the_transfer_with_the_new_context(member_client, me
     assert "接转办理中" in member_client.get(reverse("portal:me")).content.decode()
 
 
-def test_a_pending_transfer_can_be_withdrawn(member_client, member, world):
+def test_a_pending_transfer_can_be_withdrawn_after_confirming(member_client, member, world):
     member_client.post(reverse("portal:transfer"), {**transfer_data(world), "action": "confirm"})
-    member_client.post(reverse("portal:transfer_cancel"))
+    me = member_client.get(reverse("portal:me")).content.decode()
+    assert f'href="{reverse("portal:transfer_cancel")}"' in me and "会员申请" in me
+    # The link asks first: nothing is withdrawn by opening it.
+    ask = member_client.get(reverse("portal:transfer_cancel")).content.decode()
+    assert "确定撤回吗" in ask and Transfer.objects.get().status == "pending"
+    member_client.post(reverse("portal:transfer_cancel"), {"action": "confirm"})
     assert Transfer.objects.get().status == "cancelled"
     assert Membership.objects.get(pk=member.pk).status == "active"
+    history = member_client.get(reverse("portal:me")).content.decode()
+    assert "会员本人撤回接转" in history and "会员本人申请组织关系接转" in history
+
+
+def test_a_union_started_transfer_is_not_the_members_to_withdraw(member_client, member, world):
+    request_transfer(member, world.other_street_union, initiator="old_org", actor=COMMAND, reason="整建制划转")
+    me = member_client.get(reverse("portal:me")).content.decode()
+    assert "转出工会发起" in me
+    assert f'href="{reverse("portal:transfer_cancel")}"' not in me
+    assert "会员本人申请" not in me and "申请组织关系接转" not in me.replace("发起组织关系接转", "")
+    ask = member_client.get(reverse("portal:transfer_cancel")).content.decode()
+    assert "确定撤回" not in ask and "不是您申请的" in ask
+    member_client.post(reverse("portal:transfer_cancel"), {"action": "confirm"})
+    assert Transfer.objects.get().status == "pending"
+
+
+def test_english_history_lines_are_translated(member_client, member, world):
+    request_transfer(member, world.other_street_union, initiator="new_org", actor=COMMAND, reason="")
+    member_client.cookies["django_language"] = "en"
+    body = member_client.get(reverse("portal:me"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Transfer started by the receiving union" in body
+    assert f"To {world.other_street_union.name}" in body
+    assert "个体入会" not in body and "就近原则" not in body
+
+
+def test_my_station_visits_are_listed(member_client, member, world, make_position):
+    position = make_position(name="徐家汇爱心接力站")
+    record_checkin(position, membership=member, actor=COMMAND)
+    other = join(clean_worker(worker_data(501)), channel="online", actor=COMMAND).membership
+    record_checkin(make_position(name="别人的站"), membership=other, actor=COMMAND)
+    body = member_client.get(reverse("portal:me")).content.decode()
+    assert "徐家汇爱心接力站" in body and reverse("portal:station", args=[position.pk]) in body
+    assert "别人的站" not in body
 
 
 def test_no_transfer_when_the_rule_keeps_the_same_union(member_client, member, world):
@@ -209,3 +252,12 @@ def test_sms_send_for_change_phone_works_when_logged_in(member_client, member):
 
 def test_the_transfer_form_explains_the_work_relationships(member_client, member):
     assert "和公司签了劳动合同" in member_client.get(reverse("portal:transfer")).content.decode()
+
+
+def test_the_leaving_reason_is_shown_in_the_readers_language(member_client, member):
+    member_client.post(reverse("portal:leave"), {"reason": "left_city", "detail": "回老家", "action": "confirm"})
+    event = Membership.objects.get(pk=member.pk).events.last()
+    assert event.note == "离开上海：回老家"  # the record language, for exports
+    member_client.cookies["django_language"] = "en"
+    body = member_client.get(reverse("portal:me")).content.decode()
+    assert "I am leaving Shanghai: 回老家" in body

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from gongyou.core.actors import COMMAND
 from gongyou.core.geo import wgs84_to_gcj02
@@ -158,3 +159,18 @@ def test_a_members_repeated_feedback_is_one_item_across_sessions(client, world, 
         client.cookies.clear()
     assert Feedback.objects.count() == 1
     assert Feedback.objects.get().sender == f"member:{membership.pk}"
+
+
+@pytest.mark.parametrize("name", ["portal:stations", "portal:station", "portal:station_checkin"])
+def test_station_pages_know_the_logged_in_member(member_client, station, name):
+    """One portal session for every worker page: the header links to the card, not to 登录."""
+    url = reverse(name, args=[station.pk]) if name != "portal:stations" else reverse(name)
+    html = member_client.get(url).content.decode()
+    assert f'href="{reverse("portal:me")}"' in html
+    assert f'href="{reverse("portal:login")}"' not in html
+
+
+def test_station_pages_offer_login_to_a_visitor(client, station):
+    html = client.get(reverse("portal:station", args=[station.pk])).content.decode()
+    assert f'href="{reverse("portal:login")}"' in html
+    assert f'href="{reverse("portal:me")}"' not in html

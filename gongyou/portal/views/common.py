@@ -14,16 +14,11 @@ from django.utils.translation import gettext as _
 
 from gongyou.core.validators import validate_mobile
 from gongyou.portal import ratelimit, sms
-from gongyou.portal.session import SESSION_KEY
 
 
 def page(request: HttpRequest, template: str, context: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
-    ctx = {
-        "member_logged_in": isinstance(request.session.get(SESSION_KEY), int),
-        "privacy_version": settings.GONGYOU["PRIVACY_NOTICE_VERSION"],
-    }
-    ctx.update(context or {})
-    response = render(request, template, ctx, status=status)
+    # The session's part of the context (header links) comes from portal.context for every page.
+    response = render(request, template, context or {}, status=status)
     # Pages show personal data: never keep them in a shared (WeChat) cache or the back-forward cache.
     response["Cache-Control"] = "no-store"
     return response
@@ -93,7 +88,13 @@ def sms_step(request: HttpRequest, form: forms.Form, purpose: str, *, verify: bo
     `verify`) the phone and its code are checked and the code used up. Joining verifies later
     itself, after the other fields, so that it shows every error at once."""
     if request.POST.get("action") == "send_code":
-        return SmsStep(show=sms_state(request, form.data.get("phone", ""), purpose))
+        state = sms_state(request, form.data.get("phone", ""), purpose)
+        if state.pop("sms_phone_error", False):
+            # A wrong number is the phone field's fault: say it there, not under the code box.
+            if "phone" not in form.errors:
+                form.add_error("phone", ValidationError(state["sms_message"], code="bad_phone"))
+            state.pop("sms_message")
+        return SmsStep(show=state)
     if not submit_allowed(request, purpose):
         form.add_error(None, _("提交太频繁了，请过一会儿再试"))
         return SmsStep(show={})

@@ -112,6 +112,15 @@ def join(request: HttpRequest) -> HttpResponse:
     return _submit(request, form, context, token_error)
 
 
+def _already_joined(request: HttpRequest, id_number: str) -> Membership | None:
+    """The logged-in member, when the form is their own again (Back after joining, then submit):
+    they are told they have joined, not shown the spent code's and the form's errors."""
+    membership = current_membership(request)
+    if membership is None or membership.status not in Membership.OPEN_STATUSES or not id_number:
+        return None
+    return membership if membership.person.id_hash == crypto.id_hash(id_number) else None
+
+
 def _submit(request: HttpRequest, form: JoinForm, context: qr.JoinContext | None, token_error: Any) -> HttpResponse:
     data = _worker_data(form, context)
     worker = None
@@ -119,6 +128,9 @@ def _submit(request: HttpRequest, form: JoinForm, context: qr.JoinContext | None
         worker = clean_worker(data)
     except ValidationError as exc:
         add_errors(form, exc, JOIN_ERRORS_TO_FIELDS)
+    mine = _already_joined(request, worker.id_number if worker else str(data["id_number"]).strip().upper())
+    if mine is not None:
+        return page(request, "portal/join_already.html", {"membership": mine})
     if not form.data.get("consent"):
         form.add_error("consent", ValidationError(_("请阅读并勾选同意个人信息处理告知，才能入会"), code="consent_required"))
     if not form.data.get("consent_id"):
@@ -167,7 +179,10 @@ def sms_send(request: HttpRequest) -> HttpResponse:
     if purpose == SmsChallenge.Purpose.CHANGE_PHONE and current_membership(request) is None:
         return HttpResponseForbidden()
     state = sms_state(request, request.POST.get("phone", ""), purpose)
-    return page(request, "portal/_sms_box.html", {"sms_purpose": purpose, **state})
+    # The box is swapped in place; a wrong number goes under the phone field (out-of-band swap of
+    # its error slot, emptied again once a number is accepted).
+    phone_error = state.pop("sms_message") if state.pop("sms_phone_error", False) else ""
+    return page(request, "portal/_sms_box.html", {"sms_purpose": purpose, "phone_error": phone_error, "phone_oob": True, **state})
 
 
 @require_GET

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,14 +20,16 @@ from gongyou.core.actors import Actor
 from gongyou.core.models import Enterprise
 from gongyou.members.inputs import clean_work
 from gongyou.members.models import Membership, Person, Transfer
+from gongyou.members.notes import render_note
 from gongyou.members.routing import Routing, resolve_union
 from gongyou.members.services import change_phone, withdraw_consent, withdraw_membership
-from gongyou.members.transfers import cancel_transfer, request_transfer
+from gongyou.members.transfers import cancel_transfer, may_withdraw, request_transfer
 from gongyou.members.work import WorkContext
 from gongyou.portal.forms import LABOR_RELATION_HELP, ChangePhoneForm, LeaveForm, LoginForm, TransferForm
 from gongyou.portal.models import SmsChallenge
 from gongyou.portal.session import log_in, log_out, member_required
 from gongyou.portal.views.common import add_errors, page, sms_step
+from gongyou.positions.access import checkins_of
 
 WORK_ERRORS_TO_FIELDS = {"employer_uscc": "employer"}
 
@@ -102,10 +103,11 @@ def logout(request: HttpRequest) -> HttpResponse:
 def me(request: HttpRequest) -> HttpResponse:
     membership: Membership = request.membership  # type: ignore[attr-defined]
     events = [
-        {"event": e, "label": EVENT_LABELS.get(e.kind, e.kind)}
+        {"event": e, "label": e.party_label or EVENT_LABELS.get(e.kind, e.kind), "note": e.note_text}
         for e in membership.events.select_related("from_org", "to_org").order_by("-at", "-id")
     ]
     pending = membership.transfers.filter(status=Transfer.Status.PENDING).select_related("to_org").first()
+    visits = checkins_of(membership)
     return page(
         request,
         "portal/me.html",
@@ -114,6 +116,8 @@ def me(request: HttpRequest) -> HttpResponse:
             "person": membership.person,
             "events": events,
             "pending_transfer": pending,
+            "pending_is_mine": pending is not None and may_withdraw(pending, Transfer.Initiator.MEMBER),
+            "visits": visits,
             "is_open": membership.status in Membership.OPEN_STATUSES,
         },
     )
@@ -224,16 +228,23 @@ def transfer(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def transfer_cancel(request: HttpRequest) -> HttpResponse:
+    """Withdraw my own transfer application: GET asks to confirm, POST withdraws. A transfer a
+    union or the system started is not the member's to withdraw (members.transfers.may_withdraw)."""
     membership: Membership = request.membership  # type: ignore[attr-defined]
-    pending = membership.transfers.filter(status=Transfer.Status.PENDING).first()
-    if pending is not None:
-        try:
-            cancel_transfer(pending, actor=_actor(membership), note=_("会员本人撤回"))
-            messages.success(request, _("接转申请已撤回"))
-        except ValidationError as exc:
-            messages.error(request, exc.messages[0])
+    pending = membership.transfers.filter(status=Transfer.Status.PENDING).select_related("from_org", "to_org").first()
+    if pending is None:
+        return redirect("portal:me")
+    if request.method == "GET":
+        mine = may_withdraw(pending, Transfer.Initiator.MEMBER)
+        return page(request, "portal/transfer_cancel.html", {"membership": membership, "transfer": pending, "mine": mine})
+    try:
+        # The history line itself says the member withdrew it (members.notes.WITHDRAWN_BY).
+        cancel_transfer(pending, by=Transfer.Initiator.MEMBER, actor=_actor(membership))
+        messages.success(request, _("接转申请已撤回"))
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
     return redirect("portal:me")
 
 
@@ -249,15 +260,18 @@ def leave(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return page(request, "portal/leave.html", base)
     form.is_valid()
-    with translation.override("zh-hans"):  # the union's records are kept in Chinese
-        reason = form.reason_text()
-    if not reason:
+    params = form.reason_params()
+    if params is None:
         form.add_error("reason", ValidationError(_("请选择或填写退会原因"), code="reason_required"))
         return page(request, "portal/leave.html", base)
     if request.POST.get("action") != "confirm":
+        reason = render_note("leave", params)  # in the reader's language; kept as a code
         return page(request, "portal/leave.html", {**base, "confirming": True, "reason": reason})
     try:
-        withdraw_membership(membership, reason=reason, actor=_actor(membership))
+        withdraw_membership(
+            membership, reason=str(params["reason"]), reason_code="leave", reason_params={"choice": params["choice"]},
+            actor=_actor(membership),
+        )
     except ValidationError as exc:
         add_errors(form, exc)
         return page(request, "portal/leave.html", base)
