@@ -36,6 +36,8 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 # SecurityMiddleware sends HSTS only on HTTPS responses, so a year by default is safe for a plain
 # HTTP demo and right whenever TLS is on (directly or, with GONGYOU_BEHIND_TLS_PROXY, at the proxy).
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
+# Load balancers probe over plain HTTP inside the network: the probes must not be redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if env_bool("GONGYOU_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -60,6 +62,7 @@ INSTALLED_APPS = [
     "gongyou.console",
     "gongyou.demo",
     "gongyou.api",
+    "gongyou.ops",
 ]
 
 # Proxies (nginx, the load balancer) whose X-Forwarded-For / X-Real-IP name the real client;
@@ -69,6 +72,8 @@ GONGYOU_TRUSTED_PROXIES = env_networks("GONGYOU_TRUSTED_PROXIES")
 MIDDLEWARE = [
     "gongyou.core.clientaddr.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the app servers themselves (deploy/README.md: or let nginx serve them).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -164,6 +169,18 @@ STATICFILES_DIRS: list[object] = [BASE_DIR / "static"] + [
     }.items()
     if (BASE_DIR / "node_modules" / path).is_dir()
 ]
+
+# Production (DEBUG off) serves hashed, compressed files collected by `manage.py collectstatic`
+# through WhiteNoise; the demo serves them straight from the finders.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
 
 LOGIN_URL = "/console/login/"
 # /admin/ answers 404 unless this is set (and is then still behind the console's gate).
