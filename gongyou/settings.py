@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from gongyou.env import env_bool, env_int, env_list, env_networks, env_str
-from gongyou.secrets import required_secret, strong_key
+from gongyou.secrets import previous_local_secret, required_secret, strong_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("GONGYOU_VAR_DIR", str(BASE_DIR / "var")) or BASE_DIR / "var")
@@ -25,6 +25,13 @@ GONGYOU_DATA_KEY = strong_key(
     required_secret(env_str("GONGYOU_DATA_KEY"), name="GONGYOU_DATA_KEY", debug=DEBUG, directory=VAR_DIR / "secrets"),
     name="GONGYOU_DATA_KEY",
 )
+# The key being retired during a rotation (`manage.py rotate_data_key`): still read, never written.
+# The demo keeps it beside the current one after `rotate_data_key --generate`.
+GONGYOU_DATA_KEY_PREVIOUS = env_str("GONGYOU_DATA_KEY_PREVIOUS") or (
+    previous_local_secret(VAR_DIR / "secrets", "gongyou_data_key_previous") if DEBUG else None
+)
+if GONGYOU_DATA_KEY_PREVIOUS:
+    strong_key(GONGYOU_DATA_KEY_PREVIOUS, name="GONGYOU_DATA_KEY_PREVIOUS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
