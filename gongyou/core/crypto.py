@@ -43,9 +43,9 @@ class _Key:
 
 @lru_cache(maxsize=8)
 def _keys(master: str) -> _Key:
-    material = HKDF(
-        algorithm=hashes.SHA256(), length=64, salt=b"gongyou-personal-data", info=b"v1"
-    ).derive(master.encode())
+    material = HKDF(algorithm=hashes.SHA256(), length=64, salt=b"gongyou-personal-data", info=b"v1").derive(
+        master.encode()
+    )
     kid = hmac.new(material[32:], b"gongyou: key id", hashlib.sha256).hexdigest()[:8]
     return _Key(AESGCM(material[:32]), material[32:], kid)
 

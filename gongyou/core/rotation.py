@@ -72,7 +72,9 @@ def _mark_started(actor: Actor) -> None:
             )
         KeyFingerprint.objects.update_or_create(name=RETIRING_KEY, defaults={"fingerprint": retiring_fp})
         row, _created = KeyFingerprint.objects.update_or_create(name=DATA_KEY, defaults={"fingerprint": current_fp})
-        audit.record(actor, "data_key.rotation_start", row, before={"fingerprint": before}, after={"fingerprint": current_fp})
+        audit.record(
+            actor, "data_key.rotation_start", row, before={"fingerprint": before}, after={"fingerprint": current_fp}
+        )
 
 
 def _mark_finished(actor: Actor) -> None:

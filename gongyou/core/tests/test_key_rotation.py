@@ -31,9 +31,15 @@ def do_join(seq):
 
 def roster_row(seq):
     return {
-        "external_id": f"rider-{seq}", "name": f"骑手{seq}", "id_number": make_id_number(seq),
-        "phone": make_phone(seq), "street_code": "310104014", "station_code": None,
-        "labor_relation": "partial", "industry": "food_delivery", "active": True,
+        "external_id": f"rider-{seq}",
+        "name": f"骑手{seq}",
+        "id_number": make_id_number(seq),
+        "phone": make_phone(seq),
+        "street_code": "310104014",
+        "station_code": None,
+        "labor_relation": "partial",
+        "industry": "food_delivery",
+        "active": True,
     }
 
 
@@ -137,7 +143,9 @@ def test_an_interrupted_rotation_resumes_and_needs_the_old_key_until_done(sealed
 
     with mock.patch.object(rotation, "_rotate_row", dies_after_three), pytest.raises(KeyboardInterrupt):
         call_command("rotate_data_key", batch_size=1, stdout=mock.MagicMock())
-    left = sum(rotation.pending(apps.get_model(s.model), s.encrypted).count() for s in crypto.sealed_models() if s.encrypted)
+    left = sum(
+        rotation.pending(apps.get_model(s.model), s.encrypted).count() for s in crypto.sealed_models() if s.encrypted
+    )
     assert left > 0 and calls["n"] == 4
 
     # Half-rotated: every lookup still works with both keys…
@@ -154,7 +162,9 @@ def test_an_interrupted_rotation_resumes_and_needs_the_old_key_until_done(sealed
     settings.GONGYOU_DATA_KEY, settings.GONGYOU_DATA_KEY_PREVIOUS = new, old
     result = rotation.rotate_data_key(actor=COMMAND, batch_size=100)
     assert sum(result.rows.values()) == left
-    assert not any(rotation.pending(apps.get_model(s.model), s.encrypted).exists() for s in crypto.sealed_models() if s.encrypted)
+    assert not any(
+        rotation.pending(apps.get_model(s.model), s.encrypted).exists() for s in crypto.sealed_models() if s.encrypted
+    )
     settings.GONGYOU_DATA_KEY_PREVIOUS = None
     assert data_key_problem() is None
     assert_every_lookup_works(people, code, old_key_kept=False)
@@ -232,6 +242,8 @@ def test_every_encrypted_field_and_keyed_hash_is_registered_for_rotation():
                 continue
             if f.name.endswith("_enc") and not (sealed and f.name in sealed.encrypted):
                 missing.append(f"{label}.{f.name}")
-            if f.name.endswith("_hash") and not (sealed and (f.name in sealed.hashes or f.name in sealed.unrebuildable)):
+            if f.name.endswith("_hash") and not (
+                sealed and (f.name in sealed.hashes or f.name in sealed.unrebuildable)
+            ):
                 missing.append(f"{label}.{f.name}")
     assert missing == []
