@@ -32,6 +32,12 @@ GONGYOU_DATA_KEY_PREVIOUS = env_str("GONGYOU_DATA_KEY_PREVIOUS") or (
 )
 if GONGYOU_DATA_KEY_PREVIOUS:
     strong_key(GONGYOU_DATA_KEY_PREVIOUS, name="GONGYOU_DATA_KEY_PREVIOUS")
+# Encrypts backups at rest (`manage.py backup`); kept apart from the backups. The demo makes one.
+GONGYOU_BACKUP_KEY = env_str("GONGYOU_BACKUP_KEY") or (
+    required_secret(None, name="GONGYOU_BACKUP_KEY", debug=True, directory=VAR_DIR / "secrets") if DEBUG else None
+)
+if GONGYOU_BACKUP_KEY:
+    strong_key(GONGYOU_BACKUP_KEY, name="GONGYOU_BACKUP_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
