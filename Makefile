@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint lint-imports typecheck messages bench clean
+.PHONY: install run serve test lint lint-imports typecheck messages bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ run: install
 	$(PY) manage.py seed_demo --host $(HOST)
 	$(PY) manage.py seed_positions
 	$(PY) manage.py runserver $(HOST)
+
+# The demo under the production server (gunicorn, deploy/gunicorn.conf.py) instead of runserver.
+serve: install
+	$(PY) manage.py migrate --noinput
+	GUNICORN_BIND=$(HOST) $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py gongyou.wsgi
 
 test: install
 	$(PY) manage.py makemigrations --check --dry-run

@@ -33,6 +33,12 @@ def local_secret(directory: Path, name: str, *, nbytes: int = 32) -> str:
     return value
 
 
+def previous_local_secret(directory: Path, name: str) -> str | None:
+    """A demo secret that exists only after an event (a key rotation): read, never created."""
+    path = directory / name
+    return path.read_text().strip() or None if path.exists() else None
+
+
 def required_secret(env_value: str | None, *, name: str, debug: bool, directory: Path) -> str:
     if env_value:
         return env_value

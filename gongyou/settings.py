@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongyou.csp import content_security_policy
 from gongyou.env import env_bool, env_int, env_list, env_networks, env_str
-from gongyou.secrets import required_secret, strong_key
+from gongyou.secrets import previous_local_secret, required_secret, strong_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("GONGYOU_VAR_DIR", str(BASE_DIR / "var")) or BASE_DIR / "var")
@@ -26,6 +26,19 @@ GONGYOU_DATA_KEY = strong_key(
     required_secret(env_str("GONGYOU_DATA_KEY"), name="GONGYOU_DATA_KEY", debug=DEBUG, directory=VAR_DIR / "secrets"),
     name="GONGYOU_DATA_KEY",
 )
+# The key being retired during a rotation (`manage.py rotate_data_key`): still read, never written.
+# The demo keeps it beside the current one after `rotate_data_key --generate`.
+GONGYOU_DATA_KEY_PREVIOUS = env_str("GONGYOU_DATA_KEY_PREVIOUS") or (
+    previous_local_secret(VAR_DIR / "secrets", "gongyou_data_key_previous") if DEBUG else None
+)
+if GONGYOU_DATA_KEY_PREVIOUS:
+    strong_key(GONGYOU_DATA_KEY_PREVIOUS, name="GONGYOU_DATA_KEY_PREVIOUS")
+# Encrypts backups at rest (`manage.py backup`); kept apart from the backups. The demo makes one.
+GONGYOU_BACKUP_KEY = env_str("GONGYOU_BACKUP_KEY") or (
+    required_secret(None, name="GONGYOU_BACKUP_KEY", debug=True, directory=VAR_DIR / "secrets") if DEBUG else None
+)
+if GONGYOU_BACKUP_KEY:
+    strong_key(GONGYOU_BACKUP_KEY, name="GONGYOU_BACKUP_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -37,6 +50,11 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 # SecurityMiddleware sends HSTS only on HTTPS responses, so a year by default is safe for a plain
 # HTTP demo and right whenever TLS is on (directly or, with GONGYOU_BEHIND_TLS_PROXY, at the proxy).
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
+# Only when every subdomain is HTTPS too (deploy/env.example sets both for a dedicated domain).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Load balancers probe over plain HTTP inside the network: the probes must not be redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if env_bool("GONGYOU_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -64,6 +82,7 @@ INSTALLED_APPS = [
     "gongyou.console",
     "gongyou.demo",
     "gongyou.api",
+    "gongyou.ops",
 ]
 
 # Proxies (nginx, the load balancer) whose X-Forwarded-For / X-Real-IP name the real client;
@@ -73,6 +92,8 @@ GONGYOU_TRUSTED_PROXIES = env_networks("GONGYOU_TRUSTED_PROXIES")
 MIDDLEWARE = [
     "gongyou.core.clientaddr.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the app servers themselves (deploy/README.md: or let nginx serve them).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -170,6 +191,18 @@ STATICFILES_DIRS: list[object] = [BASE_DIR / "static"] + [
     }.items()
     if (BASE_DIR / "node_modules" / path).is_dir()
 ]
+
+# Production (DEBUG off) serves hashed, compressed files collected by `manage.py collectstatic`
+# through WhiteNoise; the demo serves them straight from the finders.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
 
 LOGIN_URL = "/console/login/"
 # /admin/ answers 404 unless this is set (and is then still behind the console's gate).

@@ -69,17 +69,17 @@ class MemberFilter(forms.Form):
             except ValidationError as exc:
                 self.add_error("q", exc)
                 return qs.none()
-            return qs.filter(person__id_hash=crypto.id_hash(number))
+            return qs.filter(person__id_hash__in=crypto.id_hashes(number))
         if digits.isdigit() and len(digits) >= 11:
             try:
                 phone = validate_mobile(plain)
             except ValidationError as exc:
                 self.add_error("q", exc)
                 return qs.none()
-            return qs.filter(person__phone_hash=crypto.phone_hash(phone))
+            return qs.filter(person__phone_hash__in=crypto.phone_hashes(phone))
         if len(digits) == PHONE_TAIL and digits.isdigit():
             # "尾号 1234" at a counter: the tail's keyed hash, and any name that holds the digits.
-            return qs.filter(Q(person__phone_tail_hash=crypto.phone_tail_hash(digits)) | Q(person__name__icontains=q))
+            return qs.filter(Q(person__phone_tail_hash__in=crypto.phone_tail_hashes(digits)) | Q(person__name__icontains=q))
         return qs.filter(person__name__icontains=q)
 
     def apply(self, qs: QuerySet[Membership]) -> QuerySet[Membership]:

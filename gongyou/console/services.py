@@ -239,4 +239,7 @@ def check_totp_activation(device: StaffTOTP, code: str) -> bool:
         return False
     if device.activation_expires_at <= timezone.now():
         return False
-    return hmac.compare_digest(device.activation_hash, activation_hash(device.user_id, code))
+    # Either key: a code issued before a data-key rotation stays good until it expires.
+    cleaned = "".join(ch for ch in code.upper() if ch in _ACTIVATION_ALPHABET)
+    candidates = crypto.keyed_hashes("totp-activation", f"{device.user_id}:{cleaned}")
+    return any(hmac.compare_digest(device.activation_hash, candidate) for candidate in candidates)

@@ -21,6 +21,8 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from gongyou.core.models import KeyFingerprint
 
 DATA_KEY = "GONGYOU_DATA_KEY"
+# Present only while a rotation runs: the fingerprint of the key being retired.
+RETIRING_KEY = "GONGYOU_DATA_KEY_PREVIOUS"
 _CONSTANT = b"gongyou: data key fingerprint v1"
 
 
@@ -29,12 +31,18 @@ def fingerprint(key: str) -> str:
 
 
 def data_key_problem() -> str | None:
-    """None when the key matches (or is being recorded on first start), else the message."""
+    """None when the key matches (or is being recorded on first start), else the message.
+
+    During a key rotation (gongyou/core/rotation.py) the database may still be recorded under
+    the retiring key — accepted when that key is GONGYOU_DATA_KEY_PREVIOUS — and a rotation that
+    has started but not finished needs the retiring key as GONGYOU_DATA_KEY_PREVIOUS."""
+    previous = getattr(settings, "GONGYOU_DATA_KEY_PREVIOUS", None)
     try:
         if KeyFingerprint._meta.db_table not in connection.introspection.table_names():
             return None  # before `migrate`: nothing encrypted yet
         expected = fingerprint(settings.GONGYOU_DATA_KEY)
-        stored = KeyFingerprint.objects.filter(name=DATA_KEY).values_list("fingerprint", flat=True).first()
+        rows = dict(KeyFingerprint.objects.filter(name__in=[DATA_KEY, RETIRING_KEY]).values_list("name", "fingerprint"))
+        stored = rows.get(DATA_KEY)
         if stored is None:
             try:
                 with transaction.atomic():
@@ -44,8 +52,18 @@ def data_key_problem() -> str | None:
                 stored = KeyFingerprint.objects.get(name=DATA_KEY).fingerprint
     except DatabaseError:
         return None  # no database yet (e.g. `check` on a fresh checkout): nothing to compare
+    retiring = rows.get(RETIRING_KEY)
+    previous_fp = fingerprint(previous) if previous else None
     if hmac.compare_digest(stored, expected):
-        return None
+        if retiring is None or (previous_fp is not None and hmac.compare_digest(retiring, previous_fp)):
+            return None
+        return (
+            "A rotation of GONGYOU_DATA_KEY has started but not finished: rows not yet rotated need "
+            "the retiring key. Set GONGYOU_DATA_KEY_PREVIOUS to it and run `manage.py rotate_data_key` "
+            "to finish; refusing to start."
+        )
+    if previous_fp is not None and hmac.compare_digest(stored, previous_fp):
+        return None  # the new key is in place, the rotation has not started yet
     return (
         "GONGYOU_DATA_KEY is not the key this database was started with: ID numbers and phones "
         "stored here cannot be found or decrypted with it. Start with the original key (see your "

@@ -20,11 +20,11 @@ from gongyou.members.models import FoundingTask, Membership, MembershipEvent, Pe
 def _hash_search(queryset: QuerySet[Any], term: str) -> QuerySet[Any]:
     """Full ID numbers and phones are searchable through their keyed hashes, never stored plain."""
     try:
-        return queryset.filter(id_hash=crypto.id_hash(validate_id_number(term).number))
+        return queryset.filter(id_hash__in=crypto.id_hashes(validate_id_number(term).number))
     except ValidationError:
         pass
     try:
-        return queryset.filter(phone_hash=crypto.phone_hash(validate_mobile(term)))
+        return queryset.filter(phone_hash__in=crypto.phone_hashes(validate_mobile(term)))
     except ValidationError:
         return queryset.none()
 

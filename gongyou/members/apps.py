@@ -9,4 +9,17 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         # Django's idiom for connecting receivers: models can only be imported once apps are ready.
+        # The personal-data columns `manage.py rotate_data_key` re-encrypts and re-hashes.
+        from gongyou.core import crypto
         from gongyou.members import receivers  # noqa: F401
+
+        id_and_phone = {
+            "id_hash": ("id_enc", crypto.id_hash),
+            "phone_hash": ("phone_enc", crypto.phone_hash),
+        }
+        crypto.register_sealed(
+            "members.Person",
+            encrypted=("id_enc", "phone_enc"),
+            hashes={**id_and_phone, "phone_tail_hash": ("phone_enc", crypto.phone_tail_hash)},
+        )
+        crypto.register_sealed("members.RosterEntry", encrypted=("id_enc", "phone_enc"), hashes=id_and_phone)

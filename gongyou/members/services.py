@@ -73,7 +73,8 @@ def _locked_person(worker: CleanWorker) -> tuple[Person, bool]:
     """Get or create the person by ID hash and lock the row: the lock serialises concurrent
     joins of one person, so only one of them can open a membership."""
     created = False
-    person = Person.objects.select_for_update().filter(id_hash=worker.id_hash).first()
+    # Both keys' hashes: during a data-key rotation the person may not be re-hashed yet.
+    person = Person.objects.select_for_update().filter(id_hash__in=crypto.id_hashes(worker.id_number)).first()
     if person is None:
         try:
             with transaction.atomic():
@@ -81,12 +82,12 @@ def _locked_person(worker: CleanWorker) -> tuple[Person, bool]:
                 created = True
         except IntegrityError:
             # Another request created this person between our read and our insert.
-            person = Person.objects.select_for_update().get(id_hash=worker.id_hash)
+            person = Person.objects.select_for_update().get(id_hash__in=crypto.id_hashes(worker.id_number))
     return person, created
 
 
 def find_person(id_number: str) -> Person | None:
-    return Person.objects.filter(id_hash=crypto.id_hash(id_number)).first()
+    return Person.objects.filter(id_hash__in=crypto.id_hashes(id_number)).first()
 
 
 def open_membership(person: Person) -> Membership | None:

@@ -94,7 +94,7 @@ def verify_code(phone: str, purpose: str, code: str, *, consume: bool = True) ->
     if not code:
         raise SmsError("required", _("请填写短信验证码"))
     challenge = (
-        SmsChallenge.objects.filter(phone_hash=crypto.phone_hash(phone), purpose=purpose, used_at__isnull=True)
+        SmsChallenge.objects.filter(phone_hash__in=crypto.phone_hashes(phone), purpose=purpose, used_at__isnull=True)
         .order_by("-created_at", "-id")
         .first()
     )
@@ -104,7 +104,9 @@ def verify_code(phone: str, purpose: str, code: str, *, consume: bool = True) ->
         raise SmsError("expired", _("验证码已过期，请重新获取"))
     if challenge.attempts >= MAX_ATTEMPTS:
         raise SmsError("too_many_attempts", _("验证码输错次数太多，请重新获取"))
-    if not hmac.compare_digest(challenge.code_hash, _code_hash(phone, purpose, code)):
+    # Either key: a code sent just before a data-key rotation is still good for its five minutes.
+    codes = crypto.keyed_hashes("sms", f"{purpose}:{phone}:{code}")
+    if not any(hmac.compare_digest(challenge.code_hash, candidate) for candidate in codes):
         SmsChallenge.objects.filter(pk=challenge.pk).update(attempts=F("attempts") + 1)
         left = MAX_ATTEMPTS - challenge.attempts - 1
         if left <= 0:

@@ -154,7 +154,7 @@ def _submit(request: HttpRequest, form: JoinForm, context: qr.JoinContext | None
         add_errors(form, exc, JOIN_ERRORS_TO_FIELDS)
         return _render(request, form, context, token_error)
     membership = result.membership
-    if result.created or membership.person.phone_hash == crypto.phone_hash(worker.phone):
+    if result.created or membership.person.phone_hash in crypto.phone_hashes(worker.phone):
         log_in(request, membership)
         request.session["portal_join_created"] = result.created
         return redirect("portal:join_done")

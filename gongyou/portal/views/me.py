@@ -58,7 +58,7 @@ def _actor(membership: Membership) -> Actor:
 
 def _membership_for_phone(phone: str) -> Membership | None:
     """The member a verified phone belongs to: an open membership first, else the latest one."""
-    people = Person.objects.filter(phone_hash=crypto.phone_hash(phone), anonymised_at__isnull=True)
+    people = Person.objects.filter(phone_hash__in=crypto.phone_hashes(phone), anonymised_at__isnull=True)
     return (
         Membership.objects.filter(person__in=people)
         .annotate(is_open=Case(When(status__in=Membership.OPEN_STATUSES, then=0), default=1, output_field=IntegerField()))
