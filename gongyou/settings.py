@@ -179,10 +179,15 @@ REST_FRAMEWORK: dict[str, Any] = {
     # X-Forwarded-For reading would believe any client.
     "NUM_PROXIES": 0,
     # One throttle setup for the whole API: each applies only to its kind of caller.
-    "DEFAULT_THROTTLE_CLASSES": ["gongyou.api.auth.PartnerRateThrottle", "gongyou.api.auth.PublicRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "gongyou.api.auth.PartnerRateThrottle",
+        "gongyou.api.auth.StaffRateThrottle",
+        "gongyou.api.auth.PublicRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "partner": env_str("GONGYOU_PARTNER_RATE", "600/min"),
         "public": env_str("GONGYOU_PUBLIC_RATE", "120/min"),
+        "staff": env_str("GONGYOU_STAFF_RATE", "600/min"),
     },
 }
 SPECTACULAR_SETTINGS = {

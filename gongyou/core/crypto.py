@@ -26,9 +26,9 @@ _VERSION = "v1"
 
 @lru_cache(maxsize=4)
 def _keys(master: str) -> tuple[AESGCM, bytes]:
-    material = HKDF(
-        algorithm=hashes.SHA256(), length=64, salt=b"gongyou-personal-data", info=b"v1"
-    ).derive(master.encode())
+    material = HKDF(algorithm=hashes.SHA256(), length=64, salt=b"gongyou-personal-data", info=b"v1").derive(
+        master.encode()
+    )
     return AESGCM(material[:32]), material[32:]
 
 
