@@ -192,12 +192,21 @@ REST_FRAMEWORK: dict[str, Any] = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Gongyou API",
-    "DESCRIPTION": "Partner and public API of Gongyou (工友), the gig-worker union platform.",
+    "DESCRIPTION": "Partner, staff and public API of Gongyou (工友), the gig-worker union platform.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per vocabulary across every component of the document.
+    "ENUM_NAME_OVERRIDES": {
+        "IndustryEnum": "gongyou.core.choices.Industry",
+        "LaborRelationEnum": "gongyou.core.choices.LaborRelation",
+        "CampaignKindEnum": "gongyou.benefits.vocab.CampaignKind",
+        "CampaignStatusEnum": "gongyou.benefits.vocab.CampaignStatus",
+        "NewCampaignStatusEnum": "gongyou.api.benefit_serializers.NEW_CAMPAIGN_STATUSES",
+        "MembershipStatusEnum": "gongyou.members.models.Membership.Status",
+    },
 }
 
 # Product rules that an operator may tune.
