@@ -15,6 +15,7 @@ from gongyou.console.views import (
     positions,
     roster,
     tasks,
+    tokens,
     transfers,
 )
 
@@ -61,6 +62,8 @@ console_patterns = [
     path("roster/<int:pk>/rejected/", roster.roster_rejected, name="roster_rejected"),
     path("audit/", audit.audit_list, name="audit"),
     path("audit/export/", audit.audit_export, name="audit_export"),
+    path("tokens/", tokens.token_list, name="tokens"),
+    path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
 ]
 
 # Service positions' staff pages kept the URLs they had before the console served them.

@@ -30,6 +30,7 @@ def writes(**overrides):
 CASES = [
     ("home", "get", lambda d, w: "/console/", None, reads()),
     ("members", "get", lambda d, w: "/console/members/", None, reads()),
+    ("tokens", "get", lambda d, w: "/console/tokens/", None, reads()),
     ("members-export", "get", lambda d, w: "/console/members/export/", None, reads()),
     ("member-street", "get", lambda d, w: f"/console/members/{d.street_member.member_no}/", None,
      reads(other_street=MISSING, station=MISSING, agent=MISSING)),
