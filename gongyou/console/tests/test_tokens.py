@@ -32,7 +32,9 @@ def test_an_officer_sees_and_revokes_only_their_own(client, personas, django_ass
 
 
 def test_an_admin_sees_the_tokens_of_staff_in_scope(client, world, personas, passed_second_factor):
-    admin = create_staff(username="admin", password="x", org=world.district, role=StaffProfile.Role.ADMIN, actor=COMMAND)
+    admin = create_staff(
+        username="admin", password="x", org=world.district, role=StaffProfile.Role.ADMIN, actor=COMMAND
+    )
     below = issue_staff_token(personas["street"], actor=COMMAND)
     above = issue_staff_token(personas["city"], actor=COMMAND)
     client.force_login(admin)
