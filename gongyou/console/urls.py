@@ -69,6 +69,8 @@ console_patterns = [
     path("campaigns/<int:pk>/", benefits.campaign_detail, name="campaign"),
     path("campaigns/<int:pk>/allocate/", benefits.campaign_allocate, name="campaign_allocate"),
     path("campaigns/<int:pk>/<slug:action>/", benefits.campaign_status, name="campaign_status"),
+    path("served/", benefits.served, name="served"),
+    path("served/export/", benefits.served_export, name="served_export"),
     path("tokens/", tokens.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
 ]

@@ -101,3 +101,26 @@ def test_scope_of_a_campaign(world, logged_in, make_campaign, persona, read, wri
 def test_a_viewer_cannot_create(world, logged_in):
     assert logged_in("viewer").post("/console/campaigns/new/", FORM).status_code == 403
     assert not Campaign.objects.exists()
+
+
+def test_people_served_on_home_and_by_street(world, logged_in, make_campaign, make_member, django_assert_max_num_queries):
+    from gongyou.benefits.services import claim_benefit
+    from gongyou.core.actors import COMMAND
+
+    campaign, other = make_campaign(org=world.city), make_campaign(org=world.city, kind="safety")
+    a, b = make_member(1), make_member(2)
+    claim_benefit(campaign, member_no=a.member_no, org=world.street_fed, actor=COMMAND)
+    claim_benefit(other, member_no=a.member_no, org=world.street_fed, actor=COMMAND)
+    claim_benefit(campaign, member_no=b.member_no, org=world.other_street_fed, actor=COMMAND)
+    client = logged_in("street")
+    home = client.get("/console/").content.decode()
+    assert 'data-testid="people-served">1<' in home
+    with django_assert_max_num_queries(12):
+        html = client.get("/console/served/").content.decode()
+    assert 'data-testid="people-served">1<' in html and 'data-testid="events">2<' in html and world.street.name in html
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/console/served/export/").content)).active
+    assert [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)] == [["徐汇区", "310104", world.street.name, world.street.code, 1, 2]]
+    city = logged_in("city").get("/console/served/").content.decode()
+    assert 'data-testid="people-served">2<' in city  # b works in 徐家汇 too, served by the other street
+    yesterday = logged_in("city").get("/console/served/?from=2020-01-01&to=2020-12-31").content.decode()
+    assert 'data-testid="people-served">0<' in yesterday

@@ -32,6 +32,8 @@ CASES = [
     ("members", "get", lambda d, w: "/console/members/", None, reads()),
     ("tokens", "get", lambda d, w: "/console/tokens/", None, reads()),
     ("campaigns", "get", lambda d, w: "/console/campaigns/", None, reads()),
+    ("served", "get", lambda d, w: "/console/served/", None, reads()),
+    ("served-export", "get", lambda d, w: "/console/served/export/", None, reads()),
     ("campaigns-export", "get", lambda d, w: "/console/campaigns/export/", None, reads()),
     ("campaign-new", "post", lambda d, w: "/console/campaigns/new/",
      lambda d, w: {"kind": "safety", "title": "送安全", "starts_at": "2026-06-01T09:00", "ends_at": "2026-08-31T18:00", "quota": "5"}, writes()),

@@ -1,9 +1,11 @@
 """Campaign pages (SPEC §5; seed §二(二)8): the campaigns a staff member may hand out, creating
-one, its allocations down the tree, publishing and closing; every list exports to Excel.
+one, its allocations down the tree, publishing and closing; people served in the staff
+member's scope by district and street; every list exports to Excel.
 Reads through benefits.access, writes through benefits.services (audited there)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -11,14 +13,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from gongyou.benefits.access import campaign_for, campaigns_for
 from gongyou.benefits.inputs import clean_campaign
 from gongyou.benefits.models import Allocation, Campaign
+from gongyou.benefits.queries import people_served_for, served_by_street
 from gongyou.benefits.services import allocate_quota, close_campaign, create_campaign, publish_campaign
-from gongyou.benefits.vocab import CampaignKind, CampaignStatus
+from gongyou.benefits.vocab import CampaignKind, CampaignStatus, ServiceKind
 from gongyou.console.decorators import console_view
 from gongyou.console.views.common import actor, can_write, flash_error, paginate
 from gongyou.core import excel
@@ -171,3 +176,48 @@ def campaign_status(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as exc:
         flash_error(request, exc)
     return redirect("console:campaign", pk)
+
+
+# --- people served ------------------------------------------------------------------------------
+
+
+def _served_period(request: HttpRequest) -> tuple[dt.date, dt.date]:
+    """The period asked for (both days included), this year by default."""
+    today = timezone.localdate()
+    start = parse_day(request.GET.get("from", "")) or today.replace(month=1, day=1)
+    end = parse_day(request.GET.get("to", "")) or today
+    return start, max(start, end)
+
+
+def parse_day(value: str) -> dt.date | None:
+    try:
+        return parse_date(value.strip())
+    except ValueError:
+        return None
+
+
+@console_view
+def served(request: HttpRequest) -> HttpResponse:
+    start, end = _served_period(request)
+    context = {
+        "start": start,
+        "end": end,
+        "served": people_served_for(request.user, start, end),
+        "streets": served_by_street(request.user, start, end),
+        "kinds": dict(ServiceKind.choices),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "console/benefits/served.html", context)
+
+
+SERVED_HEADER = [_l("区"), _l("区划代码"), _l("街镇"), _l("街镇代码"), _l("服务人数"), _l("服务次数")]
+
+
+@console_view
+def served_export(request: HttpRequest) -> HttpResponse:
+    start, end = _served_period(request)
+    rows = (
+        [r["district"], r["district_code"], r["street"], r["street_code"], r["people"], r["events"]]
+        for r in served_by_street(request.user, start, end)
+    )
+    return excel.export(_("服务人数"), SERVED_HEADER, rows)
