@@ -103,7 +103,9 @@ def test_a_viewer_cannot_create(world, logged_in):
     assert not Campaign.objects.exists()
 
 
-def test_people_served_on_home_and_by_street(world, logged_in, make_campaign, make_member, django_assert_max_num_queries):
+def test_people_served_on_home_and_by_street(
+    world, logged_in, make_campaign, make_member, django_assert_max_num_queries
+):
     from gongyou.benefits.services import claim_benefit
     from gongyou.core.actors import COMMAND
 
@@ -119,7 +121,9 @@ def test_people_served_on_home_and_by_street(world, logged_in, make_campaign, ma
         html = client.get("/console/served/").content.decode()
     assert 'data-testid="people-served">1<' in html and 'data-testid="events">2<' in html and world.street.name in html
     sheet = openpyxl.load_workbook(io.BytesIO(client.get("/console/served/export/").content)).active
-    assert [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)] == [["徐汇区", "310104", world.street.name, world.street.code, 1, 2]]
+    assert [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)] == [
+        ["徐汇区", "310104", world.street.name, world.street.code, 1, 2]
+    ]
     city = logged_in("city").get("/console/served/").content.decode()
     assert 'data-testid="people-served">2<' in city  # b works in 徐家汇 too, served by the other street
     yesterday = logged_in("city").get("/console/served/?from=2020-01-01&to=2020-12-31").content.decode()
