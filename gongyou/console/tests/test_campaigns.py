@@ -128,3 +128,31 @@ def test_people_served_on_home_and_by_street(
     assert 'data-testid="people-served">2<' in city  # b works in 徐家汇 too, served by the other street
     yesterday = logged_in("city").get("/console/served/?from=2020-01-01&to=2020-12-31").content.decode()
     assert 'data-testid="people-served">0<' in yesterday
+
+
+def test_hand_outs_list_masks_names_and_exports(
+    world, logged_in, make_campaign, make_member, django_assert_max_num_queries
+):
+    from gongyou.benefits.services import claim_benefit
+    from gongyou.core.actors import COMMAND
+
+    campaign = make_campaign(org=world.street_fed)
+    a, b = make_member(1), make_member(2)
+    claim_benefit(campaign, member_no=a.member_no, org=world.station_union, actor=COMMAND)
+    elsewhere = make_campaign(org=world.other_street_fed)
+    claim_benefit(elsewhere, member_no=b.member_no, org=world.other_street_fed, actor=COMMAND)
+    client = logged_in("street")
+    client.get("/console/handouts/")
+    with django_assert_max_num_queries(12):
+        html = client.get("/console/handouts/").content.decode()
+    assert a.member_no in html and b.member_no not in html
+    assert a.person.name not in html and a.person.name[0] in html  # masked
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/console/handouts/export/").content)).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert (
+        len(rows) == 1
+        and rows[0][2] == a.member_no
+        and rows[0][3] != a.person.name
+        and rows[0][4] == world.station_union.name
+    )
+    assert logged_in("other_street").get("/console/handouts/").content.decode().count(a.member_no) == 0

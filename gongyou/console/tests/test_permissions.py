@@ -33,6 +33,8 @@ CASES = [
     ("tokens", "get", lambda d, w: "/console/tokens/", None, reads()),
     ("campaigns", "get", lambda d, w: "/console/campaigns/", None, reads()),
     ("served", "get", lambda d, w: "/console/served/", None, reads()),
+    ("handouts", "get", lambda d, w: "/console/handouts/", None, reads()),
+    ("handouts-export", "get", lambda d, w: "/console/handouts/export/", None, reads()),
     ("served-export", "get", lambda d, w: "/console/served/export/", None, reads()),
     ("campaigns-export", "get", lambda d, w: "/console/campaigns/export/", None, reads()),
     ("campaign-new", "post", lambda d, w: "/console/campaigns/new/",

@@ -18,9 +18,9 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from gongyou.benefits.access import campaign_for, campaigns_for
+from gongyou.benefits.access import campaign_for, campaigns_for, claims_for
 from gongyou.benefits.inputs import clean_campaign
-from gongyou.benefits.models import Allocation, Campaign
+from gongyou.benefits.models import Allocation, Campaign, Claim
 from gongyou.benefits.queries import people_served_for, served_by_street
 from gongyou.benefits.services import allocate_quota, close_campaign, create_campaign, publish_campaign
 from gongyou.benefits.vocab import CampaignKind, CampaignStatus, ServiceKind
@@ -29,6 +29,7 @@ from gongyou.console.views.common import actor, can_write, flash_error, paginate
 from gongyou.core import excel
 from gongyou.core.access import org_in_scope, orgs_in_scope, root_org
 from gongyou.core.choices import Industry, LaborRelation
+from gongyou.core.crypto import mask_name
 from gongyou.core.errors import django_errors
 from gongyou.core.models import Org, OrgReach
 
@@ -221,3 +222,34 @@ def served_export(request: HttpRequest) -> HttpResponse:
         for r in served_by_street(request.user, start, end)
     )
     return excel.export(_("服务人数"), SERVED_HEADER, rows)
+
+
+# --- hand-outs ----------------------------------------------------------------------------------
+
+
+def _claims(request: HttpRequest) -> QuerySet[Claim]:
+    qs = claims_for(request.user)
+    campaign = request.GET.get("campaign", "")
+    if campaign.isdigit():
+        qs = qs.filter(campaign_id=int(campaign))
+    return qs.order_by("-claimed_at", "-id")
+
+
+@console_view
+def claim_list(request: HttpRequest) -> HttpResponse:
+    context = {"campaigns": campaigns_for(request.user).order_by("-starts_at"), **paginate(request, _claims(request))}
+    return render(request, "console/benefits/claims.html", context)
+
+
+CLAIM_HEADER = [_l("领取时间"), _l("活动"), _l("会员编号"), _l("姓名"), _l("发放工会"), _l("发放阵地"), _l("经办")]
+
+
+@console_view
+def claim_export(request: HttpRequest) -> HttpResponse:
+    """Names masked, as on the page: a hand-out list is no reason to reveal who someone is."""
+    rows = (
+        [timezone.localtime(c.claimed_at), c.campaign.title, c.membership.member_no, mask_name(c.person.name), c.org.name,
+         c.position.name if c.position else "", c.actor_label]
+        for c in _claims(request).iterator(chunk_size=2000)
+    )  # fmt: skip
+    return excel.export(_("福利发放"), CLAIM_HEADER, rows)
