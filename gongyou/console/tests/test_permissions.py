@@ -33,6 +33,7 @@ CASES = [
     ("tokens", "get", lambda d, w: "/console/tokens/", None, reads()),
     ("campaigns", "get", lambda d, w: "/console/campaigns/", None, reads()),
     ("served", "get", lambda d, w: "/console/served/", None, reads()),
+    ("insurance", "get", lambda d, w: "/console/insurance/", None, reads()),
     ("handouts", "get", lambda d, w: "/console/handouts/", None, reads()),
     ("handouts-export", "get", lambda d, w: "/console/handouts/export/", None, reads()),
     ("served-export", "get", lambda d, w: "/console/served/export/", None, reads()),
