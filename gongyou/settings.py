@@ -220,6 +220,7 @@ REST_FRAMEWORK: dict[str, Any] = {
     # One throttle setup for the whole API: each applies only to its kind of caller.
     "DEFAULT_THROTTLE_CLASSES": [
         "gongyou.api.auth.PartnerRateThrottle",
+        "gongyou.api.auth.StaffRateThrottle",
         "gongyou.api.auth.PublicRateThrottle",
         "gongyou.api.auth.FailureThrottle",
     ],
@@ -228,16 +229,26 @@ REST_FRAMEWORK: dict[str, Any] = {
         "failures": env_str("GONGYOU_API_FAILURE_RATE", "30/min"),
         "partner": env_str("GONGYOU_PARTNER_RATE", "600/min"),
         "public": env_str("GONGYOU_PUBLIC_RATE", "120/min"),
+        "staff": env_str("GONGYOU_STAFF_RATE", "600/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Gongyou API",
-    "DESCRIPTION": "Partner and public API of Gongyou (工友), the gig-worker union platform.",
+    "DESCRIPTION": "Partner, staff and public API of Gongyou (工友), the gig-worker union platform.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per vocabulary across every component of the document.
+    "ENUM_NAME_OVERRIDES": {
+        "IndustryEnum": "gongyou.core.choices.Industry",
+        "LaborRelationEnum": "gongyou.core.choices.LaborRelation",
+        "CampaignKindEnum": "gongyou.benefits.vocab.CampaignKind",
+        "CampaignStatusEnum": "gongyou.benefits.vocab.CampaignStatus",
+        "NewCampaignStatusEnum": "gongyou.api.benefit_serializers.NEW_CAMPAIGN_STATUSES",
+        "MembershipStatusEnum": "gongyou.members.models.Membership.Status",
+    },
 }
 
 # Product rules that an operator may tune.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongyou.api.views import partner, stations
+from gongyou.api.views import benefits, partner, stations
 
 app_name = "api"
 
@@ -9,6 +9,10 @@ urlpatterns = [
     path("partner/roster", partner.RosterView.as_view(), name="roster"),
     path("join", partner.JoinView.as_view(), name="join"),
     path("members/<str:member_no>", partner.MemberView.as_view(), name="member"),
+    # Staff (bearer token of one staff user: their scope and role).
+    path("benefits/campaigns", benefits.CampaignsView.as_view(), name="benefit_campaigns"),
+    path("benefits/claims", benefits.ClaimsView.as_view(), name="benefit_claims"),
+    path("insight/served", benefits.ServedView.as_view(), name="insight_served"),
     # Public (no credentials).
     path("stations/nearby", stations.NearbyView.as_view(), name="nearby"),
 ]

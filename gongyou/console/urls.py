@@ -4,10 +4,12 @@ from gongyou.console.views import (
     applications,
     audit,
     auth,
+    benefits,
     bulk,
     coverage,
     enterprises,
     home,
+    insurance,
     join_qr,
     member,
     members,
@@ -15,6 +17,7 @@ from gongyou.console.views import (
     positions,
     roster,
     tasks,
+    tokens,
     transfers,
 )
 
@@ -61,6 +64,21 @@ console_patterns = [
     path("roster/<int:pk>/rejected/", roster.roster_rejected, name="roster_rejected"),
     path("audit/", audit.audit_list, name="audit"),
     path("audit/export/", audit.audit_export, name="audit_export"),
+    path("campaigns/", benefits.campaign_list, name="campaigns"),
+    path("campaigns/export/", benefits.campaign_export, name="campaign_export"),
+    path("campaigns/new/", benefits.campaign_new, name="campaign_new"),
+    path("campaigns/<int:pk>/", benefits.campaign_detail, name="campaign"),
+    path("campaigns/<int:pk>/allocate/", benefits.campaign_allocate, name="campaign_allocate"),
+    path("campaigns/<int:pk>/<slug:action>/", benefits.campaign_status, name="campaign_status"),
+    path("handouts/", benefits.claim_list, name="claims"),
+    path("handouts/export/", benefits.claim_export, name="claim_export"),
+    path("insurance/", insurance.plan_list, name="plans"),
+    path("insurance/<int:pk>/insured/", insurance.insured_export, name="insured_export"),
+    path("insurance/<int:pk>/insured/full/", insurance.insured_export_full, name="insured_export_full"),
+    path("served/", benefits.served, name="served"),
+    path("served/export/", benefits.served_export, name="served_export"),
+    path("tokens/", tokens.token_list, name="tokens"),
+    path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
 ]
 
 # Service positions' staff pages kept the URLs they had before the console served them.

@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from gongyou.core.models import AuditLog, Enterprise, Org, OrgReach, Region, StaffProfile, Station
+from gongyou.core.models import AuditLog, Enterprise, Org, OrgReach, Region, StaffProfile, StaffToken, Station
 
 M = TypeVar("M", bound=models.Model)
 
@@ -180,3 +180,18 @@ def orgs_above_ids(user: AnyUser) -> models.QuerySet[OrgReach, Any] | None:
     if profile is None:
         return OrgReach.objects.none()
     return OrgReach.objects.filter(descendant_id=profile.org_id).values("ancestor_id")
+
+
+def staff_tokens_for(user: AnyUser) -> models.QuerySet[StaffToken]:
+    """Staff API tokens a user may see and revoke: their own; an admin also those of every
+    staff account in their scope."""
+    qs = StaffToken.objects.select_related("user", "user__staff_profile__org")
+    if user.is_authenticated and getattr(user, "is_superuser", False):
+        return qs
+    profile = staff_profile(user)
+    if profile is None:
+        return qs.none()
+    own = Q(user_id=user.pk)
+    if profile.role != StaffProfile.Role.ADMIN:
+        return qs.filter(own)
+    return qs.filter(own | Q(user__staff_profile__org__in=scope_org_ids(user)))

@@ -21,9 +21,7 @@ class Region(models.Model):
     code = models.CharField(_("区划代码"), max_length=9, unique=True)
     name = models.CharField(_("名称"), max_length=64)
     level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     # WGS-84 reference point. Streets have no published coordinates: `approximate` marks a
     # derived demo point that staff should replace with a real one.
     lng = models.FloatField(null=True, blank=True)
@@ -56,9 +54,7 @@ class Enterprise(models.Model):
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
     name = models.CharField(_("企业名称"), max_length=128)
     industry = models.CharField(_("行业"), max_length=20, choices=Industry.choices)
-    street = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("所在街镇")
-    )
+    street = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("所在街镇"))
     is_head = models.BooleanField(_("头部企业"), default=False)
     parent = models.ForeignKey(
         "self",
@@ -68,9 +64,7 @@ class Enterprise(models.Model):
         related_name="affiliates",
         verbose_name=_("上级企业"),
     )
-    relation = models.CharField(
-        _("与上级企业关系"), max_length=20, choices=Relation.choices, blank=True
-    )
+    relation = models.CharField(_("与上级企业关系"), max_length=20, choices=Relation.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -98,9 +92,7 @@ class Station(models.Model):
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.PROTECT, related_name="stations", verbose_name=_("所属企业")
     )
-    street = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="stations", verbose_name=_("所在街镇")
-    )
+    street = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="stations", verbose_name=_("所在街镇"))
     address = models.CharField(_("地址"), max_length=200, blank=True)
     # WGS-84, where known: coverage measures distance from where a station's workers start their
     # day rather than from one estimated point per street.
@@ -164,12 +156,8 @@ class Org(models.Model):
         related_name="dual_managed",
         verbose_name=_("双重管理工会"),
     )
-    region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="orgs", verbose_name=_("所在区划")
-    )
-    industry = models.CharField(
-        _("行业"), max_length=20, choices=Industry.choices, blank=True
-    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="orgs", verbose_name=_("所在区划"))
+    industry = models.CharField(_("行业"), max_length=20, choices=Industry.choices, blank=True)
     enterprise = models.ForeignKey(
         Enterprise,
         null=True,
@@ -190,9 +178,7 @@ class Org(models.Model):
         _("建会方式"), max_length=10, choices=FoundingMode.choices, default=FoundingMode.SINGLE
     )
     founded_on = models.DateField(_("建会日期"))
-    status = models.CharField(
-        _("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE
-    )
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     approval_required = models.BooleanField(_("入会需审批"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -221,9 +207,7 @@ class OrgReach(models.Model):
     descendant = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["ancestor", "descendant"], name="orgreach_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["ancestor", "descendant"], name="orgreach_unique")]
         indexes = [models.Index(fields=["descendant"])]
 
     def __str__(self) -> str:
@@ -236,9 +220,7 @@ class StaffProfile(models.Model):
         OFFICER = "officer", _("工作人员")
         VIEWER = "viewer", _("只读")
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
-    )
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="staff")
     role = models.CharField(_("角色"), max_length=10, choices=Role.choices)
 
@@ -317,3 +299,25 @@ class KeyFingerprint(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StaffToken(models.Model):
+    """A bearer token acting as one staff user (their org scope and role) on the staff API. As
+    with partner credentials, only the prefix (to find the row) and a SHA-256 of the whole token
+    are stored; the plain token exists once, when it is issued."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_tokens")
+    name = models.CharField(_("名称"), max_length=80, blank=True)
+    prefix = models.CharField(max_length=12, unique=True)
+    token_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("工作人员令牌")
+        verbose_name_plural = _("工作人员令牌")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.prefix})"

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
+import hmac
+import secrets
+import string
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,7 +15,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +23,7 @@ from gongyou.core import audit
 from gongyou.core.actors import Actor
 from gongyou.core.choices import Industry
 from gongyou.core.geo import gcj02_to_wgs84
-from gongyou.core.models import Enterprise, Org, OrgReach, Region, StaffProfile, Station
+from gongyou.core.models import Enterprise, Org, OrgReach, Region, StaffProfile, StaffToken, Station
 from gongyou.core.signals import enterprise_union_founded
 from gongyou.core.validators import normalise_region_code, validate_uscc
 
@@ -240,7 +244,9 @@ def set_approval_mode(org: Org, *, approval_required: bool, actor: Actor) -> Org
     before = audit.snapshot(org, ["approval_required"])
     org.approval_required = approval_required
     org.save(update_fields=["approval_required"])
-    audit.record(actor, "org.set_approval", org, before=before, after=audit.snapshot(org, ["approval_required"]), org=org)
+    audit.record(
+        actor, "org.set_approval", org, before=before, after=audit.snapshot(org, ["approval_required"]), org=org
+    )
     return org
 
 
@@ -311,7 +317,9 @@ def create_station(
     station = Station.objects.create(
         code=code, name=name.strip(), enterprise=enterprise, street=street, address=address
     )
-    audit.record(actor, "station.create", station, after=audit.snapshot(station, ["code", "name", "enterprise", "street"]))
+    audit.record(
+        actor, "station.create", station, after=audit.snapshot(station, ["code", "name", "enterprise", "street"])
+    )
     return station
 
 
@@ -319,9 +327,7 @@ def create_station(
 
 
 @transaction.atomic
-def create_staff(
-    *, username: str, password: str, org: Org, role: str, actor: Actor, name: str = ""
-) -> AbstractUser:
+def create_staff(*, username: str, password: str, org: Org, role: str, actor: Actor, name: str = "") -> AbstractUser:
     if role not in StaffProfile.Role.values:
         raise _error("role", _("角色取值无效"), "bad_role")
     user_model = get_user_model()
@@ -329,3 +335,76 @@ def create_staff(
     StaffProfile.objects.create(user=user, org=org, role=role)
     audit.record(actor, "staff.create", user, after={"username": username, "org": org.pk, "role": role}, org=org)
     return user  # type: ignore[return-value]
+
+
+# --- staff API tokens -----------------------------------------------------------------------------
+
+STAFF_TOKEN_SCHEME = "gys"
+_TOKEN_ALPHABET = string.ascii_letters + string.digits  # no "_" so the token splits unambiguously
+# last_used_at is bookkeeping, not an audit trail: at most one UPDATE a minute per token.
+STAFF_TOKEN_TOUCH = dt.timedelta(seconds=60)
+
+
+def _staff_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_staff_token(user: AbstractUser, *, actor: Actor, name: str = "") -> str:
+    """A bearer token "gys_<prefix>_<secret>" acting as `user` with exactly their scope and role
+    on the staff API; returned (and shown) only this once."""
+    name = name.strip()
+    if len(name) > 80:
+        raise _error("name", _("令牌名称不能超过80个字符"), "too_long")
+    if not user.is_active or (not user.is_superuser and not StaffProfile.objects.filter(user_id=user.pk).exists()):
+        raise _error("user", _("只能为在职的工作人员账号签发令牌"), "not_staff")
+    profile = StaffProfile.objects.filter(user_id=user.pk).select_related("org").first()
+    for _attempt in range(5):
+        prefix = "".join(secrets.choice(_TOKEN_ALPHABET) for _i in range(8))
+        token = f"{STAFF_TOKEN_SCHEME}_{prefix}_" + "".join(secrets.choice(_TOKEN_ALPHABET) for _i in range(40))
+        try:
+            with transaction.atomic():
+                row = StaffToken.objects.create(
+                    user_id=user.pk, name=name, prefix=prefix, token_hash=_staff_token_hash(token)
+                )
+                audit.record(
+                    actor, "staff_token.issue", row, after={"user": user.get_username(), "prefix": prefix, "name": name},
+                    org=profile.org if profile else None,
+                )  # fmt: skip
+            return token
+        except IntegrityError:
+            continue  # prefix collision (62^8 space): draw again
+    raise RuntimeError("could not draw a unique token prefix")
+
+
+@transaction.atomic
+def revoke_staff_token(token: StaffToken, *, actor: Actor) -> StaffToken:
+    """From now on the token answers 401. Idempotent."""
+    locked = StaffToken.objects.select_for_update().get(pk=token.pk)
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+        profile = StaffProfile.objects.filter(user_id=locked.user_id).select_related("org").first()
+        audit.record(
+            actor, "staff_token.revoke", locked, before={"revoked_at": None},
+            after={"revoked_at": locked.revoked_at.isoformat(), "prefix": locked.prefix}, org=profile.org if profile else None,
+        )  # fmt: skip
+    return locked
+
+
+def check_staff_token(token: str) -> StaffToken | None:
+    """The live token row (with its user) this token belongs to, else None: unknown, wrong
+    secret, revoked, or a user who is no longer active."""
+    scheme, _sep, rest = token.partition("_")
+    prefix, _sep, secret = rest.partition("_")
+    if scheme != STAFF_TOKEN_SCHEME or len(prefix) != 8 or not secret:
+        return None
+    row = StaffToken.objects.select_related("user", "user__staff_profile__org").filter(prefix=prefix).first()
+    if row is None or not hmac.compare_digest(row.token_hash, _staff_token_hash(token)):
+        return None
+    if row.revoked_at is not None or not row.user.is_active:
+        return None
+    now = timezone.now()
+    if row.last_used_at is None or now - row.last_used_at >= STAFF_TOKEN_TOUCH:
+        StaffToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        row.last_used_at = now
+    return row

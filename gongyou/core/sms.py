@@ -119,9 +119,7 @@ class HttpGatewayBackend(SmsBackend):
             raise ImproperlyConfigured("GONGYOU_SMS_GATEWAY_TOKEN is required for HttpGatewayBackend")
 
     def send(self, phone: str, message: str, *, purpose: str, code: str) -> None:
-        body = json.dumps(
-            {"phone": phone, "message": message, "template": purpose, "params": {"code": code}}
-        ).encode()
+        body = json.dumps({"phone": phone, "message": message, "template": purpose, "params": {"code": code}}).encode()
         request = urllib.request.Request(  # noqa: S310 (scheme checked in __init__)
             self.url,
             data=body,

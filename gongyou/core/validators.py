@@ -73,24 +73,16 @@ def validate_id_number(value: str, *, today: dt.date | None = None) -> IdNumber:
             code="id_wrong_length",
         )
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        raise ValidationError(
-            _("身份证号码只能包含数字，最后一位可以是X"), code="id_bad_format"
-        )
+        raise ValidationError(_("身份证号码只能包含数字，最后一位可以是X"), code="id_bad_format")
     if number[17] != ric.calc_check_digit(number):
-        raise ValidationError(
-            _("身份证号码校验位不正确，请核对后重新填写"), code="id_bad_check"
-        )
+        raise ValidationError(_("身份证号码校验位不正确，请核对后重新填写"), code="id_bad_check")
     try:
         birth = ric.get_birth_date(number)
     except (InvalidComponent, ValueError) as exc:
-        raise ValidationError(
-            _("身份证号码中的出生日期不存在"), code="id_bad_birth_date"
-        ) from exc
+        raise ValidationError(_("身份证号码中的出生日期不存在"), code="id_bad_birth_date") from exc
     today = today or timezone.localdate()
     if birth > today:
-        raise ValidationError(
-            _("身份证号码中的出生日期晚于今天"), code="id_future_birth_date"
-        )
+        raise ValidationError(_("身份证号码中的出生日期晚于今天"), code="id_future_birth_date")
     age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
     if not WORKER_MIN_AGE <= age <= WORKER_MAX_AGE:
         raise ValidationError(
@@ -113,13 +105,9 @@ def validate_uscc(value: str) -> str:
             code="uscc_wrong_length",
         ) from exc
     except InvalidFormat as exc:
-        raise ValidationError(
-            _("统一社会信用代码含有不允许的字符"), code="uscc_bad_format"
-        ) from exc
+        raise ValidationError(_("统一社会信用代码含有不允许的字符"), code="uscc_bad_format") from exc
     except InvalidChecksum as exc:
-        raise ValidationError(
-            _("统一社会信用代码校验位不正确"), code="uscc_bad_check"
-        ) from exc
+        raise ValidationError(_("统一社会信用代码校验位不正确"), code="uscc_bad_check") from exc
 
 
 def validate_mobile(value: str) -> str:

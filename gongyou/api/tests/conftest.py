@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from gongyou.benefits.tests.conftest import make_campaign, make_member  # noqa: F401 (fixtures)
 from gongyou.core.actors import COMMAND
 from gongyou.core.testing import worker_data
 from gongyou.partners.services import issue_partner_token

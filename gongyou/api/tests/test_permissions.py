@@ -1,21 +1,30 @@
 """The API's permission matrix: every endpoint × caller × method, one table (STYLE, 6).
 
 A partner token acts for one enterprise; a member is visible only to the partners whose roster or
-join it came through; public endpoints ignore credentials. Every refusal is in the one error shape."""
+join it came through; a staff token acts as its user (scope and role): a viewer gets 403 on every
+write, an object out of scope is 404; public endpoints ignore credentials. Every refusal is in the
+one error shape."""
 
 from __future__ import annotations
 
 import pytest
 
 from gongyou.api.tests.conftest import client_for
+from gongyou.benefits.inputs import clean_campaign
+from gongyou.benefits.services import create_campaign
+from gongyou.benefits.tests.conftest import campaign_data
 from gongyou.core.actors import COMMAND
+from gongyou.core.services import issue_staff_token
 from gongyou.core.testing import worker_data
 from gongyou.partners.models import PartnerCredential
 from gongyou.partners.services import issue_partner_token, revoke_partner_token
 
 METHODS = ("get", "post", "put", "patch", "delete")
-CALLERS = ("partner", "other_partner", "no_token", "bad_token", "revoked_token")
+CALLERS = ("partner", "other_partner", "officer", "viewer", "outsider", "no_token", "bad_token", "revoked_token")
 NO_CREDENTIAL = {"no_token": 401, "bad_token": 401, "revoked_token": 401}
+STAFF = ("officer", "viewer", "outsider")  # street officer, street viewer, the other street's officer
+PARTNERS = ("partner", "other_partner")
+WRITES = ("post", "put", "patch", "delete")
 
 
 def _only(method: str, status: int) -> dict[str, int]:
@@ -27,29 +36,57 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
     "roster": {
         "partner": _only("post", 200),
         "other_partner": _only("post", 200),  # its own roster
+        **{c: dict.fromkeys(METHODS, 401) for c in STAFF},  # a staff token is no partner token
         **{c: dict.fromkeys(METHODS, s) for c, s in NO_CREDENTIAL.items()},
     },
     "join": {
         "partner": _only("post", 201),
         "other_partner": _only("post", 201),  # joins through itself
+        **{c: dict.fromkeys(METHODS, 401) for c in STAFF},
         **{c: dict.fromkeys(METHODS, s) for c, s in NO_CREDENTIAL.items()},
     },
     "member": {
         "partner": _only("get", 200),
         "other_partner": _only("get", 404),  # "not yours" looks like "missing"
+        **{c: dict.fromkeys(METHODS, 401) for c in STAFF},
         **{c: dict.fromkeys(METHODS, s) for c, s in NO_CREDENTIAL.items()},
     },
     "nearby": {caller: _only("get", 200) for caller in CALLERS},  # public: credentials are ignored
+    # Staff endpoints; the campaign is organised by the officer's street federation.
+    "benefit_campaigns": {
+        "officer": {"get": 200, "post": 201, "put": 405, "patch": 405, "delete": 405},
+        "outsider": {"get": 200, "post": 201, "put": 405, "patch": 405, "delete": 405},  # their own org's
+        "viewer": {"get": 200, **dict.fromkeys(WRITES, 403)},
+        **{c: dict.fromkeys(METHODS, 401) for c in PARTNERS},
+        **{c: dict.fromkeys(METHODS, s) for c, s in NO_CREDENTIAL.items()},
+    },
+    "benefit_claims": {
+        "officer": _only("post", 201),
+        "outsider": _only("post", 404),  # the campaign does not exist for them
+        "viewer": {"get": 405, **dict.fromkeys(WRITES, 403)},  # refused before anything is looked up
+        **{c: dict.fromkeys(METHODS, 401) for c in PARTNERS},
+        **{c: dict.fromkeys(METHODS, s) for c, s in NO_CREDENTIAL.items()},
+    },
+    "insight_served": {
+        "officer": _only("get", 200),
+        "outsider": _only("get", 200),  # their own scope
+        "viewer": {"get": 200, **dict.fromkeys(WRITES, 403)},
+        **{c: dict.fromkeys(METHODS, 401) for c in PARTNERS},
+        **{c: dict.fromkeys(METHODS, s) for c, s in NO_CREDENTIAL.items()},
+    },
 }
 
 
 @pytest.fixture
-def callers(world):
+def callers(world, personas):
     revoked = issue_partner_token(world.platform, actor=COMMAND, name="old")
     revoke_partner_token(PartnerCredential.objects.get(prefix=revoked.split("_")[1]), actor=COMMAND)
     return {
         "partner": client_for(issue_partner_token(world.platform, actor=COMMAND)),
         "other_partner": client_for(issue_partner_token(world.no_union_enterprise, actor=COMMAND)),
+        "officer": client_for(issue_staff_token(personas["street"], actor=COMMAND)),
+        "viewer": client_for(issue_staff_token(personas["viewer"], actor=COMMAND)),
+        "outsider": client_for(issue_staff_token(personas["other_street"], actor=COMMAND)),
         "no_token": client_for(None),
         "bad_token": client_for("gyp_AAAAAAAA_not-a-real-secret"),
         "revoked_token": client_for(revoked),
@@ -63,7 +100,19 @@ def member_no(callers):
     return response.json()["member_no"]
 
 
-def _request(client, endpoint, method, member_no, seq):
+@pytest.fixture
+def campaign_id(world):
+    return create_campaign(clean_campaign(campaign_data()), org=world.street_fed, actor=COMMAND).pk
+
+
+def _request(client, endpoint, method, member_no, seq, campaign_id):
+    if endpoint == "benefit_campaigns":
+        return getattr(client, method)("/api/v1/benefits/campaigns", campaign_data(title=f"活动{seq}"), format="json")
+    if endpoint == "benefit_claims":
+        body = {"campaign_id": campaign_id, "member_no": member_no}
+        return getattr(client, method)("/api/v1/benefits/claims", body, format="json")
+    if endpoint == "insight_served":
+        return getattr(client, method)("/api/v1/insight/served", format="json")
     if endpoint == "roster":
         return getattr(client, method)("/api/v1/partner/roster", {"workers": []}, format="json")
     if endpoint == "join":
@@ -75,10 +124,10 @@ def _request(client, endpoint, method, member_no, seq):
 
 @pytest.mark.parametrize("caller", CALLERS)
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
-def test_permission_matrix(callers, member_no, endpoint, caller):
+def test_permission_matrix(callers, member_no, campaign_id, endpoint, caller):
     for seq, method in enumerate(METHODS, start=1):
         expected = MATRIX[endpoint][caller][method]
-        response = _request(callers[caller], endpoint, method, member_no, seq)
+        response = _request(callers[caller], endpoint, method, member_no, seq, campaign_id)
         assert response.status_code == expected, f"{method.upper()} {endpoint} as {caller}"
         if expected >= 400:
             errors = response.json()["errors"]

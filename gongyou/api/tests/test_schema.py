@@ -12,7 +12,8 @@ from gongyou.core.testing import worker_data
 
 PARTNER_PATHS = {"/api/v1/partner/roster": "post", "/api/v1/join": "post", "/api/v1/members/{member_no}": "get"}
 PUBLIC_PATHS = {"/api/v1/stations/nearby": "get"}
-PATHS = {**PARTNER_PATHS, **PUBLIC_PATHS}
+STAFF_PATHS = {"/api/v1/benefits/campaigns": "get", "/api/v1/benefits/claims": "post", "/api/v1/insight/served": "get"}
+PATHS = {**PARTNER_PATHS, **PUBLIC_PATHS, **STAFF_PATHS}
 
 
 @pytest.fixture(scope="module")
@@ -37,9 +38,9 @@ def _jsonschema(node):
     return out
 
 
-def check(schema, path, response):
+def check(schema, path, response, method=None):
     """Validate a response body against the schema the document gives for its status code."""
-    operation = schema["paths"][path][PATHS[path]]
+    operation = schema["paths"][path][method or PATHS[path]]
     documented = operation["responses"].get(str(response.status_code))
     assert documented is not None, f"{path} {response.status_code} is not documented"
     body_schema = _jsonschema(documented["content"]["application/json"]["schema"])
@@ -70,12 +71,25 @@ def test_the_schema_documents_the_partner_paths_with_bearer_auth(schema):
     assert {"200", "201", "400"} <= set(schema["paths"]["/api/v1/join"]["post"]["responses"])
     worker = schema["components"]["schemas"]["RosterWorker"]
     assert set(worker["properties"]) == {
-        "external_id", "name", "id_number", "phone", "street_code", "station_code", "labor_relation",
-        "industry", "active",
+        "external_id",
+        "name",
+        "id_number",
+        "phone",
+        "street_code",
+        "station_code",
+        "labor_relation",
+        "industry",
+        "active",
     }
     join = schema["components"]["schemas"]["JoinRequest"]
     assert set(join["required"]) == {
-        "name", "id_number", "phone", "street_code", "industry", "labor_relation", "consent_version",
+        "name",
+        "id_number",
+        "phone",
+        "street_code",
+        "industry",
+        "labor_relation",
+        "consent_version",
     }
 
 
@@ -110,3 +124,53 @@ def test_every_answer_fits_the_document(schema, world, api, other_api, make_posi
     assert found.status_code == 200 and found.json()["results"]
     check(schema, nearby, found)
     check(schema, nearby, client_for(None).get(nearby, {"lng": "x", "amenity": "sauna"}))
+
+
+def test_the_schema_documents_the_staff_paths_with_their_constraints(schema):
+    for path, method in [*STAFF_PATHS.items(), ("/api/v1/benefits/campaigns", "post")]:
+        operation = schema["paths"][path][method]
+        assert operation["security"] == [{"staffToken": []}]
+        assert "401" in operation["responses"]
+    assert schema["components"]["securitySchemes"]["staffToken"]["scheme"] == "bearer"
+    assert {"201", "400", "403", "404", "409"} <= set(schema["paths"]["/api/v1/benefits/claims"]["post"]["responses"])
+    create = schema["components"]["schemas"]["CampaignCreate"]
+    assert set(create["required"]) == {"kind", "title", "starts_at", "ends_at", "quota"}
+    assert create["properties"]["quota"]["minimum"] == 0 and create["properties"]["title"]["maxLength"] == 128
+
+
+def test_every_staff_answer_fits_the_document(schema, world, personas, make_campaign, make_member):
+    from gongyou.core.actors import COMMAND
+    from gongyou.core.services import issue_staff_token
+
+    staff = client_for(issue_staff_token(personas["street"], actor=COMMAND))
+    viewer = client_for(issue_staff_token(personas["viewer"], actor=COMMAND))
+    campaigns, claims, served = STAFF_PATHS
+    make_campaign(org=world.street_fed)
+    check(schema, campaigns, staff.get(campaigns))
+    body = {
+        "kind": "safety",
+        "title": "送安全",
+        "starts_at": "2026-01-01T00:00:00+08:00",
+        "ends_at": "2030-01-01T00:00:00+08:00",
+        "quota": 1,
+    }
+    created = staff.post(campaigns, body, format="json")
+    assert created.status_code == 201
+    check(schema, campaigns, created, "post")
+    check(schema, campaigns, staff.post(campaigns, {**body, "quota": -1}, format="json"), "post")
+    check(schema, campaigns, viewer.post(campaigns, body, format="json"), "post")
+    check(
+        schema, campaigns, staff.post(campaigns, {**body, "org_id": world.other_street_fed.pk}, format="json"), "post"
+    )
+    member = make_member(1)
+    claim = {"campaign_id": created.json()["id"], "member_no": member.member_no}
+    check(schema, claims, staff.post(claims, claim, format="json"))
+    check(schema, claims, staff.post(claims, claim, format="json"))  # 409 already_claimed
+    quota = make_campaign(org=world.street_fed, audience={"industries": ["express"]})
+    refused = staff.post(claims, {"campaign_id": quota.pk, "member_no": member.member_no}, format="json")
+    assert refused.json()["errors"]["member"][0]["reason"] == "industry"
+    check(schema, claims, refused)
+    check(schema, claims, staff.post(claims, {"campaign_id": 999999, "member_no": "x"}, format="json"))
+    check(schema, served, staff.get(served))
+    check(schema, served, staff.get(served, {"from": "nope"}))
+    check(schema, served, client_for(None).get(served))

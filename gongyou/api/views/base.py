@@ -11,7 +11,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from gongyou.api.auth import IsPartner, PartnerTokenAuthentication
+from gongyou.api.auth import IsPartner, IsStaff, PartnerTokenAuthentication, StaffTokenAuthentication
 from gongyou.api.parsers import PartnerJSONParser
 from gongyou.core.models import Enterprise
 
@@ -35,3 +35,11 @@ class PartnerView(ApiView):
 class PublicView(ApiView):
     authentication_classes: list[type] = []
     permission_classes: list[type] = []
+
+
+class StaffView(ApiView):
+    """A staff endpoint: the token's user, with exactly their scope and role."""
+
+    authentication_classes = [StaffTokenAuthentication]
+    permission_classes = [IsStaff]
+    parser_classes = [PartnerJSONParser]

@@ -7,6 +7,7 @@ from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from gongyou.console import audit_labels
+from gongyou.core import crypto
 from gongyou.core.models import AuditLog
 
 register = template.Library()
@@ -132,3 +133,9 @@ def change_text(entry: AuditLog, names: audit_labels.Names | None = None) -> str
 def object_name(entry: AuditLog, names: audit_labels.Names | None = None) -> str:
     """The member, org, position… an entry is about, by name (audit_labels.referenced_names)."""
     return audit_labels.object_name(entry, names)
+
+
+@register.filter
+def masked_name(name: str) -> str:
+    """A name as lists show it when the row may be someone outside the viewer's members."""
+    return crypto.mask_name(name or "")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from gongyou.benefits.tests.conftest import make_campaign, make_member  # noqa: F401 (fixtures for the campaign pages)
 from gongyou.core.actors import COMMAND, Actor
 from gongyou.core.models import Org
 from gongyou.core.services import set_approval_mode

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from gongyou.benefits.queries import people_served_for
 from gongyou.console.decorators import console_view
 from gongyou.core.access import scope_org_ids, scoped
 from gongyou.members.access import founding_tasks_for, memberships_for
@@ -33,5 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "incoming": incoming_pending(user),
         "open_tasks": founding_tasks_for(user).filter(status=FoundingTask.Status.OPEN).count(),
         "at_risk": scoped(user, at_risk_memberships(), "org").count(),
+        # People served this year by orgs in scope: distinct persons (SPEC §5, seed §一(二)).
+        "served": people_served_for(user, timezone.localdate().replace(month=1, day=1)),
     }
     return render(request, "console/home.html", context)

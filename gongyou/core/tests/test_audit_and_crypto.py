@@ -65,7 +65,9 @@ def test_database_refuses_audit_delete_even_in_raw_sql_on_every_backend(world):
 def test_entries_about_enterprises_and_stations_are_filed_under_their_street_federation(world):
     from gongyou.core.services import create_station
 
-    station = create_station(code="ST-AUD", name="审计站", enterprise=world.no_union_enterprise, street=world.other_street, actor=COMMAND)
+    station = create_station(
+        code="ST-AUD", name="审计站", enterprise=world.no_union_enterprise, street=world.other_street, actor=COMMAND
+    )
     row = AuditLog.objects.get(action="station.create", object_id=str(station.pk))
     assert row.org == world.other_street_fed
     row = AuditLog.objects.filter(action="enterprise.create", object_id=str(world.platform.pk)).get()

@@ -31,7 +31,9 @@ def test_cells_read_as_the_text_excel_shows():
 
 
 def test_the_header_row_is_found_below_a_title_and_rows_keep_their_numbers():
-    table = excel.read_table(xlsx([["花名册"], [], ["姓名", "身份证号"], ["张三", 310104199001011234], [], ["李四", "x"]]), "a.xlsx")
+    table = excel.read_table(
+        xlsx([["花名册"], [], ["姓名", "身份证号"], ["张三", 310104199001011234], [], ["李四", "x"]]), "a.xlsx"
+    )
     index = excel.find_header(table, lambda text: text in {"姓名", "身份证号"})
     assert index == 2
     found = excel.records(table, index)
@@ -41,7 +43,10 @@ def test_the_header_row_is_found_below_a_title_and_rows_keep_their_numbers():
 
 
 def test_csv_in_utf8_or_gb18030_and_a_bad_file():
-    assert excel.read_table("姓名,街道\n张三,徐家汇\n".encode("gb18030"), "a.csv") == [["姓名", "街道"], ["张三", "徐家汇"]]
+    assert excel.read_table("姓名,街道\n张三,徐家汇\n".encode("gb18030"), "a.csv") == [
+        ["姓名", "街道"],
+        ["张三", "徐家汇"],
+    ]
     assert excel.read_table("\ufeff姓名\n张三\n".encode(), "a.CSV") == [["姓名"], ["张三"]]
     with pytest.raises(ValidationError) as caught:
         excel.read_table(b"not a zip", "a.xlsx")

@@ -108,7 +108,10 @@ def test_bad_rows_are_reported_and_never_block_good_ones(regions, tmp_path):
 
 def test_a_parent_cycle_is_rejected(regions, tmp_path):
     a, b = make_uscc(301), make_uscc(302)
-    rows = [[a, "甲", "express", "310104014", "0", b, "subsidiary"], [b, "乙", "express", "310104014", "0", a, "subsidiary"]]
+    rows = [
+        [a, "甲", "express", "310104014", "0", b, "subsidiary"],
+        [b, "乙", "express", "310104014", "0", a, "subsidiary"],
+    ]
     path = write_csv(tmp_path / "cycle.csv", rows)
     out, _err = run(path)
     assert "拒绝 2" in out

@@ -14,7 +14,17 @@ from gongyou.members.models import FoundingTask, Membership
 from gongyou.members.services import join
 from gongyou.members.transfers import request_transfer
 
-ORGS = ["city", "district", "street_fed", "street_union_food", "platform_union", "agent_union", "station_union", "other_street_fed", "other_street_union"]
+ORGS = [
+    "city",
+    "district",
+    "street_fed",
+    "street_union_food",
+    "platform_union",
+    "agent_union",
+    "station_union",
+    "other_street_fed",
+    "other_street_union",
+]
 
 # Which orgs each persona sees. The agent union's officer sees the station union it co-manages
 # (dual management) but not the street union that is the station union's territorial parent.
@@ -87,8 +97,13 @@ def test_founding_tasks_scoped_to_federation(world, personas):
 
 def test_new_union_group_under_station_union_is_in_both_managers_scope(world, personas):
     group = create_org(
-        name="徐家汇站第一工会小组", kind=Org.Kind.UNION_GROUP, region=world.street, parent=world.station_union,
-        second_manager=world.agent_union, station=world.station, actor=COMMAND,
+        name="徐家汇站第一工会小组",
+        kind=Org.Kind.UNION_GROUP,
+        region=world.street,
+        parent=world.station_union,
+        second_manager=world.agent_union,
+        station=world.station,
+        actor=COMMAND,
     )
     for persona in ("city", "street", "station", "agent"):
         assert org_in_scope(personas[persona], group), persona
@@ -112,8 +127,13 @@ def test_dual_management_does_not_leak_to_the_managers_superiors(world, personas
     federation does not — it is neither in its territory nor managed by it."""
     far_station = create_station_in(world, world.other_street)
     far_union = create_org(
-        name="远处站点分工会", kind=Org.Kind.STATION_UNION, region=world.other_street, parent=world.other_street_union,
-        second_manager=world.agent_union, station=far_station, actor=COMMAND,
+        name="远处站点分工会",
+        kind=Org.Kind.STATION_UNION,
+        region=world.other_street,
+        parent=world.other_street_union,
+        second_manager=world.agent_union,
+        station=far_station,
+        actor=COMMAND,
     )
     assert org_in_scope(personas["agent"], far_union)
     assert org_in_scope(personas["other_street"], far_union)
@@ -126,8 +146,13 @@ def test_rebuild_all_reach_matches_incremental_closure(world):
     from gongyou.core.services import rebuild_all_reach
 
     create_org(
-        name="徐家汇站工会小组", kind=Org.Kind.UNION_GROUP, region=world.street, parent=world.station_union,
-        second_manager=world.agent_union, station=world.station, actor=COMMAND,
+        name="徐家汇站工会小组",
+        kind=Org.Kind.UNION_GROUP,
+        region=world.street,
+        parent=world.station_union,
+        second_manager=world.agent_union,
+        station=world.station,
+        actor=COMMAND,
     )
     incremental = set(OrgReach.objects.values_list("ancestor_id", "descendant_id"))
     rebuild_all_reach()
@@ -144,9 +169,13 @@ def test_both_sides_of_a_transfer_see_its_audit_entries(world, personas, members
     from gongyou.core.access import audit_entries_for
     from gongyou.members.transfers import accept_transfer
 
-    transfer = request_transfer(members["street_union_food"], world.other_street_union, initiator="member", actor=COMMAND)
+    transfer = request_transfer(
+        members["street_union_food"], world.other_street_union, initiator="member", actor=COMMAND
+    )
     accept_transfer(transfer, actor=COMMAND)
     for persona in ("street", "other_street", "city"):
-        actions = set(audit_entries_for(personas[persona]).filter(object_type="members.transfer").values_list("action", flat=True))
+        actions = set(
+            audit_entries_for(personas[persona]).filter(object_type="members.transfer").values_list("action", flat=True)
+        )
         assert actions == {"transfer.request", "transfer.accept"}, persona
     assert not audit_entries_for(personas["station"]).filter(object_type="members.transfer").exists()

@@ -67,10 +67,16 @@ def _start(**env):
 
 
 def test_production_settings_refuse_the_console_sms_backend_and_a_weak_key():
-    production = {"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50), "GONGYOU_DATA_KEY": secrets.token_urlsafe(32)}
+    production = {
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "GONGYOU_DATA_KEY": secrets.token_urlsafe(32),
+    }
     console = _start(**production, GONGYOU_SMS_BACKEND="gongyou.portal.sms.ConsoleBackend")
     assert console.returncode != 0 and "console (demo) backend" in console.stderr
-    weak = _start(**{**production, "GONGYOU_DATA_KEY": "another-key"}, GONGYOU_SMS_BACKEND="gongyou.portal.sms.HttpGatewayBackend")
+    weak = _start(
+        **{**production, "GONGYOU_DATA_KEY": "another-key"}, GONGYOU_SMS_BACKEND="gongyou.portal.sms.HttpGatewayBackend"
+    )
     assert weak.returncode != 0 and "at least 32 random bytes" in weak.stderr
     ok = _start(**production, GONGYOU_SMS_BACKEND="gongyou.portal.sms.HttpGatewayBackend")
     assert ok.returncode == 0, ok.stderr

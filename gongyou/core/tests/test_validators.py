@@ -95,7 +95,11 @@ def test_generated_ids_always_validate(seq):
     assert validate_id_number(make_id_number(seq), today=TODAY).number == make_id_number(seq)
 
 
-@given(st.integers(min_value=0, max_value=10_000_000), st.integers(min_value=0, max_value=16), st.sampled_from("0123456789X"))
+@given(
+    st.integers(min_value=0, max_value=10_000_000),
+    st.integers(min_value=0, max_value=16),
+    st.sampled_from("0123456789X"),
+)
 def test_any_single_substitution_is_caught(seq, position, char):
     good = make_id_number(seq)
     if position == 17 or good[position] == char or (char == "X"):
@@ -121,7 +125,12 @@ def test_known_good_uscc():
 
 @pytest.mark.parametrize(
     "value,code",
-    [("", "required"), ("9111000060003734", "uscc_wrong_length"), ("9111000060003734IL", "uscc_bad_format"), ("91110000600037341A", "uscc_bad_check")],
+    [
+        ("", "required"),
+        ("9111000060003734", "uscc_wrong_length"),
+        ("9111000060003734IL", "uscc_bad_format"),
+        ("91110000600037341A", "uscc_bad_check"),
+    ],
 )
 def test_bad_uscc(value, code):
     assert code_of(validate_uscc, value) == code
@@ -132,14 +141,23 @@ def test_generated_usccs_validate(seq):
     assert validate_uscc(make_uscc(seq)) == make_uscc(seq)
 
 
-@pytest.mark.parametrize("value", ["13812345678", "138 1234 5678", "+86 138-1234-5678", "008613812345678", "１３８１２３４５６７８"])
+@pytest.mark.parametrize(
+    "value", ["13812345678", "138 1234 5678", "+86 138-1234-5678", "008613812345678", "１３８１２３４５６７８"]
+)
 def test_good_mobiles(value):
     assert validate_mobile(value) == "13812345678"
 
 
 @pytest.mark.parametrize(
     "value,code",
-    [("", "required"), ("1381234567", "phone_wrong_length"), ("138123456789", "phone_wrong_length"), ("1381234567a", "phone_bad_format"), ("12012345678", "phone_invalid"), ("02112345678", "phone_invalid")],
+    [
+        ("", "required"),
+        ("1381234567", "phone_wrong_length"),
+        ("138123456789", "phone_wrong_length"),
+        ("1381234567a", "phone_bad_format"),
+        ("12012345678", "phone_invalid"),
+        ("02112345678", "phone_invalid"),
+    ],
 )
 def test_bad_mobiles(value, code):
     assert code_of(validate_mobile, value) == code
