@@ -32,7 +32,7 @@ def do_join(seq):
 def roster_row(seq):
     return {
         "external_id": f"rider-{seq}",
-        "name": f"骑手{seq}",
+        "name": f"测试{seq}号",  # the name on record (a different one is name_mismatch)
         "id_number": make_id_number(seq),
         "phone": make_phone(seq),
         "street_code": "310104014",
@@ -48,7 +48,8 @@ def sealed_world(world):
     """Members, a withdrawn (anonymised) person, roster entries and an admin's pending TOTP."""
     people = {seq: do_join(seq).membership.person for seq in (1, 2, 3)}
     withdraw_consent(people[3], actor=COMMAND)
-    upsert_roster(world.platform, [roster_row(1), roster_row(7)], actor=COMMAND)
+    result = upsert_roster(world.platform, [roster_row(1), roster_row(7)], actor=COMMAND)
+    assert not result.rejected, result.rejected
     admin = get_user_model().objects.create_user("rot_admin", password="x-Gongyou-2026")
     code = issue_totp_activation(admin, actor=COMMAND)
     assert data_key_problem() is None  # records the first key's fingerprint
@@ -226,7 +227,8 @@ def test_decrypt_names_an_unknown_key_and_reads_legacy_v1_ciphertexts(settings):
 
 
 # Fields that look sealed but are not keyed with the data key.
-NOT_KEYED = {("partners.PartnerCredential", "token_hash")}  # SHA-256 of a random token: no key
+# SHA-256 of a random token: no key involved, nothing to rotate.
+NOT_KEYED = {("partners.PartnerCredential", "token_hash"), ("core.StaffToken", "token_hash")}
 
 
 def test_every_encrypted_field_and_keyed_hash_is_registered_for_rotation():
