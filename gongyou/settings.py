@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "gongyou.partners",
     "gongyou.positions",
     "gongyou.benefits",
+    "gongyou.insight",
     "gongyou.portal",
     "gongyou.console",
     "gongyou.demo",
