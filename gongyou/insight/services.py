@@ -1,14 +1,19 @@
-"""Acting on the gap list: opening founding tasks for the enterprises a federation selected."""
+"""Loading registry uploads, and acting on the gap list: founding tasks for selected enterprises."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from gongyou.core import audit
+from gongyou.core.access import staff_profile
 from gongyou.core.actors import Actor
 from gongyou.core.models import Enterprise
 from gongyou.insight.gaps import founding_federation
+from gongyou.insight.models import RegistryImport
+from gongyou.insight.registry import import_extract, read_extract
 from gongyou.members.models import FoundingTask
 from gongyou.members.services import open_founding_task
 
@@ -35,3 +40,22 @@ def open_founding_tasks(enterprises: list[Enterprise], *, actor: Actor) -> Opene
         task, created = open_founding_task(enterprise, federation=federation, actor=actor)
         (result.opened if created else result.already_open).append(task)
     return result
+
+
+def import_registry_file(data: bytes, filename: str, *, user: AbstractBaseUser, actor: Actor) -> RegistryImport:
+    """Load an uploaded registry extract (see insight.registry) and keep what changed and the
+    refused rows. A file that is no extract at all raises ValidationError and records nothing."""
+    extract = read_extract(data, filename)
+    result = import_extract(extract.rows, actor=actor)
+    record = RegistryImport.objects.create(
+        created_by=user, filename=filename[:200], rejected=list(result.rejected), **result.counts
+    )
+    profile = staff_profile(user)
+    audit.record(
+        actor,
+        "registry.import",
+        record,
+        after={"file": record.filename, "summary": record.summary},
+        org=profile.org if profile is not None else None,
+    )
+    return record

@@ -76,6 +76,13 @@ CASES = [
     ("task", "get", lambda d, w: f"/console/tasks/{d.task.pk}/", None, reads(other_street=MISSING, station=MISSING, agent=MISSING)),
     ("task-update", "post", lambda d, w: f"/console/tasks/{d.task.pk}/", lambda d, w: {"assignee": ""},
      writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("gaps", "get", lambda d, w: "/console/gaps/", None, reads()),
+    ("gaps-export", "get", lambda d, w: "/console/gaps/export/", None, reads()),
+    ("gaps-stations", "get", lambda d, w: "/console/gaps/stations/", None, reads()),
+    ("gaps-memberless", "get", lambda d, w: "/console/gaps/memberless/", None, reads()),
+    # Only rows of the caller's own gap list count: others get "select something first" (302).
+    ("gaps-found", "post", lambda d, w: "/console/gaps/found/", lambda d, w: {"enterprise": [w.no_union_enterprise.pk]}, writes()),
+    ("registry", "get", lambda d, w: "/console/registry/", None, {**everyone(FORBIDDEN), "city": OK}),
     ("task-note", "post", lambda d, w: f"/console/tasks/{d.task.pk}/", lambda d, w: {"text": "已约谈企业"},
      writes(other_street=MISSING, station=MISSING, agent=MISSING)),
     ("roster", "get", lambda d, w: "/console/roster/", None, reads()),
