@@ -119,8 +119,8 @@ def unionless_contract(
             "district_code": e.district.code if e.district else None,
             "street_code": e.street.code if e.street else None,
             "is_head": e.is_head,
-            "roster_workers": e.roster_workers,
-            "individual_members": e.individual_members,
+            "roster_workers": e.roster_workers,  # type: ignore[attr-defined]
+            "individual_members": e.individual_members,  # type: ignore[attr-defined]
         }
         for e in qs[: clamp_limit(limit)]
     ]

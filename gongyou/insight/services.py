@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from gongyou.core import audit
-from gongyou.core.access import staff_profile
+from gongyou.core.access import AnyUser, staff_profile
 from gongyou.core.actors import Actor
 from gongyou.core.models import Enterprise
 from gongyou.insight.gaps import founding_federation
@@ -42,13 +41,15 @@ def open_founding_tasks(enterprises: list[Enterprise], *, actor: Actor) -> Opene
     return result
 
 
-def import_registry_file(data: bytes, filename: str, *, user: AbstractBaseUser, actor: Actor) -> RegistryImport:
+def import_registry_file(data: bytes, filename: str, *, user: AnyUser, actor: Actor) -> RegistryImport:
     """Load an uploaded registry extract (see insight.registry) and keep what changed and the
     refused rows. A file that is no extract at all raises ValidationError and records nothing."""
+    if user.pk is None:
+        raise ValueError("a registry import needs a signed-in user")
     extract = read_extract(data, filename)
     result = import_extract(extract.rows, actor=actor)
     record = RegistryImport.objects.create(
-        created_by=user, filename=filename[:200], rejected=list(result.rejected), **result.counts
+        created_by_id=user.pk, filename=filename[:200], rejected=list(result.rejected), **result.counts
     )
     profile = staff_profile(user)
     audit.record(
