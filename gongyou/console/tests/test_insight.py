@@ -99,3 +99,12 @@ def test_the_gap_export_lists_the_filtered_rows(client, world, personas):
     ).active
     names = [row[0].value for row in list(sheet.iter_rows())[1:]]
     assert "登记企业1" in names and "示例外卖平台有限公司" not in names
+
+
+def test_an_enterprise_with_only_a_district_shows_and_exports_in_the_enterprise_pages(client, world, personas):
+    e = registered(1, street=None)
+    client.force_login(personas["city"])
+    assert "徐汇区" in client.get(f"/console/enterprises/{e.pk}/").content.decode()
+    assert "登记企业1" in client.get("/console/enterprises/?q=登记企业1").content.decode()
+    sheet = load_workbook(io.BytesIO(client.get("/console/enterprises/export/?q=登记企业1").content)).active
+    assert [c.value for c in list(sheet.iter_rows())[1]][3] == "徐汇区"
