@@ -245,6 +245,27 @@ def set_approval_mode(org: Org, *, approval_required: bool, actor: Actor) -> Org
     return org
 
 
+@transaction.atomic
+def mark_org_dissolved(org: Org, *, actor: Actor, reason: str, merged_into: Org | None = None) -> Org:
+    """Record that an org is dissolved (or merged into another). Only the status: who may
+    dissolve what, and moving its members first, is members.dissolution's rule."""
+    if org.status != Org.Status.ACTIVE:
+        raise _error("org", _("这个工会已经撤销"), "already_dissolved")
+    org.status = Org.Status.DISSOLVED
+    org.save(update_fields=["status"])
+    audit.record(
+        actor,
+        "org.merge" if merged_into is not None else "org.dissolve",
+        org,
+        before={"status": Org.Status.ACTIVE},
+        after={"status": Org.Status.DISSOLVED, "merged_into": merged_into.pk if merged_into else None},
+        reason=reason,
+        org=org,
+        related_org=merged_into,
+    )
+    return org
+
+
 # --- enterprises and stations ----------------------------------------------------------------
 
 
