@@ -108,3 +108,24 @@ def test_an_enterprise_with_only_a_district_shows_and_exports_in_the_enterprise_
     assert "登记企业1" in client.get("/console/enterprises/?q=登记企业1").content.decode()
     sheet = load_workbook(io.BytesIO(client.get("/console/enterprises/export/?q=登记企业1").content)).active
     assert [c.value for c in list(sheet.iter_rows())[1]][3] == "徐汇区"
+
+
+def test_an_officer_merges_a_union_into_another_and_cannot_dissolve_their_own(client, world, personas):
+    from gongyou.console.tests.conftest import join_worker
+    from gongyou.core.actors import COMMAND
+    from gongyou.core.models import Org
+    from gongyou.members.dissolution import dissolve_org
+    from gongyou.members.models import Membership
+
+    member = join_worker(850)
+    dissolve_org(world.station_union, actor=COMMAND, reason="站点关闭")
+    client.force_login(personas["street"])
+    response = client.post(f"/console/orgs/{world.street_union_food.pk}/dissolve/",
+                           {"action": "merge", "to_org": world.street_union_express.pk, "reason": "合并"})
+    assert response.status_code == 302
+    assert Org.objects.get(pk=world.street_union_food.pk).status == "dissolved"
+    assert Membership.objects.get(pk=member.pk).org_id == world.street_union_express.pk
+    # Out-of-scope target: not found.
+    assert client.post(f"/console/orgs/{world.street_union_express.pk}/dissolve/",
+                       {"to_org": world.other_street_union.pk}).status_code == 404
+    assert client.post(f"/console/orgs/{world.street_fed.pk}/dissolve/", {}).status_code == 403

@@ -65,6 +65,9 @@ CASES = [
     ("org-create-station-union", "post", lambda d, w: f"/console/orgs/{w.street_union_express.pk}/create/",
      lambda d, w: {"kind": "station_union", "name": "漕河泾站分工会", "station": w.bare_station.pk, "second_manager": w.agent_union.pk},
      writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    # An empty street union in the other street: dissolving it is a write in that street's scope.
+    ("org-dissolve", "post", lambda d, w: f"/console/orgs/{w.other_street_union.pk}/dissolve/", lambda d, w: {"action": "dissolve"},
+     writes(street=MISSING, station=MISSING, agent=MISSING)),
     ("enterprises", "get", lambda d, w: "/console/enterprises/", None, reads()),
     ("enterprises-export", "get", lambda d, w: "/console/enterprises/export/", None, reads()),
     ("enterprise", "get", lambda d, w: f"/console/enterprises/{w.no_union_enterprise.pk}/", None,
