@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "gongyou.positions",
     "gongyou.benefits",
     "gongyou.funds",
+    "gongyou.insight",
     "gongyou.portal",
     "gongyou.console",
     "gongyou.demo",

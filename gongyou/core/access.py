@@ -120,10 +120,23 @@ def streets_in_scope(user: AnyUser) -> models.QuerySet[Region]:
     return streets if territory is None else streets.filter(territory)
 
 
-def enterprises_in_scope(user: AnyUser) -> models.QuerySet[Enterprise]:
-    qs = Enterprise.objects.select_related("street", "street__parent")
-    ids = scope_org_ids(user)
+def enterprise_territory(user: AnyUser) -> Q | None:
+    """Enterprises registered in the user's territory: a street federation's street, a district
+    federation's district (street known or not — a registry row may name only the district), the
+    city all (None). Non-territorial unions have no territory (nothing)."""
     territory = _territory(user, "street")
+    if territory is None:
+        return None
+    profile = staff_profile(user)
+    if profile is not None and profile.org.region.level == Region.Level.DISTRICT:
+        return Q(district=profile.org.region)
+    return territory
+
+
+def enterprises_in_scope(user: AnyUser) -> models.QuerySet[Enterprise]:
+    qs = Enterprise.objects.select_related("street", "street__parent", "district")
+    ids = scope_org_ids(user)
+    territory = enterprise_territory(user)
     if ids is None or territory is None:
         return qs
     attached = Q(Exists(Org.objects.filter(enterprise=OuterRef("pk"), id__in=ids)))

@@ -53,8 +53,26 @@ class Enterprise(models.Model):
 
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
     name = models.CharField(_("企业名称"), max_length=128)
-    industry = models.CharField(_("行业"), max_length=20, choices=Industry.choices)
-    street = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("所在街镇"))
+    # Blank: outside the target industries (a registry row kept but never listed as a gap).
+    industry = models.CharField(_("行业"), max_length=20, choices=Industry.choices, blank=True)
+    # The district is always known for an enterprise a union registers; a market-registry row may
+    # name its district (登记机关) but an address in no street we can recognise.
+    district = models.ForeignKey(
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="district_enterprises",
+        verbose_name=_("所在区"),
+    )
+    street = models.ForeignKey(
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+        verbose_name=_("所在街镇"),
+    )
     is_head = models.BooleanField(_("头部企业"), default=False)
     parent = models.ForeignKey(
         "self",
@@ -64,12 +82,25 @@ class Enterprise(models.Model):
         related_name="affiliates",
         verbose_name=_("上级企业"),
     )
-    relation = models.CharField(_("与上级企业关系"), max_length=20, choices=Relation.choices, blank=True)
+    relation = models.CharField(
+        _("与上级企业关系"), max_length=20, choices=Relation.choices, blank=True
+    )
+    # As the market-regulation registry (市场主体登记信息) last reported it; blank when the
+    # enterprise was registered by a union and never seen in an extract.
+    industry_code = models.CharField(_("国民经济行业代码"), max_length=4, blank=True)
+    legal_rep = models.CharField(_("法定代表人"), max_length=64, blank=True)
+    address = models.CharField(_("住所"), max_length=200, blank=True)
+    registry_authority = models.CharField(_("登记机关"), max_length=64, blank=True)
+    registry_status = models.CharField(_("登记状态"), max_length=20, blank=True)
+    registered_on = models.DateField(_("成立日期"), null=True, blank=True)
+    # Deregistered, revoked or moved out (注销/吊销/迁出): kept with its history, never a gap.
+    left_register = models.BooleanField(_("已退出登记"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["district", "street"])]
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
 

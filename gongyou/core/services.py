@@ -9,6 +9,7 @@ import hmac
 import secrets
 import string
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -250,6 +251,27 @@ def set_approval_mode(org: Org, *, approval_required: bool, actor: Actor) -> Org
     return org
 
 
+@transaction.atomic
+def mark_org_dissolved(org: Org, *, actor: Actor, reason: str, merged_into: Org | None = None) -> Org:
+    """Record that an org is dissolved (or merged into another). Only the status: who may
+    dissolve what, and moving its members first, is members.dissolution's rule."""
+    if org.status != Org.Status.ACTIVE:
+        raise _error("org", _("这个工会已经撤销"), "already_dissolved")
+    org.status = Org.Status.DISSOLVED
+    org.save(update_fields=["status"])
+    audit.record(
+        actor,
+        "org.merge" if merged_into is not None else "org.dissolve",
+        org,
+        before={"status": Org.Status.ACTIVE},
+        after={"status": Org.Status.DISSOLVED, "merged_into": merged_into.pk if merged_into else None},
+        reason=reason,
+        org=org,
+        related_org=merged_into,
+    )
+    return org
+
+
 # --- enterprises and stations ----------------------------------------------------------------
 
 
@@ -279,12 +301,13 @@ def upsert_enterprise(
         raise _error("relation", _("有上级企业时必须填写与上级企业的关系"), "relation_required")
     if parent is not None and parent.uscc == code:
         raise _error("parent_uscc", _("企业不能是自己的上级企业"), "parent_is_self")
-    fields = ["name", "industry", "street", "is_head", "parent", "relation"]
+    fields = ["name", "industry", "district", "street", "is_head", "parent", "relation"]
     with transaction.atomic():
         enterprise = Enterprise.objects.select_for_update().filter(uscc=code).first()
         values = {
             "name": name.strip(),
             "industry": industry,
+            "district": street.parent,
             "street": street,
             "is_head": is_head,
             "parent": parent,
@@ -302,6 +325,75 @@ def upsert_enterprise(
             return enterprise, "unchanged"
         enterprise.save()
         audit.record(actor, "enterprise.update", enterprise, before=before, after=after)
+        return enterprise, "updated"
+
+
+@dataclass(frozen=True)
+class RegistryEntry:
+    """One enterprise as the market-regulation registry (市场主体登记信息) reports it, cleaned.
+    `industry` is "" outside the target industries; `district`/`street` None when not found."""
+
+    uscc: str
+    name: str
+    legal_rep: str
+    industry_code: str
+    industry: str
+    address: str
+    registry_authority: str
+    registry_status: str
+    left_register: bool
+    registered_on: dt.date | None
+    district: Region | None
+    street: Region | None
+
+
+REGISTRY_FIELDS = [
+    "name", "legal_rep", "industry_code", "industry", "address", "registry_authority", "registry_status",
+    "left_register", "registered_on", "district", "street",
+]
+
+
+def record_registry_entry(entry: RegistryEntry, *, actor: Actor) -> tuple[Enterprise, str]:
+    """Upsert an enterprise by USCC from a registry extract (seed §三(一): 市场监管部门共享登记
+    信息，工会据此排查建会盲区); returns (enterprise, "created"|"updated"|"unchanged").
+
+    The registry is the authority for what it reports; what it cannot tell (an unmapped industry
+    code, an address naming no street we know) never erases what a union already recorded, and
+    the head flag and parent relation are the unions' own. An enterprise that left the register is
+    marked, not deleted: memberships, rosters and unions still point at it."""
+    values: dict[str, object] = {
+        "name": entry.name,
+        "legal_rep": entry.legal_rep,
+        "industry_code": entry.industry_code,
+        "address": entry.address,
+        "registry_authority": entry.registry_authority,
+        "registry_status": entry.registry_status,
+        "left_register": entry.left_register,
+        "registered_on": entry.registered_on,
+    }
+    with transaction.atomic():
+        enterprise = Enterprise.objects.select_for_update().filter(uscc=entry.uscc).first()
+        if enterprise is None:
+            enterprise = Enterprise.objects.create(
+                uscc=entry.uscc, industry=entry.industry, district=entry.district, street=entry.street, **values
+            )
+            audit.record(actor, "enterprise.registry_create", enterprise, after=audit.snapshot(enterprise, REGISTRY_FIELDS))
+            return enterprise, "created"
+        if entry.industry:
+            values["industry"] = entry.industry
+        if entry.street is not None:
+            values["street"] = entry.street
+            values["district"] = entry.street.parent
+        elif entry.district is not None and (enterprise.street is None or enterprise.street.parent_id != entry.district.pk):
+            values["district"], values["street"] = entry.district, None
+        before = audit.snapshot(enterprise, REGISTRY_FIELDS)
+        for key, value in values.items():
+            setattr(enterprise, key, value)
+        after = audit.snapshot(enterprise, REGISTRY_FIELDS)
+        if before == after:
+            return enterprise, "unchanged"
+        enterprise.save()
+        audit.record(actor, "enterprise.registry_update", enterprise, before=before, after=after)
         return enterprise, "updated"
 
 

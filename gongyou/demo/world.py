@@ -230,7 +230,7 @@ class Seeder:
             self.platforms[p.key] = ent
             if p.hq_union:
                 self.enterprise_unions[ent.pk] = self._org(
-                    f"{p.short}平台总部工会", K.HQ_UNION, ent.street, parent=self.street_feds[p.street], enterprise=ent
+                    f"{p.short}平台总部工会", K.HQ_UNION, self.street_feds[p.street].region, parent=self.street_feds[p.street], enterprise=ent
                 )
         for a in AGENTS:
             platform = self.platforms[a.platform]
@@ -240,7 +240,7 @@ class Seeder:
             self.agents[a.key] = ent
             if a.union:
                 self.enterprise_unions[ent.pk] = self._org(
-                    f"{a.short}代理商工会", K.AGENT_UNION, ent.street, parent=self.street_feds[a.street], enterprise=ent
+                    f"{a.short}代理商工会", K.AGENT_UNION, self.street_feds[a.street].region, parent=self.street_feds[a.street], enterprise=ent
                 )
 
     def _station_owners(self) -> list[tuple[Enterprise, str, list[Region], int]]:

@@ -309,6 +309,23 @@ def check_founding_threshold(enterprise: Enterprise, street: Region, *, actor: A
     return task
 
 
+def open_founding_task(enterprise: Enterprise, *, federation: Org, actor: Actor) -> tuple[FoundingTask, bool]:
+    """Open a task for `federation` to guide an enterprise without a union to found one, by
+    hand (the gap list, seed §三(一): 排查建会盲区和空白点), whatever its member count; returns
+    (task, created). One open task per federation and enterprise: an open one is returned."""
+    existing = FoundingTask.objects.filter(federation=federation, enterprise=enterprise, status=FoundingTask.Status.OPEN).first()
+    if existing is not None:
+        return existing, False
+    count = individual_members(enterprise).count()
+    try:
+        with transaction.atomic():
+            task = FoundingTask.objects.create(federation=federation, enterprise=enterprise, member_count=count)
+    except IntegrityError:
+        return FoundingTask.objects.get(federation=federation, enterprise=enterprise, status=FoundingTask.Status.OPEN), False
+    audit.record(actor, "founding_task.open", task, after={"enterprise": enterprise.pk, "count": count, "source": "gap_list"}, org=federation)
+    return task, True
+
+
 def close_founding_tasks(enterprise: Enterprise, *, union: Org, actor: Actor) -> int:
     """The enterprise founded its union: every open founding task for it is done."""
     closed = 0

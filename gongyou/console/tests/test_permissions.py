@@ -76,6 +76,9 @@ CASES = [
     ("org-create-station-union", "post", lambda d, w: f"/console/orgs/{w.street_union_express.pk}/create/",
      lambda d, w: {"kind": "station_union", "name": "漕河泾站分工会", "station": w.bare_station.pk, "second_manager": w.agent_union.pk},
      writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    # An empty street union in the other street: dissolving it is a write in that street's scope.
+    ("org-dissolve", "post", lambda d, w: f"/console/orgs/{w.other_street_union.pk}/dissolve/", lambda d, w: {"action": "dissolve"},
+     writes(street=MISSING, station=MISSING, agent=MISSING)),
     ("enterprises", "get", lambda d, w: "/console/enterprises/", None, reads()),
     ("enterprises-export", "get", lambda d, w: "/console/enterprises/export/", None, reads()),
     ("enterprise", "get", lambda d, w: f"/console/enterprises/{w.no_union_enterprise.pk}/", None,
@@ -87,6 +90,13 @@ CASES = [
     ("task", "get", lambda d, w: f"/console/tasks/{d.task.pk}/", None, reads(other_street=MISSING, station=MISSING, agent=MISSING)),
     ("task-update", "post", lambda d, w: f"/console/tasks/{d.task.pk}/", lambda d, w: {"assignee": ""},
      writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("gaps", "get", lambda d, w: "/console/gaps/", None, reads()),
+    ("gaps-export", "get", lambda d, w: "/console/gaps/export/", None, reads()),
+    ("gaps-stations", "get", lambda d, w: "/console/gaps/stations/", None, reads()),
+    ("gaps-memberless", "get", lambda d, w: "/console/gaps/memberless/", None, reads()),
+    # Only rows of the caller's own gap list count: others get "select something first" (302).
+    ("gaps-found", "post", lambda d, w: "/console/gaps/found/", lambda d, w: {"enterprise": [w.no_union_enterprise.pk]}, writes()),
+    ("registry", "get", lambda d, w: "/console/registry/", None, {**everyone(FORBIDDEN), "city": OK}),
     ("task-note", "post", lambda d, w: f"/console/tasks/{d.task.pk}/", lambda d, w: {"text": "已约谈企业"},
      writes(other_street=MISSING, station=MISSING, agent=MISSING)),
     ("roster", "get", lambda d, w: "/console/roster/", None, reads()),

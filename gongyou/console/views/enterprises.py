@@ -59,7 +59,7 @@ ENTERPRISE_HEADER = [_l("企业名称"), _l("统一社会信用代码"), _l("行
 def enterprise_export(request: HttpRequest) -> HttpResponse:
     yes, no, none = _("是"), _("否"), _("未建会")
     rows = (
-        [e.name, e.uscc, e.get_industry_display(), e.street.full_name, yes if e.is_head else no,
+        [e.name, e.uscc, e.get_industry_display(), e.street.full_name if e.street else (e.district.name if e.district else ""), yes if e.is_head else no,
          e.parent.name if e.parent else "", e.get_relation_display(), e.union_name or none]
         for e in _enterprises(request).iterator(chunk_size=2000)
     )

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,9 +19,10 @@ from gongyou.console.decorators import console_view
 from gongyou.console.qrlinks import MAX_DAYS, clean_options, qr_links
 from gongyou.console.views.common import actor, can_write, flash_error
 from gongyou.core import excel, services
-from gongyou.core.access import get_in_scope, orgs_in_scope, root_org, stations_in_scope
+from gongyou.core.access import get_in_scope, orgs_in_scope, root_org, staff_profile, stations_in_scope
 from gongyou.core.models import Org
 from gongyou.members.access import memberships_for
+from gongyou.members.dissolution import dissolve_org, merge_orgs
 from gongyou.members.models import Membership
 
 OPEN = Q(memberships__status__in=Membership.OPEN_STATUSES)
@@ -115,6 +116,9 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_write": can_write(request.user),
         "today": dt.date.today(),
         "qr_max_days": MAX_DAYS,
+        "targets": orgs_in_scope(request.user).filter(status=Org.Status.ACTIVE).exclude(pk=org.pk).order_by("id")[:500]
+        if org.status == Org.Status.ACTIVE
+        else [],
     }
     return render(request, "console/orgs/detail.html", context)
 
@@ -155,6 +159,32 @@ def org_approval(request: HttpRequest, pk: int) -> HttpResponse:
     required = request.POST.get("approval_required") == "1"
     services.set_approval_mode(org, approval_required=required, actor=actor(request))
     messages.success(request, _("已改为入会需审批") if required else _("已改为入会自动通过"))
+    return redirect("console:org", pk=org.pk)
+
+
+@require_POST
+@console_view
+def org_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Dissolve the org (moving its members to a chosen union first) or merge it into one."""
+    org = _org(request, pk)
+    profile = staff_profile(request.user)
+    if profile is not None and profile.org_id == org.pk:
+        raise PermissionDenied(_("不能撤销自己所在的工会，请由上级工会办理。"))
+    target = None
+    if request.POST.get("to_org"):
+        target = get_in_scope(request.user, Org.objects.all(), "", pk=request.POST["to_org"])
+    reason = request.POST.get("reason", "").strip()[:500]
+    try:
+        if request.POST.get("action") == "merge":
+            if target is None:
+                raise ValidationError({"to_org": [ValidationError(_("请选择合并到哪个工会"), code="required")]})
+            merge_orgs(org, target, actor=actor(request), reason=reason)
+            messages.success(request, _("已合并到%(name)s") % {"name": target.name})
+        else:
+            dissolve_org(org, actor=actor(request), reason=reason, transfer_to=target)
+            messages.success(request, _("工会已撤销"))
+    except ValidationError as exc:
+        flash_error(request, exc)
     return redirect("console:org", pk=org.pk)
 
 
