@@ -45,6 +45,9 @@ FIELDS = {
     "is_head": _l("头部企业"), "relation": _l("关系"), "labor_relation": _l("用工关系"), "mode": _l("入会方式"),
     "position": _l("服务阵地"), "assignee": _l("负责人"), "notes": _l("备注"), "person": _l("劳动者"),
     "union": _l("工会组织"), "platform": _l("平台"), "text": _l("内容"),
+    "district": _l("所在区"), "industry_code": _l("国民经济行业代码"), "legal_rep": _l("法定代表人"),
+    "address": _l("住所"), "registry_authority": _l("登记机关"), "registry_status": _l("登记状态"),
+    "registered_on": _l("成立日期"), "left_register": _l("已退出登记"),
 }
 
 # Coded values per field; "status" depends on what the entry is about.
@@ -61,7 +64,7 @@ STATUS_CHOICES: dict[str, type[TextChoices]] = {
 REFERENCES: dict[str, type[Model]] = {
     "org": Org, "from": Org, "to": Org, "union": Org, "parent": Org, "second_manager": Org,
     "enterprise": Enterprise, "platform": Enterprise, "station": Station, "street": Region,
-    "membership": Membership, "person": Person, "position": ServicePosition, "assignee": User,
+    "district": Region, "membership": Membership, "person": Person, "position": ServicePosition, "assignee": User,
 }
 # An enterprise's parent is its upper enterprise, not an org.
 REFERENCES_BY_TYPE: dict[tuple[str, str], type[Model]] = {("core.enterprise", "parent"): Enterprise}
