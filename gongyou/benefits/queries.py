@@ -10,8 +10,17 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, W
 from django.utils import timezone
 
 from gongyou.benefits.eligibility import REASONS, ineligibility
-from gongyou.benefits.models import Allocation, Appointment, AppointmentSlot, Campaign, Claim, ServiceEvent
-from gongyou.benefits.vocab import CampaignStatus
+from gongyou.benefits.models import (
+    Allocation,
+    Appointment,
+    AppointmentSlot,
+    Campaign,
+    Claim,
+    Enrolment,
+    InsurancePlan,
+    ServiceEvent,
+)
+from gongyou.benefits.vocab import CampaignStatus, PlanStatus
 from gongyou.core.access import AnyUser, scope_org_ids
 from gongyou.core.models import OrgReach, Region
 from gongyou.members.models import Membership
@@ -167,3 +176,26 @@ def appointments_of(membership: Membership) -> QuerySet[Appointment]:
 
 def appointment_of(membership: Membership, pk: int) -> Appointment | None:
     return appointments_of(membership).filter(pk=pk).first()
+
+
+def open_plans_for_member(membership: Membership, *, today: dt.date | None = None) -> QuerySet[InsurancePlan]:
+    """Insurance plans open for enrolment today, organised by the member's union or an org above it."""
+    today = today or timezone.localdate()
+    above = OrgReach.objects.filter(descendant=membership.org_id).values("ancestor")
+    return InsurancePlan.objects.filter(
+        status=PlanStatus.OPEN, enrol_from__lte=today, enrol_until__gte=today, org__in=above
+    ).order_by("enrol_until", "id")
+
+
+def enrolments_of(membership: Membership) -> QuerySet[Enrolment]:
+    """The person's insurance enrolments with their incident reports, newest first."""
+    return (
+        Enrolment.objects.select_related("plan", "platform")
+        .prefetch_related("incidents")
+        .filter(person_id=membership.person_id)
+        .order_by("-enrolled_at", "-id")
+    )
+
+
+def enrolment_of(membership: Membership, pk: int) -> Enrolment | None:
+    return enrolments_of(membership).filter(pk=pk).first()
