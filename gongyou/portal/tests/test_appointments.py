@@ -4,6 +4,8 @@ benefits.appointments, refusals in words, my appointments."""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -97,3 +99,18 @@ def test_someone_elses_appointment_cannot_be_cancelled(member_client, make_slot,
 def test_booking_is_post_only(member_client, make_slot):
     slot = make_slot()
     assert member_client.get(reverse("portal:appointment_book", args=[slot.pk])).status_code == 405
+
+
+def test_the_page_costs_the_same_queries_with_more_slots_and_bookings(member_client, member, make_slot, make_campaign):
+    book_appointment(make_slot(place="一号"), member, actor=COMMAND)
+    make_slot(place="二号")
+    with CaptureQueriesContext(connection) as few:
+        body_of(member_client)
+    campaign = make_campaign(title="疗休养", kind="recuperation")
+    for n in range(3):
+        book_appointment(make_slot(place=f"已约{n}"), member, actor=COMMAND)
+        make_slot(place=f"可约{n}", kind="recuperation", campaign=campaign)
+    with CaptureQueriesContext(connection) as many:
+        body = body_of(member_client)
+    assert "已约2" in body and "可约2" in body
+    assert len(many) == len(few)

@@ -5,6 +5,8 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -148,3 +150,21 @@ def test_someone_elses_enrolment_is_not_found(member_client, plan, make_member, 
     roster(world, other, 501)
     enrolment = enrol_member(plan, other, channel="worker", consent_version="x", actor=COMMAND)
     assert member_client.get(reverse("portal:incident", args=[enrolment.pk])).status_code == 404
+
+
+def test_the_page_costs_the_same_queries_with_more_plans_enrolments_and_incidents(member_client, rostered, plan, world):
+    enrolment = _enrolled(rostered, plan)
+    with CaptureQueriesContext(connection) as few:
+        page_of(member_client)
+    for n in range(2):
+        more = set_plan_status(
+            create_plan(clean_plan(plan_data(name=f"方案{n}")), org=world.city, actor=COMMAND), "open", actor=COMMAND
+        )
+        enrol_member(more, rostered, channel="worker", consent_version="x", actor=COMMAND)
+        Incident.objects.create(
+            enrolment=enrolment, occurred_at=timezone.now(), place="p", description="d", reported_at=timezone.now()
+        )
+    with CaptureQueriesContext(connection) as many:
+        body = page_of(member_client)
+    assert "方案1" in body
+    assert len(many) == len(few)
