@@ -147,17 +147,24 @@ def handout_positions(campaign: Campaign, street: Region, *, limit: int = HANDOU
     return list(qs[:limit])
 
 
+def slots_offered_to(membership: Membership) -> QuerySet[AppointmentSlot]:
+    """Slots of the member's own union or an org above it, and campaign slots (whose audience
+    the booking service checks). Full, past or cancelled ones included: booking says why not."""
+    above = OrgReach.objects.filter(descendant=membership.org_id).values("ancestor")
+    return AppointmentSlot.objects.select_related("org", "position", "campaign").filter(
+        Q(org__in=above) | Q(campaign__isnull=False)
+    )
+
+
 def open_slots_for_member(membership: Membership, *, now: dt.datetime | None = None) -> list[AppointmentSlot]:
     """Slots the member may book now: not cancelled, not started, with a place left, offered by
     the member's own union or an org above it, or tied to a campaign whose audience they fit."""
     now = now or timezone.now()
     if membership.status != Membership.Status.ACTIVE:
         return []
-    above = OrgReach.objects.filter(descendant=membership.org_id).values("ancestor")
     slots = (
-        AppointmentSlot.objects.select_related("org", "position", "campaign")
+        slots_offered_to(membership)
         .filter(cancelled=False, starts_at__gt=now, booked__lt=F("capacity"))
-        .filter(Q(org__in=above) | Q(campaign__isnull=False))
         .exclude(appointments__person_id=membership.person_id, appointments__status__in=Appointment.HOLDS_PLACE)
         .order_by("starts_at", "id")
     )

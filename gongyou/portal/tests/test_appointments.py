@@ -114,3 +114,9 @@ def test_the_page_costs_the_same_queries_with_more_slots_and_bookings(member_cli
         body = body_of(member_client)
     assert "已约2" in body and "可约2" in body
     assert len(many) == len(few)
+
+
+def test_a_slot_of_another_street_union_cannot_be_booked_by_its_number(member_client, world, make_slot):
+    slot = make_slot(org=world.other_street_union, kind="counselling")
+    assert member_client.post(reverse("portal:appointment_book", args=[slot.pk])).status_code == 404
+    assert not Appointment.objects.filter(slot=slot).exists()

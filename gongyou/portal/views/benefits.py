@@ -13,7 +13,6 @@ from gongyou.benefits import queries
 from gongyou.benefits.appointments import book_appointment, cancel_appointment
 from gongyou.benefits.eligibility import REASONS
 from gongyou.benefits.errors import Refused
-from gongyou.benefits.models import AppointmentSlot
 from gongyou.core.actors import Actor
 from gongyou.members.models import Membership
 from gongyou.portal.session import member_required
@@ -76,7 +75,7 @@ def appointments(request: HttpRequest) -> HttpResponse:
 @require_POST
 def appointment_book(request: HttpRequest, pk: int) -> HttpResponse:
     membership: Membership = request.membership  # type: ignore[attr-defined]
-    slot = get_object_or_404(AppointmentSlot, pk=pk)
+    slot = get_object_or_404(queries.slots_offered_to(membership), pk=pk)
     try:
         book_appointment(slot, membership, actor=_actor(membership))
     except Refused as exc:
