@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gongyou.benefits import queries
 from gongyou.benefits.appointments import book_appointment, cancel_appointment
-from gongyou.benefits.eligibility import REASONS
 from gongyou.benefits.errors import Refused
 from gongyou.core.actors import Actor
 from gongyou.members.models import Membership
@@ -21,13 +20,6 @@ from gongyou.portal.views.common import page
 
 def _actor(membership: Membership) -> Actor:
     return Actor.worker(membership.member_no or "")
-
-
-def _refusal_text(exc: Refused) -> str:
-    """A refusal in words: for `not_eligible`, the rule that failed rather than the bare code."""
-    if exc.reason and exc.reason in REASONS:
-        return str(REASONS[exc.reason])
-    return exc.text
 
 
 @member_required
@@ -79,7 +71,7 @@ def appointment_book(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         book_appointment(slot, membership, actor=_actor(membership))
     except Refused as exc:
-        messages.error(request, _refusal_text(exc))
+        messages.error(request, exc.text)
     else:
         messages.success(request, _("预约成功：%(place)s") % {"place": slot.place})
     return redirect("portal:appointments")
@@ -95,7 +87,7 @@ def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         cancel_appointment(appointment, actor=_actor(membership))
     except Refused as exc:
-        messages.error(request, _refusal_text(exc))
+        messages.error(request, exc.text)
     else:
         messages.success(request, _("预约已取消"))
     return redirect("portal:appointments")
