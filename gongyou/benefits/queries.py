@@ -6,15 +6,26 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from gongyou.benefits.eligibility import REASONS, ineligibility
-from gongyou.benefits.models import Campaign, Claim, ServiceEvent
-from gongyou.benefits.vocab import CampaignStatus
+from gongyou.benefits.models import (
+    Allocation,
+    Appointment,
+    AppointmentSlot,
+    Campaign,
+    Claim,
+    Enrolment,
+    InsurancePlan,
+    ServiceEvent,
+)
+from gongyou.benefits.vocab import CampaignStatus, PlanStatus
 from gongyou.core.access import AnyUser, scope_org_ids
-from gongyou.core.models import OrgReach
+from gongyou.core.models import OrgReach, Region
 from gongyou.members.models import Membership
+from gongyou.positions.models import ServicePosition
+from gongyou.positions.vocab import Status as PositionStatus
 
 
 @dataclass(frozen=True)
@@ -104,3 +115,94 @@ def campaigns_for_member(membership: Membership, *, now: dt.datetime | None = No
 def claims_of(membership: Membership) -> QuerySet[Claim]:
     """What the person has received, newest first."""
     return Claim.objects.select_related("campaign", "org", "position").filter(person_id=membership.person_id)
+
+
+HANDOUT_PLACES_SHOWN = 3
+
+
+def handout_positions(campaign: Campaign, street: Region, *, limit: int = HANDOUT_PLACES_SHOWN) -> list[ServicePosition]:
+    """Where a member can pick a campaign up: the open service positions that hand it out — the
+    positions it was allocated to, or those of the orgs it was allocated to (with their scope),
+    else those in the organiser's scope — the member's own street first, then the district.
+    Portal members give no location, so this goes by street, not by distance."""
+    allocations = list(Allocation.objects.filter(campaign=campaign).values_list("org_id", "position_id"))
+    if allocations:
+        orgs = [org for org, _ in allocations if org is not None]
+        positions = [pos for _, pos in allocations if pos is not None]
+        where = Q(pk__in=positions) | Q(org__in=OrgReach.objects.filter(ancestor__in=orgs).values("descendant"))
+    else:
+        where = Q(org__in=OrgReach.objects.filter(ancestor=campaign.org_id).values("descendant"))
+    nearness = Case(
+        When(street=street, then=Value(0)),
+        When(street__code__startswith=street.code[:6], then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    qs = (
+        ServicePosition.objects.select_related("street")
+        .filter(where, status=PositionStatus.OPEN)
+        .annotate(nearness=nearness)
+        .order_by("nearness", "street__code", "name", "id")
+    )
+    return list(qs[:limit])
+
+
+def slots_offered_to(membership: Membership) -> QuerySet[AppointmentSlot]:
+    """Slots of the member's own union or an org above it, and campaign slots (whose audience
+    the booking service checks). Full, past or cancelled ones included: booking says why not."""
+    above = OrgReach.objects.filter(descendant=membership.org_id).values("ancestor")
+    return AppointmentSlot.objects.select_related("org", "position", "campaign").filter(
+        Q(org__in=above) | Q(campaign__isnull=False)
+    )
+
+
+def open_slots_for_member(membership: Membership, *, now: dt.datetime | None = None) -> list[AppointmentSlot]:
+    """Slots the member may book now: not cancelled, not started, with a place left, offered by
+    the member's own union or an org above it, or tied to a campaign whose audience they fit."""
+    now = now or timezone.now()
+    if membership.status != Membership.Status.ACTIVE:
+        return []
+    slots = (
+        slots_offered_to(membership)
+        .filter(cancelled=False, starts_at__gt=now, booked__lt=F("capacity"))
+        .exclude(appointments__person_id=membership.person_id, appointments__status__in=Appointment.HOLDS_PLACE)
+        .order_by("starts_at", "id")
+    )
+    member = Membership.objects.select_related("person__work_street").get(pk=membership.pk)
+    return [s for s in slots if s.campaign is None or ineligibility(s.campaign, member, now=now) is None]
+
+
+def appointments_of(membership: Membership) -> QuerySet[Appointment]:
+    """The person's bookings, soonest first (cancelled ones included, so they see what happened)."""
+    return (
+        Appointment.objects.select_related("slot", "slot__position")
+        .filter(person_id=membership.person_id)
+        .order_by("-slot__starts_at", "-id")
+    )
+
+
+def appointment_of(membership: Membership, pk: int) -> Appointment | None:
+    return appointments_of(membership).filter(pk=pk).first()
+
+
+def open_plans_for_member(membership: Membership, *, today: dt.date | None = None) -> QuerySet[InsurancePlan]:
+    """Insurance plans open for enrolment today, organised by the member's union or an org above it."""
+    today = today or timezone.localdate()
+    above = OrgReach.objects.filter(descendant=membership.org_id).values("ancestor")
+    return InsurancePlan.objects.filter(
+        status=PlanStatus.OPEN, enrol_from__lte=today, enrol_until__gte=today, org__in=above
+    ).order_by("enrol_until", "id")
+
+
+def enrolments_of(membership: Membership) -> QuerySet[Enrolment]:
+    """The person's insurance enrolments with their incident reports, newest first."""
+    return (
+        Enrolment.objects.select_related("plan", "platform")
+        .prefetch_related("incidents")
+        .filter(person_id=membership.person_id)
+        .order_by("-enrolled_at", "-id")
+    )
+
+
+def enrolment_of(membership: Membership, pk: int) -> Enrolment | None:
+    return enrolments_of(membership).filter(pk=pk).first()

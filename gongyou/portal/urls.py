@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongyou.portal.views import card, join, me, pages, stations
+from gongyou.portal.views import benefits, card, insurance, join, me, pages, stations
 
 app_name = "portal"
 urlpatterns = [
@@ -23,6 +23,13 @@ urlpatterns = [
     path("me/transfer/cancel/", me.transfer_cancel, name="transfer_cancel"),
     path("me/leave/", me.leave, name="leave"),
     path("me/withdraw-consent/", me.consent, name="consent"),
+    path("me/benefits/", benefits.benefits, name="benefits"),
+    path("me/appointments/", benefits.appointments, name="appointments"),
+    path("me/appointments/<int:pk>/book/", benefits.appointment_book, name="appointment_book"),
+    path("me/appointments/<int:pk>/cancel/", benefits.appointment_cancel, name="appointment_cancel"),
+    path("me/insurance/", insurance.insurance, name="insurance"),
+    path("me/insurance/<int:pk>/enrol/", insurance.enrol, name="insurance_enrol"),
+    path("me/insurance/enrolments/<int:pk>/incident/", insurance.incident, name="incident"),
     # Service positions for workers (phone, no login needed).
     path("stations/", stations.nearest, name="stations"),
     path("stations/results/", stations.results, name="station_results"),

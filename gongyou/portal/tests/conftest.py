@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from gongyou.benefits.tests.conftest import make_campaign, make_member  # noqa: F401 (fixtures for the benefits pages)
 from gongyou.core.actors import Actor
 from gongyou.core.testing import make_id_number, make_phone, worker_data
 from gongyou.members.inputs import clean_worker
