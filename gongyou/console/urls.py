@@ -17,6 +17,7 @@ from gongyou.console.views import (
     orgs,
     positions,
     roster,
+    staff,
     tasks,
     tokens,
     transfers,
@@ -89,6 +90,12 @@ console_patterns = [
     path("served/export/", benefits.served_export, name="served_export"),
     path("tokens/", tokens.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
+    path("staff/", staff.staff_list, name="staff"),
+    path("staff/export/", staff.staff_export, name="staff_export"),
+    path("staff/new/", staff.staff_new, name="staff_new"),
+    path("staff/<int:pk>/", staff.staff_detail, name="staff_account"),
+    path("staff/<int:pk>/<slug:action>/", staff.staff_action, name="staff_action"),
+    path("password/", staff.password_change, name="password"),
 ]
 
 # Service positions' staff pages kept the URLs they had before the console served them.

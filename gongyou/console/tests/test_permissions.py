@@ -102,6 +102,13 @@ CASES = [
     ("roster", "get", lambda d, w: "/console/roster/", None, reads()),
     ("roster-template", "get", lambda d, w: "/console/roster/template/", None, reads()),
     ("roster-upload", "post", lambda d, w: "/console/roster/upload/", lambda d, w: {}, writes()),
+    # Staff accounts are managed by admins only (no persona here is one); one's own password by everyone.
+    ("staff", "get", lambda d, w: "/console/staff/", None, everyone(FORBIDDEN)),
+    ("staff-export", "get", lambda d, w: "/console/staff/export/", None, everyone(FORBIDDEN)),
+    ("staff-new", "post", lambda d, w: "/console/staff/new/",
+     lambda d, w: {"username": "x1", "org": w.street_fed.pk, "role": "viewer"}, everyone(FORBIDDEN)),
+    ("staff-account", "get", lambda d, w: "/console/staff/999999/", None, everyone(FORBIDDEN)),  # refused before lookup
+    ("password", "get", lambda d, w: "/console/password/", None, reads()),
     ("audit", "get", lambda d, w: "/console/audit/", None, everyone(FORBIDDEN)),
     ("audit-export", "get", lambda d, w: "/console/audit/export/", None, everyone(FORBIDDEN)),
 ]
