@@ -50,6 +50,7 @@ console_patterns = [
     path("orgs/<int:pk>/children/", orgs.org_children, name="org_children"),
     path("orgs/<int:pk>/create/", orgs.org_create_sub, name="org_create_sub"),
     path("orgs/<int:pk>/approval/", orgs.org_approval, name="org_approval"),
+    path("orgs/<int:pk>/edit/", orgs.org_edit, name="org_edit"),
     path("orgs/<int:pk>/dissolve/", orgs.org_dissolve, name="org_dissolve"),
     path("enterprises/", enterprises.enterprise_list, name="enterprises"),
     path("enterprises/export/", enterprises.enterprise_export, name="enterprise_export"),

@@ -44,6 +44,7 @@ ACTIONS = {
     "founding_task.note": _("建会任务工作记录"),
     "org.create": _("建立工会组织"),
     "org.set_approval": _("设置入会审批"),
+    "org.update": _("修改工会组织信息"),
     "enterprise.create": _("新增企业"),
     "enterprise.update": _("更新企业"),
     "station.create": _("新增站点"),

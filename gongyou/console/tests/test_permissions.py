@@ -76,6 +76,12 @@ CASES = [
     ("org-create-station-union", "post", lambda d, w: f"/console/orgs/{w.street_union_express.pk}/create/",
      lambda d, w: {"kind": "station_union", "name": "漕河泾站分工会", "station": w.bare_station.pk, "second_manager": w.agent_union.pk},
      writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("org-create-joint-union", "post", lambda d, w: f"/console/orgs/{w.street_fed.pk}/create/",
+     lambda d, w: {"kind": "joint_union", "name": "联合工会", "founding_mode": "joint"},
+     writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("org-edit", "post", lambda d, w: f"/console/orgs/{w.street_union_express.pk}/edit/",
+     lambda d, w: {"name": "快递工会", "founding_mode": "single", "founded_on": "2024-01-01"},
+     writes(other_street=MISSING, station=MISSING, agent=MISSING)),
     # An empty street union in the other street: dissolving it is a write in that street's scope.
     ("org-dissolve", "post", lambda d, w: f"/console/orgs/{w.other_street_union.pk}/dissolve/", lambda d, w: {"action": "dissolve"},
      writes(street=MISSING, station=MISSING, agent=MISSING)),
