@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongyou.api.views import benefits, partner, stations
+from gongyou.api.views import benefits, insight, partner, stations
 
 app_name = "api"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("benefits/campaigns", benefits.CampaignsView.as_view(), name="benefit_campaigns"),
     path("benefits/claims", benefits.ClaimsView.as_view(), name="benefit_claims"),
     path("insight/served", benefits.ServedView.as_view(), name="insight_served"),
+    path("insight/unionless", insight.UnionlessView.as_view(), name="insight_unionless"),
     # Public (no credentials).
     path("stations/nearby", stations.NearbyView.as_view(), name="nearby"),
 ]

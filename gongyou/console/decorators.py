@@ -17,6 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -51,6 +52,10 @@ def gate(request: HttpRequest) -> HttpResponse | None:
         return _login_redirect(request)
     if security.is_console_user(user) and security.requires_totp(user) and not request.session.get(security.OTP_OK):
         return redirect("console:totp")
+    profile = staff_profile(user)
+    if profile is not None and profile.must_change_password and request.path != reverse("console:password"):
+        # A temporary password (new account or reset by an admin): nothing else until changed.
+        return redirect("console:password")
     return None
 
 
@@ -59,12 +64,18 @@ ADMIN_ONLY = _l("这个页面只有管理员可以打开。")
 
 
 def console_view(
-    view: View | None = None, *, admin: bool = False, admin_reason: Any = ADMIN_ONLY, post_reads: bool = False
+    view: View | None = None,
+    *,
+    admin: bool = False,
+    admin_reason: Any = ADMIN_ONLY,
+    post_reads: bool = False,
+    own_account: bool = False,
 ) -> Any:
     """`admin_reason` is what a non-admin is told on the 403 page: the check that refuses names
     its own reason (PermissionDenied's message), so the page never lists rules that do not apply.
     `post_reads`: the view's POST only reads (a search form posted to keep personal data out
-    of the URL), so read-only roles may send it."""
+    of the URL), so read-only roles may send it. `own_account`: the view's POST changes only the
+    user's own account (their password), which read-only roles may do too."""
 
     def decorate(func: View) -> View:
         @wraps(func)
@@ -85,7 +96,7 @@ def console_view(
                     raise PermissionDenied(NOT_CONSOLE_USER)
                 if admin and not security.is_admin(user):
                     raise PermissionDenied(admin_reason)
-                if request.method not in ("GET", "HEAD", "OPTIONS") and not post_reads:
+                if request.method not in ("GET", "HEAD", "OPTIONS") and not (post_reads or own_account):
                     require_write(user)
                 return func(request, *args, **kwargs)
             except Http404:

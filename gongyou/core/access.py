@@ -208,3 +208,15 @@ def staff_tokens_for(user: AnyUser) -> models.QuerySet[StaffToken]:
     if profile.role != StaffProfile.Role.ADMIN:
         return qs.filter(own)
     return qs.filter(own | Q(user__staff_profile__org__in=scope_org_ids(user)))
+
+
+def staff_accounts_for(user: AnyUser) -> models.QuerySet[StaffProfile]:
+    """Staff accounts a user may manage: an admin those of their own org and the orgs in its
+    scope (their own included, for reading); everyone else none."""
+    qs = StaffProfile.objects.select_related("user", "org")
+    if user.is_authenticated and getattr(user, "is_superuser", False):
+        return qs
+    profile = staff_profile(user)
+    if profile is None or profile.role != StaffProfile.Role.ADMIN:
+        return qs.none()
+    return scoped(user, qs)

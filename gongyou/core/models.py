@@ -254,6 +254,9 @@ class StaffProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="staff")
     role = models.CharField(_("角色"), max_length=10, choices=Role.choices)
+    # Set when an admin creates the account or resets its password: the console lets the user
+    # do nothing else until they choose their own.
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("工作人员")

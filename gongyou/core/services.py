@@ -241,6 +241,37 @@ def create_org(
 
 
 @transaction.atomic
+def update_org(
+    org: Org,
+    *,
+    name: str,
+    founding_mode: str,
+    founded_on: dt.date,
+    approval_required: bool,
+    actor: Actor,
+) -> Org:
+    """Correct an org's name, founding data and approval setting. Its kind, place in the tree,
+    enterprise and station are what it was founded as: changing them is a dissolve or a merge."""
+    name = name.strip()
+    if not name:
+        raise _error("name", _("请填写组织名称"), "required")
+    if len(name) > 128:
+        raise _error("name", _("组织名称不能超过128个字符"), "too_long")
+    if founding_mode not in Org.FoundingMode.values:
+        raise _error("founding_mode", _("建会方式取值无效"), "invalid_choice")
+    if founded_on > timezone.localdate():
+        raise _error("founded_on", _("建会日期不能晚于今天"), "in_future")
+    fields = ["name", "founding_mode", "founded_on", "approval_required"]
+    before = audit.snapshot(org, fields)
+    org.name, org.founding_mode, org.founded_on, org.approval_required = name, founding_mode, founded_on, approval_required
+    after = audit.snapshot(org, fields)
+    if after != before:
+        org.save(update_fields=fields)
+        audit.record(actor, "org.update", org, before=before, after=after, org=org)
+    return org
+
+
+@transaction.atomic
 def set_approval_mode(org: Org, *, approval_required: bool, actor: Actor) -> Org:
     before = audit.snapshot(org, ["approval_required"])
     org.approval_required = approval_required

@@ -74,6 +74,13 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
         **{c: dict.fromkeys(METHODS, 401) for c in PARTNERS},
         **{c: dict.fromkeys(METHODS, s) for c, s in NO_CREDENTIAL.items()},
     },
+    "insight_unionless": {
+        "officer": _only("get", 200),
+        "outsider": _only("get", 200),  # their own territory
+        "viewer": {"get": 200, **dict.fromkeys(WRITES, 403)},
+        **{c: dict.fromkeys(METHODS, 401) for c in PARTNERS},
+        **{c: dict.fromkeys(METHODS, s) for c, s in NO_CREDENTIAL.items()},
+    },
 }
 
 
@@ -113,6 +120,8 @@ def _request(client, endpoint, method, member_no, seq, campaign_id):
         return getattr(client, method)("/api/v1/benefits/claims", body, format="json")
     if endpoint == "insight_served":
         return getattr(client, method)("/api/v1/insight/served", format="json")
+    if endpoint == "insight_unionless":
+        return getattr(client, method)("/api/v1/insight/unionless?limit=5", format="json")
     if endpoint == "roster":
         return getattr(client, method)("/api/v1/partner/roster", {"workers": []}, format="json")
     if endpoint == "join":

@@ -12,7 +12,12 @@ from gongyou.core.testing import worker_data
 
 PARTNER_PATHS = {"/api/v1/partner/roster": "post", "/api/v1/join": "post", "/api/v1/members/{member_no}": "get"}
 PUBLIC_PATHS = {"/api/v1/stations/nearby": "get"}
-STAFF_PATHS = {"/api/v1/benefits/campaigns": "get", "/api/v1/benefits/claims": "post", "/api/v1/insight/served": "get"}
+STAFF_PATHS = {
+    "/api/v1/benefits/campaigns": "get",
+    "/api/v1/benefits/claims": "post",
+    "/api/v1/insight/served": "get",
+    "/api/v1/insight/unionless": "get",
+}
 PATHS = {**PARTNER_PATHS, **PUBLIC_PATHS, **STAFF_PATHS}
 
 
@@ -144,7 +149,7 @@ def test_every_staff_answer_fits_the_document(schema, world, personas, make_camp
 
     staff = client_for(issue_staff_token(personas["street"], actor=COMMAND))
     viewer = client_for(issue_staff_token(personas["viewer"], actor=COMMAND))
-    campaigns, claims, served = STAFF_PATHS
+    campaigns, claims, served, unionless = STAFF_PATHS
     make_campaign(org=world.street_fed)
     check(schema, campaigns, staff.get(campaigns))
     body = {
@@ -174,3 +179,26 @@ def test_every_staff_answer_fits_the_document(schema, world, personas, make_camp
     check(schema, served, staff.get(served))
     check(schema, served, staff.get(served, {"from": "nope"}))
     check(schema, served, client_for(None).get(served))
+    found = staff.get(unionless, {"district": "310104", "industry": "express", "limit": "10"})
+    assert found.status_code == 200 and found.json()["results"]  # world.no_union_enterprise
+    check(schema, unionless, found)
+    check(schema, unionless, staff.get(unionless, {"limit": "1001"}))
+    check(schema, unionless, client_for(None).get(unionless))
+
+
+def test_the_unionless_parameters_are_stated_in_the_schema(schema):
+    params = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/insight/unionless"]["get"]["parameters"]}
+    assert params["limit"]["minimum"] == 1 and params["limit"]["maximum"] == 1000
+    assert params["district"]["pattern"] == r"^\d{6}$"
+    assert set(params["industry"]["enum"]) == {"food_delivery", "express", "freight", "ride_hailing", "other"}
+    row = schema["components"]["schemas"]["UnionlessEnterprise"]
+    assert set(row["required"]) == {
+        "uscc",
+        "name",
+        "industry",
+        "district_code",
+        "street_code",
+        "is_head",
+        "roster_workers",
+        "individual_members",
+    }

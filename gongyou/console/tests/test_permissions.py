@@ -76,6 +76,12 @@ CASES = [
     ("org-create-station-union", "post", lambda d, w: f"/console/orgs/{w.street_union_express.pk}/create/",
      lambda d, w: {"kind": "station_union", "name": "漕河泾站分工会", "station": w.bare_station.pk, "second_manager": w.agent_union.pk},
      writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("org-create-joint-union", "post", lambda d, w: f"/console/orgs/{w.street_fed.pk}/create/",
+     lambda d, w: {"kind": "joint_union", "name": "联合工会", "founding_mode": "joint"},
+     writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("org-edit", "post", lambda d, w: f"/console/orgs/{w.street_union_express.pk}/edit/",
+     lambda d, w: {"name": "快递工会", "founding_mode": "single", "founded_on": "2024-01-01"},
+     writes(other_street=MISSING, station=MISSING, agent=MISSING)),
     # An empty street union in the other street: dissolving it is a write in that street's scope.
     ("org-dissolve", "post", lambda d, w: f"/console/orgs/{w.other_street_union.pk}/dissolve/", lambda d, w: {"action": "dissolve"},
      writes(street=MISSING, station=MISSING, agent=MISSING)),
@@ -83,6 +89,11 @@ CASES = [
     ("enterprises-export", "get", lambda d, w: "/console/enterprises/export/", None, reads()),
     ("enterprise", "get", lambda d, w: f"/console/enterprises/{w.no_union_enterprise.pk}/", None,
      reads(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("enterprise-new", "get", lambda d, w: "/console/enterprises/new/", None, reads()),
+    ("enterprise-edit", "post", lambda d, w: f"/console/enterprises/{w.no_union_enterprise.pk}/edit/",
+     lambda d, w: {"name": "无工会快递有限公司", "industry": "express", "street": w.street.pk},
+     writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("station-new", "get", lambda d, w: "/console/stations/new/", None, reads()),
     ("stations", "get", lambda d, w: "/console/stations/", None, reads()),
     ("stations-export", "get", lambda d, w: "/console/stations/export/", None, reads()),
     ("tasks", "get", lambda d, w: "/console/tasks/", None, reads()),
@@ -102,6 +113,13 @@ CASES = [
     ("roster", "get", lambda d, w: "/console/roster/", None, reads()),
     ("roster-template", "get", lambda d, w: "/console/roster/template/", None, reads()),
     ("roster-upload", "post", lambda d, w: "/console/roster/upload/", lambda d, w: {}, writes()),
+    # Staff accounts are managed by admins only (no persona here is one); one's own password by everyone.
+    ("staff", "get", lambda d, w: "/console/staff/", None, everyone(FORBIDDEN)),
+    ("staff-export", "get", lambda d, w: "/console/staff/export/", None, everyone(FORBIDDEN)),
+    ("staff-new", "post", lambda d, w: "/console/staff/new/",
+     lambda d, w: {"username": "x1", "org": w.street_fed.pk, "role": "viewer"}, everyone(FORBIDDEN)),
+    ("staff-account", "get", lambda d, w: "/console/staff/999999/", None, everyone(FORBIDDEN)),  # refused before lookup
+    ("password", "get", lambda d, w: "/console/password/", None, reads()),
     ("audit", "get", lambda d, w: "/console/audit/", None, everyone(FORBIDDEN)),
     ("audit-export", "get", lambda d, w: "/console/audit/export/", None, everyone(FORBIDDEN)),
 ]

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,11 +19,20 @@ from gongyou.console.decorators import console_view
 from gongyou.console.qrlinks import MAX_DAYS, clean_options, qr_links
 from gongyou.console.views.common import actor, can_write, flash_error
 from gongyou.core import excel, services
-from gongyou.core.access import get_in_scope, orgs_in_scope, root_org, staff_profile, stations_in_scope
-from gongyou.core.models import Org
+from gongyou.core.access import (
+    enterprises_in_scope,
+    get_in_scope,
+    orgs_in_scope,
+    root_org,
+    staff_profile,
+    stations_in_scope,
+)
+from gongyou.core.choices import Industry
+from gongyou.core.models import Enterprise, Org, Region
 from gongyou.members.access import memberships_for
 from gongyou.members.dissolution import dissolve_org, merge_orgs
 from gongyou.members.models import Membership
+from gongyou.members.services import individual_members
 
 OPEN = Q(memberships__status__in=Membership.OPEN_STATUSES)
 
@@ -70,11 +79,21 @@ def org_children(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "console/orgs/_children.html", {"children": _children(request, org)})
 
 
-SUB_KINDS = (Org.Kind.STATION_UNION, Org.Kind.UNION_GROUP)
-
-
 def _creatable_kinds(org: Org) -> list[tuple[str, str]]:
-    return [(k.value, str(k.label)) for k in SUB_KINDS if org.kind in services.ALLOWED_PARENTS[k]]
+    """Every kind create_org allows under `org` (core.services.ALLOWED_PARENTS)."""
+    if org.status != Org.Status.ACTIVE:
+        return []
+    return [(k.value, str(k.label)) for k in Org.Kind if org.kind in services.ALLOWED_PARENTS[k]]
+
+
+def _regions_here(org: Org) -> QuerySet[Region]:
+    """Where a new org under `org` may sit: its own region or one directly inside it."""
+    return Region.objects.filter(Q(pk=org.region_id) | Q(parent_id=org.region_id)).order_by("code")
+
+
+def _enterprises_without_union(request: HttpRequest) -> QuerySet[Enterprise]:
+    union = Org.objects.filter(enterprise=OuterRef("pk"), status=Org.Status.ACTIVE, kind__in=Org.ENTERPRISE_KINDS)
+    return enterprises_in_scope(request.user).exclude(Exists(union)).order_by("name")
 
 
 def _second_managers(stations: QuerySet[Any]) -> QuerySet[Org]:
@@ -99,8 +118,14 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = _org(request, pk)
     members = memberships_for(request.user).filter(org=org)
     counts = dict(members.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-    kinds = _creatable_kinds(org)
+    kinds = _creatable_kinds(org) if can_write(request.user) else []
     stations = _stations_here(request, org) if kinds else None
+    # A newly founded enterprise union is offered its enterprise's individual members (seed §二(一)3).
+    individual = (
+        memberships_for(request.user).filter(pk__in=individual_members(org.enterprise).values("pk")).count()
+        if org.enterprise is not None and org.kind in Org.ENTERPRISE_KINDS and org.status == Org.Status.ACTIVE
+        else 0
+    )
     campaign, days = clean_options(request.GET.get("campaign"), request.GET.get("days"))
     context = {
         "org": org,
@@ -110,6 +135,11 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "kinds": kinds,
         "stations": stations,
         "managers": _second_managers(stations) if stations is not None else [],
+        "regions": _regions_here(org) if kinds else [],
+        "enterprises": _enterprises_without_union(request)[:500] if kinds else [],
+        "founding_modes": Org.FoundingMode.choices,
+        "industries": Industry.choices,
+        "individual": individual,
         "qr": qr_links("org", org.pk, campaign=campaign, days=days),
         "qr_campaign": campaign,
         "qr_days": days,
@@ -123,23 +153,42 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "console/orgs/detail.html", context)
 
 
+def _pick(qs: QuerySet[Any], value: str | None) -> Any:
+    return qs.filter(pk=value).first() if value and value.isdigit() else None
+
+
 @require_POST
 @console_view
 def org_create_sub(request: HttpRequest, pk: int) -> HttpResponse:
+    """Found a union of any kind under this one: the kind/parent rules are create_org's; the
+    enterprise or station it belongs to, and the second manager, only where the kind has one."""
     parent = _org(request, pk)
     post = request.POST
-    station = _stations_here(request, parent).filter(pk=post.get("station") or 0).first()
-    manager = Org.objects.filter(pk=post.get("second_manager") or 0, status=Org.Status.ACTIVE).first()
     kind = post.get("kind", "")
+    region = _pick(_regions_here(parent), post.get("region")) or parent.region
+    industry = post.get("industry", "") if post.get("industry", "") in Industry.values else ""
+    enterprise = station = manager = None
     try:
         if kind not in dict(_creatable_kinds(parent)):
             raise ValidationError({"kind": [ValidationError(_("不能在这个组织下建立这种组织"), code="bad_kind")]})
-        if station is None:
-            raise ValidationError({"station": [ValidationError(_("请选择站点"), code="required")]})
+        if kind in Org.ENTERPRISE_KINDS:
+            enterprise = _pick(_enterprises_without_union(request), post.get("enterprise"))
+            if enterprise is None:
+                raise ValidationError({"enterprise": [ValidationError(_("请选择尚未建会的企业"), code="required")]})
+            region = enterprise.street or region
+            industry = enterprise.industry
+        if kind in Org.STATION_KINDS:
+            station = _pick(_stations_here(request, parent), post.get("station"))
+            if station is None:
+                raise ValidationError({"station": [ValidationError(_("请选择站点"), code="required")]})
+            manager = Org.objects.filter(pk=post.get("second_manager") or 0, status=Org.Status.ACTIVE).first()
+            region = station.street
+            industry = station.enterprise.industry
         founded = dt.date.fromisoformat(post["founded_on"]) if post.get("founded_on") else None
         org = services.create_org(
-            name=post.get("name", ""), kind=kind, region=station.street, parent=parent, second_manager=manager,
-            industry=station.enterprise.industry, enterprise=None, station=station, founded_on=founded,
+            name=post.get("name", ""), kind=kind, region=region, parent=parent, second_manager=manager,
+            industry=industry, enterprise=enterprise, station=station, founded_on=founded,
+            founding_mode=post.get("founding_mode") or Org.FoundingMode.SINGLE,
             approval_required=bool(post.get("approval_required")), actor=actor(request),
         )
     except (ValidationError, ValueError) as exc:
@@ -149,6 +198,28 @@ def org_create_sub(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("建会日期格式不正确"))
         return redirect("console:org", pk=parent.pk)
     messages.success(request, _("已建立%(name)s") % {"name": org.name})
+    return redirect("console:org", pk=org.pk)
+
+
+@require_POST
+@console_view
+def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    org = _org(request, pk)
+    post = request.POST
+    try:
+        founded = dt.date.fromisoformat(post.get("founded_on", ""))
+    except ValueError:
+        messages.error(request, _("建会日期格式不正确"))
+        return redirect("console:org", pk=org.pk)
+    try:
+        services.update_org(
+            org, name=post.get("name", ""), founding_mode=post.get("founding_mode", ""), founded_on=founded,
+            approval_required=post.get("approval_required") == "1", actor=actor(request),
+        )
+    except ValidationError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, _("已保存"))
     return redirect("console:org", pk=org.pk)
 
 
