@@ -36,6 +36,10 @@ CASES = [
     ("insurance", "get", lambda d, w: "/console/insurance/", None, reads()),
     ("handouts", "get", lambda d, w: "/console/handouts/", None, reads()),
     ("handouts-export", "get", lambda d, w: "/console/handouts/export/", None, reads()),
+    ("station", "get", lambda d, w: "/console/station/", None, reads()),
+    # Looking a member up only reads (city-wide, as a card works at any station): viewers too.
+    ("station-lookup", "post", lambda d, w: "/console/station/", lambda d, w: {"member_no": d.street_member.member_no}, reads()),
+    ("station-position", "post", lambda d, w: "/console/station/position/", lambda d, w: {"position": ""}, writes()),
     ("served-export", "get", lambda d, w: "/console/served/export/", None, reads()),
     ("campaigns-export", "get", lambda d, w: "/console/campaigns/export/", None, reads()),
     ("campaign-new", "post", lambda d, w: "/console/campaigns/new/",
