@@ -20,17 +20,25 @@ from gongyou.core.testing import worker_data
 from gongyou.members.cards import card_token
 from gongyou.members.inputs import clean_worker
 from gongyou.members.services import join
-from gongyou.positions.tests.conftest import make_position  # noqa: F401 (fixture)
+from gongyou.positions.inputs import clean_position
+from gongyou.positions.services import create_position
+from gongyou.positions.tests.conftest import position_data
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Gongyou-test-2026!"
 
 
 @pytest.mark.usefixtures("transactional_db")
-def test_station_staff_scan_a_card_photo_and_hand_out(live_server, world, personas, make_position, phone_page, screenshot, tmp_path):  # noqa: F811
+def test_station_staff_scan_a_card_photo_and_hand_out(live_server, world, personas, phone_page, screenshot, tmp_path):
     member = join(clean_worker(worker_data(1)), channel="qr", actor=Actor.worker()).membership
-    campaign = create_campaign(clean_campaign(campaign_data(title="夏日送清凉", items="绿豆汤")), org=world.street_fed, actor=COMMAND)
-    position = make_position(org=world.street_fed, name="徐家汇骑手驿站")
+    campaign = create_campaign(
+        clean_campaign(campaign_data(title="夏日送清凉", items="绿豆汤")), org=world.street_fed, actor=COMMAND
+    )
+    streets = {world.street.code: world.street}
+    data = position_data(world.street_fed, world.street, name="徐家汇骑手驿站")
+    position = create_position(
+        clean_position(data, orgs={str(world.street_fed.pk): world.street_fed}, streets=streets), actor=COMMAND
+    )
     photo = tmp_path / "card.png"
     segno.make(f"{live_server.url}/verify/{card_token(member.pk)}/", error="m").save(str(photo), scale=8, border=4)
 
