@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from gongyou.benefits.vocab import CampaignKind, CampaignStatus
+from gongyou.benefits.vocab import AppointmentKind, CampaignKind, CampaignStatus
 from gongyou.core.choices import Industry, LaborRelation
 from gongyou.core.errors import FieldErrors
 from gongyou.core.models import Region
@@ -235,3 +235,37 @@ def check_photo(file_name: str, size_bytes: int, head: bytes, content: bytes | N
 def field_error(field_name: str, message: Any, code: str, **params: Any) -> ValidationError:
     error = ValidationError(message, code=code, params=params or None)
     return ValidationError({field_name: [error]})
+
+
+@dataclass(frozen=True)
+class CleanSlot:
+    kind: str
+    place: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    capacity: int
+
+
+def clean_slot(data: Mapping[str, Any]) -> CleanSlot:
+    """An appointment slot as staff enter it: a kind, a place, a period and a positive capacity."""
+    errors = FieldErrors()
+    kind = _text(data, "kind")
+    if kind not in AppointmentKind.values:
+        errors.add_code("kind", _("请选择预约类型"), "bad_kind" if kind else "required")
+    place = _text(data, "place")
+    if not place:
+        errors.add_code("place", _("必填"), "required")
+    elif len(place) > 200:
+        errors.add_code("place", _("不能超过200个字"), "too_long")
+    starts_at, ends_at = _aware(data.get("starts_at")), _aware(data.get("ends_at"))
+    for key, value in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if value is None:
+            errors.add_code(key, _("时间格式不对"), "invalid")
+    if starts_at and ends_at and ends_at <= starts_at:
+        errors.add_code("ends_at", _("结束时间应晚于开始时间"), "before_start")
+    capacity = clean_count(data.get("capacity"))
+    if not capacity:
+        errors.add_code("capacity", _("名额应为正整数"), "invalid")
+    errors.raise_if_any()
+    assert starts_at is not None and ends_at is not None and capacity is not None
+    return CleanSlot(kind, place, starts_at, ends_at, capacity)

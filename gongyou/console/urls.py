@@ -2,6 +2,7 @@ from django.urls import include, path, re_path
 
 from gongyou.console.views import (
     applications,
+    appointments,
     audit,
     auth,
     benefits,
@@ -83,6 +84,13 @@ console_patterns = [
     path("campaigns/<int:pk>/<slug:action>/", benefits.campaign_status, name="campaign_status"),
     path("handouts/", benefits.claim_list, name="claims"),
     path("handouts/export/", benefits.claim_export, name="claim_export"),
+    path("appointments/", appointments.slot_list, name="slots"),
+    path("appointments/export/", appointments.slot_export, name="slot_export"),
+    path("appointments/new/", appointments.slot_new, name="slot_new"),
+    path("appointments/<int:pk>/", appointments.slot_detail, name="slot"),
+    path("appointments/bookings/", appointments.booking_list, name="bookings"),
+    path("appointments/bookings/export/", appointments.booking_export, name="booking_export"),
+    path("appointments/bookings/<int:pk>/attendance/", appointments.booking_attendance, name="booking_attendance"),
     path("station/", station.station, name="station"),
     path("station/position/", station.station_position, name="station_position"),
     path("station/handout/", station.station_handout, name="station_handout"),

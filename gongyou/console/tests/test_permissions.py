@@ -36,6 +36,12 @@ CASES = [
     ("insurance", "get", lambda d, w: "/console/insurance/", None, reads()),
     ("handouts", "get", lambda d, w: "/console/handouts/", None, reads()),
     ("handouts-export", "get", lambda d, w: "/console/handouts/export/", None, reads()),
+    ("appointments", "get", lambda d, w: "/console/appointments/", None, reads()),
+    ("appointments-export", "get", lambda d, w: "/console/appointments/export/", None, reads()),
+    ("bookings", "get", lambda d, w: "/console/appointments/bookings/", None, reads()),
+    ("bookings-export", "get", lambda d, w: "/console/appointments/bookings/export/", None, reads()),
+    ("slot-new", "post", lambda d, w: "/console/appointments/new/",
+     lambda d, w: {"kind": "counselling", "place": "驿站", "starts_at": "2030-06-01T09:00", "ends_at": "2030-06-01T10:00", "capacity": "3"}, writes()),
     ("station", "get", lambda d, w: "/console/station/", None, reads()),
     # Looking a member up only reads (city-wide, as a card works at any station): viewers too.
     ("station-lookup", "post", lambda d, w: "/console/station/", lambda d, w: {"member_no": d.street_member.member_no}, reads()),
