@@ -269,3 +269,42 @@ def clean_slot(data: Mapping[str, Any]) -> CleanSlot:
     errors.raise_if_any()
     assert starts_at is not None and ends_at is not None and capacity is not None
     return CleanSlot(kind, place, starts_at, ends_at, capacity)
+
+
+PLAN_MONEY = ("premium_fen", "union_share_fen", "platform_share_fen", "worker_share_fen")
+
+
+def yuan_to_fen(text: Any) -> int | None:
+    """"120", "120.5" or "120.50" yuan → 12050 fen, exactly (digits, never a float); None for
+    anything else (a sign, a third decimal, thousands separators, more than 10 million yuan)."""
+    value = str(text if text is not None else "").strip()
+    whole, dot, cents = value.partition(".")
+    if not (whole.isascii() and whole.isdigit() and len(whole) <= 7):
+        return None
+    if dot and not (cents.isascii() and cents.isdigit() and 1 <= len(cents) <= 2):
+        return None
+    return int(whole) * 100 + int(cents.ljust(2, "0") if dot else "0")
+
+
+def clean_plan_in_yuan(data: Mapping[str, Any]) -> CleanPlan:
+    """The staff form's plan: the premium and its three shares typed in yuan (up to 2 decimals),
+    converted exactly to fen, then the rules of clean_plan (the shares sum to the premium)."""
+    errors = FieldErrors()
+    converted = {key: data.get(key) for key in ("name", "insurer", "cover_summary", "enrol_from", "enrol_until", "cover_from", "cover_until")}
+    for key in PLAN_MONEY:
+        fen = yuan_to_fen(data.get(key.replace("_fen", "_yuan")))
+        if fen is None:
+            errors.add_code(key, _("金额应为元，最多两位小数"), "invalid_yuan")
+        converted[key] = fen if fen is not None else 0
+    try:
+        plan = clean_plan(converted)
+    except ValidationError as exc:
+        unparsed = bool(errors.errors)
+        for name, items in exc.error_dict.items():
+            for item in items:
+                if not (unparsed and item.code == "shares_do_not_sum"):  # a sum over amounts that did not parse says nothing
+                    errors.add(name, item)
+        errors.raise_if_any()
+        raise
+    errors.raise_if_any()
+    return plan
