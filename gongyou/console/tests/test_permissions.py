@@ -42,6 +42,10 @@ CASES = [
     ("bookings-export", "get", lambda d, w: "/console/appointments/bookings/export/", None, reads()),
     ("slot-new", "post", lambda d, w: "/console/appointments/new/",
      lambda d, w: {"kind": "counselling", "place": "驿站", "starts_at": "2030-06-01T09:00", "ends_at": "2030-06-01T10:00", "capacity": "3"}, writes()),
+    ("plan-new", "post", lambda d, w: "/console/insurance/new/",
+     lambda d, w: {"name": "保障", "insurer": "示例", "cover_summary": "意外", "premium_yuan": "100", "union_share_yuan": "50",
+                   "platform_share_yuan": "30", "worker_share_yuan": "20", "enrol_from": "2030-01-01", "enrol_until": "2030-12-31",
+                   "cover_from": "2030-01-01", "cover_until": "2030-12-31"}, writes()),
     ("station", "get", lambda d, w: "/console/station/", None, reads()),
     # Looking a member up only reads (city-wide, as a card works at any station): viewers too.
     ("station-lookup", "post", lambda d, w: "/console/station/", lambda d, w: {"member_no": d.street_member.member_no}, reads()),
