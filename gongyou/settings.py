@@ -189,6 +189,7 @@ STATICFILES_DIRS: list[object] = [BASE_DIR / "static"] + [
         "htmx": "htmx.org/dist",
         "leaflet": "leaflet/dist",
         "echarts": "echarts/dist",
+        "jsqr": "jsqr/dist",
     }.items()
     if (BASE_DIR / "node_modules" / path).is_dir()
 ]

@@ -12,6 +12,7 @@ from gongyou.benefits.models import (
     Campaign,
     Claim,
     Enrolment,
+    Incident,
     InsurancePlan,
     ServiceEvent,
 )
@@ -76,3 +77,10 @@ def require_admin(user: AnyUser) -> None:
     profile = staff_profile(user)
     if profile is None or profile.role != StaffProfile.Role.ADMIN:
         raise PermissionDenied
+
+
+def incidents_for(user: AnyUser) -> QuerySet[Incident]:
+    """Incident reports on enrolments the user may see (enrolments_for)."""
+    return Incident.objects.select_related("enrolment__plan", "enrolment__membership", "enrolment__person").filter(
+        enrolment__in=enrolments_for(user).values("pk")
+    )

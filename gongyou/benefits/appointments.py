@@ -104,6 +104,7 @@ def cancel_appointment(appointment: Appointment, *, actor: Actor, now: dt.dateti
 def record_attendance(appointment: Appointment, *, attended: bool, actor: Actor, now: dt.datetime | None = None) -> Appointment:
     """Staff mark who came; an attended appointment is a service event."""
     now = now or timezone.now()
+    # Lock only the appointment row: PostgreSQL refuses FOR UPDATE on the nullable side (slot.position) of the join.
     locked = Appointment.objects.select_for_update(of=("self",)).select_related("slot__position", "person").get(pk=appointment.pk)
     if locked.status not in (S.BOOKED, S.NO_SHOW) or (locked.status == S.NO_SHOW and not attended):
         raise Refused("bad_status", _("这个预约的状态不能登记到场"), field="appointment")

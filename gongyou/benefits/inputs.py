@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from gongyou.benefits.vocab import CampaignKind, CampaignStatus
+from gongyou.benefits.vocab import AppointmentKind, CampaignKind, CampaignStatus
 from gongyou.core.choices import Industry, LaborRelation
 from gongyou.core.errors import FieldErrors
 from gongyou.core.models import Region
@@ -235,3 +235,76 @@ def check_photo(file_name: str, size_bytes: int, head: bytes, content: bytes | N
 def field_error(field_name: str, message: Any, code: str, **params: Any) -> ValidationError:
     error = ValidationError(message, code=code, params=params or None)
     return ValidationError({field_name: [error]})
+
+
+@dataclass(frozen=True)
+class CleanSlot:
+    kind: str
+    place: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    capacity: int
+
+
+def clean_slot(data: Mapping[str, Any]) -> CleanSlot:
+    """An appointment slot as staff enter it: a kind, a place, a period and a positive capacity."""
+    errors = FieldErrors()
+    kind = _text(data, "kind")
+    if kind not in AppointmentKind.values:
+        errors.add_code("kind", _("请选择预约类型"), "bad_kind" if kind else "required")
+    place = _text(data, "place")
+    if not place:
+        errors.add_code("place", _("必填"), "required")
+    elif len(place) > 200:
+        errors.add_code("place", _("不能超过200个字"), "too_long")
+    starts_at, ends_at = _aware(data.get("starts_at")), _aware(data.get("ends_at"))
+    for key, value in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if value is None:
+            errors.add_code(key, _("时间格式不对"), "invalid")
+    if starts_at and ends_at and ends_at <= starts_at:
+        errors.add_code("ends_at", _("结束时间应晚于开始时间"), "before_start")
+    capacity = clean_count(data.get("capacity"))
+    if not capacity:
+        errors.add_code("capacity", _("名额应为正整数"), "invalid")
+    errors.raise_if_any()
+    assert starts_at is not None and ends_at is not None and capacity is not None
+    return CleanSlot(kind, place, starts_at, ends_at, capacity)
+
+
+PLAN_MONEY = ("premium_fen", "union_share_fen", "platform_share_fen", "worker_share_fen")
+
+
+def yuan_to_fen(text: Any) -> int | None:
+    """"120", "120.5" or "120.50" yuan → 12050 fen, exactly (digits, never a float); None for
+    anything else (a sign, a third decimal, thousands separators, more than 10 million yuan)."""
+    value = str(text if text is not None else "").strip()
+    whole, dot, cents = value.partition(".")
+    if not (whole.isascii() and whole.isdigit() and len(whole) <= 7):
+        return None
+    if dot and not (cents.isascii() and cents.isdigit() and 1 <= len(cents) <= 2):
+        return None
+    return int(whole) * 100 + int(cents.ljust(2, "0") if dot else "0")
+
+
+def clean_plan_in_yuan(data: Mapping[str, Any]) -> CleanPlan:
+    """The staff form's plan: the premium and its three shares typed in yuan (up to 2 decimals),
+    converted exactly to fen, then the rules of clean_plan (the shares sum to the premium)."""
+    errors = FieldErrors()
+    converted = {key: data.get(key) for key in ("name", "insurer", "cover_summary", "enrol_from", "enrol_until", "cover_from", "cover_until")}
+    for key in PLAN_MONEY:
+        fen = yuan_to_fen(data.get(key.replace("_fen", "_yuan")))
+        if fen is None:
+            errors.add_code(key, _("金额应为元，最多两位小数"), "invalid_yuan")
+        converted[key] = fen if fen is not None else 0
+    try:
+        plan = clean_plan(converted)
+    except ValidationError as exc:
+        unparsed = bool(errors.errors)
+        for name, items in exc.error_dict.items():
+            for item in items:
+                if not (unparsed and item.code == "shares_do_not_sum"):  # a sum over amounts that did not parse says nothing
+                    errors.add(name, item)
+        errors.raise_if_any()
+        raise
+    errors.raise_if_any()
+    return plan

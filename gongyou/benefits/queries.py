@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from gongyou.benefits.access import campaigns_for
 from gongyou.benefits.eligibility import REASONS, ineligibility
 from gongyou.benefits.models import (
     Allocation,
@@ -20,6 +21,7 @@ from gongyou.benefits.models import (
     InsurancePlan,
     ServiceEvent,
 )
+from gongyou.benefits.services import already_claimed
 from gongyou.benefits.vocab import CampaignStatus, PlanStatus
 from gongyou.core.access import AnyUser, scope_org_ids
 from gongyou.core.models import OrgReach, Region
@@ -66,7 +68,9 @@ def people_served_for(user: AnyUser, date_from: dt.date | None = None, date_to: 
     return people_served(scope_org_ids(user), date_from, date_to)
 
 
-def served_by_street(user: AnyUser, date_from: dt.date | None = None, date_to: dt.date | None = None) -> list[dict[str, Any]]:
+def served_by_street(
+    user: AnyUser, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> list[dict[str, Any]]:
     """People served per street where they were served, with the district, for the user's scope."""
     qs = _period(ServiceEvent.objects.filter(street__isnull=False), date_from, date_to)
     ids = scope_org_ids(user)
@@ -206,3 +210,48 @@ def enrolments_of(membership: Membership) -> QuerySet[Enrolment]:
 
 def enrolment_of(membership: Membership, pk: int) -> Enrolment | None:
     return enrolments_of(membership).filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class StationOffer:
+    """One running campaign as the station page shows it for the member in front of the staff
+    member: received already (`claim`), or refused (`reason`), or theirs to receive now."""
+
+    campaign: Campaign
+    claim: Claim | None
+    reason: str | None
+
+    @property
+    def can_receive(self) -> bool:
+        return self.claim is None and self.reason is None
+
+    @property
+    def reason_text(self) -> str:
+        return str(REASONS[self.reason]) if self.reason else ""
+
+    @property
+    def received_text(self) -> str:
+        """ "Already received on DATE at PLACE", worded as the hand-out service refuses it."""
+        return already_claimed(self.claim).text if self.claim is not None else ""
+
+
+def station_offers(user: AnyUser, membership: Membership, *, now: dt.datetime | None = None) -> list[StationOffer]:
+    """Every published, running campaign the staff user may hand out, for this member: what they
+    have received (with when and where) and, for the rest, the audience rule's reason or none.
+    Two queries whatever the number of campaigns (seed §二(二)8, hand-out at a station)."""
+    now = now or timezone.now()
+    running = list(
+        campaigns_for(user)
+        .filter(status=CampaignStatus.PUBLISHED, starts_at__lte=now, ends_at__gt=now)
+        .order_by("ends_at", "id")
+    )
+    received = {
+        c.campaign_id: c
+        for c in Claim.objects.select_related("org", "position").filter(
+            person_id=membership.person_id, campaign__in=[c.pk for c in running]
+        )
+    }
+    return [
+        StationOffer(c, received.get(c.pk), None if c.pk in received else ineligibility(c, membership, now=now))
+        for c in running
+    ]

@@ -27,6 +27,7 @@ from gongyou.core.choices import Industry, LaborRelation
 from gongyou.core.models import Enterprise, Org, Region, StaffProfile, Station
 from gongyou.core.services import create_org, create_staff, create_station, load_regions, upsert_enterprise
 from gongyou.core.synthetic import make_id_number, make_phone, make_uscc
+from gongyou.demo.benefits import seed_benefits
 from gongyou.members.inputs import Lookups, clean_worker
 from gongyou.members.models import Membership, Person, Transfer
 from gongyou.members.roster import upsert_roster
@@ -169,6 +170,7 @@ class Seeder:
         self._transfers()
         self._rosters()
         self._partner_token()
+        self._benefits()
         return self.report
 
     def _federations(self) -> None:
@@ -524,6 +526,14 @@ class Seeder:
             return
         self.report.partner_token = issue_partner_token(platform, name="演示令牌", actor=self.actor)
         self.report.created["partner_credentials"] += 1
+
+
+    # --- benefits ------------------------------------------------------------------------
+
+    def _benefits(self) -> None:
+        done = seed_benefits(actor=self.actor)
+        for key in ("campaigns", "claims", "plans", "enrolments", "slots", "appointments"):
+            self.report.created[key] += getattr(done, key)
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:

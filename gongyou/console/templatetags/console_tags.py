@@ -144,3 +144,12 @@ def object_name(entry: AuditLog, names: audit_labels.Names | None = None) -> str
 def masked_name(name: str) -> str:
     """A name as lists show it when the row may be someone outside the viewer's members."""
     return crypto.mask_name(name or "")
+
+
+@register.filter
+def yuan(fen: int | None) -> str:
+    """Fen as yuan with two decimals, by integer arithmetic (money is never a float)."""
+    if fen is None:
+        return ""
+    sign = "-" if fen < 0 else ""
+    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"

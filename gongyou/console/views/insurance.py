@@ -14,7 +14,7 @@ from gongyou.benefits.access import plans_for, require_admin
 from gongyou.benefits.insurance import INSURED_COLUMNS, export_insured_list_full, insured_list_rows
 from gongyou.benefits.models import InsurancePlan
 from gongyou.console.decorators import console_view
-from gongyou.console.views.common import actor, error_text, paginate
+from gongyou.console.views.common import actor, can_write, error_text, paginate
 from gongyou.core import excel
 from gongyou.core.access import get_or_404, org_in_scope
 
@@ -22,10 +22,10 @@ from gongyou.core.access import get_or_404, org_in_scope
 @console_view
 def plan_list(request: HttpRequest) -> HttpResponse:
     plans = plans_for(request.user).select_related("org").order_by("-enrol_from", "-id")
-    return render(request, "console/benefits/plans.html", paginate(request, plans))
+    return render(request, "console/benefits/plans.html", {"can_write": can_write(request.user), **paginate(request, plans)})
 
 
-def _organised(request: HttpRequest, pk: int) -> InsurancePlan:
+def organised_plan(request: HttpRequest, pk: int) -> InsurancePlan:
     """The insured list covers every enrolled member of the plan, so only the organiser's side
     (the plan's org in the user's scope) may take it; others can see the plan (403)."""
     plan = get_or_404(plans_for(request.user).select_related("org"), pk=pk)
@@ -36,13 +36,13 @@ def _organised(request: HttpRequest, pk: int) -> InsurancePlan:
 
 @console_view
 def insured_export(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _organised(request, pk)
+    plan = organised_plan(request, pk)
     return excel.export(_("投保名单"), INSURED_COLUMNS, insured_list_rows(plan))
 
 
 @console_view(admin=True, admin_reason=_l("导出完整身份证号码只有管理员可以操作。"))
 def insured_export_full(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _organised(request, pk)
+    plan = organised_plan(request, pk)
     require_admin(request.user)
     if request.method != "POST":
         return render(request, "console/benefits/insured_full.html", {"plan": plan})

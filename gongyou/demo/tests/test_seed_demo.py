@@ -1,3 +1,4 @@
+import datetime as dt
 import hashlib
 import io
 from pathlib import Path
@@ -7,8 +8,19 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 
+from gongyou.benefits.models import (
+    Appointment,
+    AppointmentSlot,
+    Campaign,
+    Claim,
+    Enrolment,
+    InsurancePlan,
+    ServiceEvent,
+)
 from gongyou.core.models import AuditLog, Enterprise, Org, OrgReach, Region, StaffProfile, Station
+from gongyou.demo.benefits import season_starts
 from gongyou.demo.management.commands.seed_demo import base_url
 from gongyou.demo.world import DEMO_PASSWORD, PLATFORMS, XUJIAHUI
 from gongyou.members.models import FoundingTask, Membership, Person, RosterEntry, Transfer
@@ -30,7 +42,8 @@ def seed(members=MEMBERS):
 def fingerprint():
     """Counts of everything the seed writes and a checksum of the rows that matter."""
     models = [Region, Org, OrgReach, Enterprise, Station, Person, Membership, Transfer, RosterEntry,
-              FoundingTask, StaffProfile, AuditLog, get_user_model()]
+              FoundingTask, StaffProfile, AuditLog, get_user_model(), Campaign, Claim, InsurancePlan, Enrolment,
+              AppointmentSlot, Appointment, ServiceEvent]
     counts = {m.__name__: m.objects.count() for m in models}
     digest = hashlib.sha256()
     for row in Membership.objects.order_by("member_no").values_list(
@@ -179,3 +192,41 @@ def test_make_run_passes_its_host_to_the_seed():
     makefile = (Path(settings.BASE_DIR) / "Makefile").read_text()
     run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
     assert "seed_demo --host $(HOST)" in run
+
+
+def test_benefits_a_campaign_per_season_hand_outs_insurance_and_slots(seeded):
+    campaigns = Campaign.objects.filter(org__kind="city_federation", status="published").order_by("starts_at")
+    assert [c.kind for c in campaigns] == season_kinds(timezone.localdate())
+    running = [c for c in campaigns if c.starts_at <= timezone.now() < c.ends_at]
+    assert len(running) == 1
+    claims = Claim.objects.filter(campaign=running[0])
+    assert 0 < claims.count() < Membership.objects.filter(status="active").count()
+    assert set(claims.values_list("org__kind", flat=True)) <= {"street_federation", "city_federation"}
+    plan = InsurancePlan.objects.get(status="open")
+    assert plan.union_share_fen + plan.platform_share_fen + plan.worker_share_fen == plan.premium_fen
+    assert Enrolment.objects.filter(plan=plan, channel="bulk", platform__name="示例外卖平台有限公司").exists()
+    slots = AppointmentSlot.objects.filter(org__region__code=XUJIAHUI)
+    assert slots.count() == 6 and all(s.starts_at > timezone.now() for s in slots)
+    assert Appointment.objects.filter(slot__in=slots, status="booked").exists()
+    served = ServiceEvent.objects.values("kind").distinct()
+    assert {"handout", "insurance"} <= {row["kind"] for row in served}
+
+
+def season_kinds(today):
+    """The running season's kind last, after the three before it."""
+    order = ["safety", "summer_cooling", "physical_exam", "winter_warmth"]  # from March, June, September, December
+    current = {3: 0, 4: 0, 5: 0, 6: 1, 7: 1, 8: 1, 9: 2, 10: 2, 11: 2}.get(today.month, 3)
+    return [order[(current - back) % 4] for back in (3, 2, 1, 0)]
+
+
+@pytest.mark.parametrize(
+    ("today", "starts"),
+    [
+        ("2026-12-01", ["2026-03-01", "2026-06-01", "2026-09-01", "2026-12-01"]),
+        ("2027-02-28", ["2026-03-01", "2026-06-01", "2026-09-01", "2026-12-01"]),
+        ("2027-03-01", ["2026-06-01", "2026-09-01", "2026-12-01", "2027-03-01"]),
+        ("2026-08-15", ["2025-09-01", "2025-12-01", "2026-03-01", "2026-06-01"]),
+    ],
+)
+def test_season_starts_end_with_the_running_season(today, starts):
+    assert [d.isoformat() for d in season_starts(dt.date.fromisoformat(today))] == starts

@@ -26,6 +26,12 @@ LABELS = {
     "transfers": "接转申请",
     "roster_entries": "名册记录",
     "partner_credentials": "平台凭证",
+    "campaigns": "服务活动",
+    "claims": "福利发放",
+    "plans": "保障计划",
+    "enrolments": "参保",
+    "slots": "预约时段",
+    "appointments": "预约",
 }
 
 
