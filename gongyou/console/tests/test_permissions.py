@@ -102,6 +102,17 @@ CASES = [
     ("roster", "get", lambda d, w: "/console/roster/", None, reads()),
     ("roster-template", "get", lambda d, w: "/console/roster/template/", None, reads()),
     ("roster-upload", "post", lambda d, w: "/console/roster/upload/", lambda d, w: {}, writes()),
+    ("fund-accounts", "get", lambda d, w: "/console/funds/", None, reads()),
+    ("fund-accounts-export", "get", lambda d, w: "/console/funds/export/", None, reads()),
+    ("dues-schedule", "get", lambda d, w: "/console/dues/schedule/", None, reads()),
+    ("dues-schedule-set", "post", lambda d, w: "/console/dues/schedule/",
+     lambda d, w: {"amount_fen": "2000", "period": "month", "effective_from": "2026-01-01"}, writes()),
+    ("dues-import", "get", lambda d, w: "/console/dues/import/", None, reads()),
+    ("dues-import-upload", "post", lambda d, w: "/console/dues/import/", lambda d, w: {}, {**everyone(400), "viewer": FORBIDDEN}),
+    ("dues-import-errors", "get", lambda d, w: "/console/dues/import/errors/", None, everyone(MISSING)),  # nothing imported
+    ("arrears", "get", lambda d, w: "/console/dues/arrears/", None, reads()),
+    ("arrears-export", "get", lambda d, w: "/console/dues/arrears/export/", None, reads()),
+    ("arrears-remind", "post", lambda d, w: "/console/dues/arrears/remind/", lambda d, w: {}, writes()),
     ("audit", "get", lambda d, w: "/console/audit/", None, everyone(FORBIDDEN)),
     ("audit-export", "get", lambda d, w: "/console/audit/export/", None, everyone(FORBIDDEN)),
 ]
