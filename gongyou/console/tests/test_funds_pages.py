@@ -115,3 +115,67 @@ def test_home_shows_the_funding_of_the_scope(client, world, personas):
     assert 'data-testid="fund-union_street">777<' in page
     assert "555" not in page
     assert 'data-testid="fund-opening"' not in page  # a counterpart, not money to spend
+
+
+def _funds(world):
+    fund = open_account(world.street_fed, "union_street", actor=COMMAND)
+    service = open_account(world.street_fed, "member_service", actor=COMMAND)
+    record_opening_balance(fund, posting(1000), actor=COMMAND)
+    return fund, service
+
+
+def test_a_transfer_posts_once_per_form_and_shows_in_the_postings(client, world, personas):
+    fund, service = _funds(world)
+    login(client, personas["street"])
+    key = client.get("/console/funds/transfer/").context["key"]
+    body = {"from_account": fund.pk, "to_account": service.pk, "amount_fen": "300", "memo": "服务经费", "key": key}
+    assert client.post("/console/funds/transfer/", body).status_code == 302
+    assert client.post("/console/funds/transfer/", body).status_code == 302  # a double submit
+    assert Account.objects.get(pk=service.pk).balance_fen == 300
+    page = client.get(f"/console/funds/{service.pk}/").content.decode()
+    assert "服务经费" in page and 'data-testid="account-balance">300<' in page
+    table = read_table(client.get(f"/console/funds/{service.pk}/export/").content, "p.xlsx")
+    assert [r[5] for r in table[1:]] == ["300"]
+
+
+@pytest.mark.parametrize(("amount", "code_text"), [("1000.5", "金额必须是大于零的整数"), ("5000", "账户余额不足")])
+def test_a_refused_transfer_says_why_and_moves_nothing(client, world, personas, amount, code_text):
+    fund, service = _funds(world)
+    login(client, personas["street"])
+    body = {"from_account": fund.pk, "to_account": service.pk, "amount_fen": amount, "key": "k"}
+    response = client.post("/console/funds/transfer/", body)
+    assert response.status_code == 400 and code_text in response.content.decode()
+    assert Account.objects.get(pk=service.pk).balance_fen == 0
+
+
+def test_a_posting_is_reversed_once_after_confirming(client, world, personas):
+    from gongyou.funds.services import post_transaction
+
+    fund, service = _funds(world)
+    txn = post_transaction(fund, service, posting(400), actor=COMMAND).transaction
+    login(client, personas["street"])
+    assert "确认冲正" in client.get(f"/console/funds/postings/{txn.pk}/reverse/").content.decode()
+    assert Account.objects.get(pk=service.pk).balance_fen == 400  # a GET only asks
+    assert client.post(f"/console/funds/postings/{txn.pk}/reverse/", {"memo": "录错"}).status_code == 302
+    assert Account.objects.get(pk=service.pk).balance_fen == 0
+    again = client.post(f"/console/funds/postings/{txn.pk}/reverse/", {})
+    assert again.status_code == 409 and "已经冲正过" in again.content.decode()
+
+
+def test_programmes_and_reports_show_budget_vs_actual_and_the_trial_balance(client, world, personas):
+    from gongyou.funds.services import create_programme, set_budget, spend
+
+    fund, _service = _funds(world)
+    programme = create_programme(world.street_fed, "夏送清凉", actor=COMMAND)
+    set_budget(programme, fund, 600, actor=COMMAND)
+    spend(programme, fund, posting(250), actor=COMMAND)
+    login(client, personas["street"])
+    page = client.get("/console/funds/programmes/").content.decode()
+    assert "夏送清凉" in page and ">600<" in page and ">250<" in page and ">350<" in page
+    table = read_table(client.get("/console/funds/programmes/export/").content, "p.xlsx")
+    assert table[1][0] == "夏送清凉" and table[1][3:] == ["600", "250", "350"]
+    report = client.get("/console/funds/reports/").content.decode()
+    assert "合计 0 分" in report and "夏送清凉" in report
+    city = login(client, personas["city"]).get("/console/funds/reports/").content.decode()
+    assert "合计 0 分" in city
+    assert client.get("/console/funds/reports/export/").status_code == 200
