@@ -80,3 +80,17 @@ def test_an_officer_sets_dues_imports_payments_and_sees_arrears_and_the_service_
     page.click("text=会员服务经费")
     assert page.get_by_test_id("account-balance").inner_text() == str(service)
     screenshot(page, "funds/05-service-fund")
+
+    # Moving some of it on: a transfer, then the reports with the trial balance.
+    page.click("text=转账")
+    page.select_option("select[name=from_account]", str(Account.objects.get(org=payer.org, source="member_service").pk))
+    page.select_option("select[name=to_account]", str(Account.objects.get(org=payer.org, source="dues").pk))
+    page.fill("input[name=amount_fen]", "100")
+    page.fill("input[name=memo]", "演示转账")
+    screenshot(page, "funds/06-transfer")
+    page.click("button:has-text('记账')")
+    page.wait_for_selector("text=转账已记账")
+    assert page.get_by_test_id("account-balance").inner_text() == str(service - 100)
+    page.click("nav >> text=经费报表")
+    assert "合计 0 分" in page.get_by_test_id("trial-balance").inner_text()
+    screenshot(page, "funds/07-reports")

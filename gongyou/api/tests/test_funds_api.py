@@ -107,6 +107,13 @@ def test_an_account_outside_scope_is_404(officer, accounts):
     assert Transaction.objects.filter(to_account=accounts.other).count() == 0
 
 
+@pytest.mark.parametrize("field", ["memo", "idempotency_key"])
+def test_text_fields_must_be_text(officer, accounts, field):
+    response = officer.post(TXNS, _body(accounts, **{field: ["x"]}), format="json")
+    assert response.status_code == 400 and response.json()["errors"][field][0]["code"] == "invalid"
+    assert Account.objects.get(pk=accounts.service.pk).balance_fen == 0
+
+
 def test_a_missing_account_id_is_400(officer, accounts):
     response = officer.post(TXNS, {"to_account": accounts.service.pk, "amount_fen": 100}, format="json")
     assert response.status_code == 400

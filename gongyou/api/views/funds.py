@@ -116,6 +116,9 @@ class TransactionsView(StaffView):
         data = _body(request)
         if isinstance(data, Response):
             return data
+        for field in ("memo", "idempotency_key"):
+            if data.get(field) is not None and not isinstance(data.get(field), str):
+                return error_response(field, "invalid", _("%(field)s 应为文本") % {"field": field}, 400)
         try:
             if isinstance(data.get("amount_fen"), str):
                 # JSON has numbers: "1000" in quotes is refused like "10.00" (a form may send digits).
