@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongyou.api.views import benefits, insight, partner, stations
+from gongyou.api.views import benefits, funds, insight, partner, stations
 
 app_name = "api"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     # Staff (bearer token of one staff user: their scope and role).
     path("benefits/campaigns", benefits.CampaignsView.as_view(), name="benefit_campaigns"),
     path("benefits/claims", benefits.ClaimsView.as_view(), name="benefit_claims"),
+    path("funds/accounts", funds.AccountsView.as_view(), name="fund_accounts"),
+    path("funds/transactions", funds.TransactionsView.as_view(), name="fund_transactions"),
+    path("funds/transactions/<int:id>/reverse", funds.ReverseView.as_view(), name="fund_reverse"),
+    path("funds/trial-balance", funds.TrialBalanceView.as_view(), name="fund_trial_balance"),
     path("insight/served", benefits.ServedView.as_view(), name="insight_served"),
     path("insight/unionless", insight.UnionlessView.as_view(), name="insight_unionless"),
     # Public (no credentials).

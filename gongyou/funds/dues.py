@@ -294,15 +294,23 @@ def owing_since(membership: Any) -> dt.date:
     return membership.joined_on.replace(day=1)  # type: ignore[no-any-return]
 
 
-def send_dues_reminders(*, on: dt.date | None = None, backend: SmsBackend | None = None, actor: Actor) -> int:
+def send_dues_reminders(
+    *,
+    on: dt.date | None = None,
+    backend: SmsBackend | None = None,
+    memberships: QuerySet[Membership] | None = None,
+    actor: Actor,
+) -> int:
     """Text every member in arrears who was not reminded in the last interval; returns how many
-    were sent. A failed send is logged in the audit and retried on the next run."""
+    were sent. A failed send is logged in the audit and retried on the next run. `memberships`:
+    only these (a staff member's scope); all by default (the cron command)."""
     on = on or timezone.localdate()
     backend = backend or get_backend()
     interval = int(settings.GONGYOU["DUES_REMINDER_INTERVAL_DAYS"])
     recent = DuesReminder.objects.filter(sent_at__date__gt=on - dt.timedelta(days=interval)).values("membership_id")
     sent = 0
-    for membership in arrears(Membership.objects.exclude(pk__in=recent), on=on):
+    pool = Membership.objects.all() if memberships is None else memberships
+    for membership in arrears(pool.exclude(pk__in=recent), on=on):
         since = owing_since(membership)
         message = _("【工友】您的工会会费自 %(since)s 起尚未缴纳，请及时缴纳以保留会籍。会员编号 %(member_no)s") % {
             "since": since.isoformat(),

@@ -16,6 +16,8 @@ from gongyou.benefits.tests.conftest import campaign_data
 from gongyou.core.actors import COMMAND
 from gongyou.core.services import issue_staff_token
 from gongyou.core.testing import worker_data
+from gongyou.funds.inputs import clean_posting
+from gongyou.funds.services import open_account, post_transaction, record_opening_balance
 from gongyou.partners.models import PartnerCredential
 from gongyou.partners.services import issue_partner_token, revoke_partner_token
 
@@ -67,6 +69,35 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
         **{c: dict.fromkeys(METHODS, 401) for c in PARTNERS},
         **{c: dict.fromkeys(METHODS, s) for c, s in NO_CREDENTIAL.items()},
     },
+    # Funds: the officer's street has a fund with money and a member-service fund (funds fixture).
+    "fund_accounts": {
+        "officer": _only("get", 200),
+        "outsider": _only("get", 200),  # their own scope's accounts
+        "viewer": {"get": 200, **dict.fromkeys(WRITES, 403)},
+        **{c: dict.fromkeys(METHODS, 401) for c in PARTNERS},
+        **{c: dict.fromkeys(METHODS, s) for c, s in NO_CREDENTIAL.items()},
+    },
+    "fund_transactions": {
+        "officer": _only("post", 201),
+        "outsider": _only("post", 404),  # the accounts do not exist for them
+        "viewer": {"get": 405, **dict.fromkeys(WRITES, 403)},  # refused before anything is looked up
+        **{c: dict.fromkeys(METHODS, 401) for c in PARTNERS},
+        **{c: dict.fromkeys(METHODS, s) for c, s in NO_CREDENTIAL.items()},
+    },
+    "fund_reverse": {
+        "officer": _only("post", 201),
+        "outsider": _only("post", 404),
+        "viewer": {"get": 405, **dict.fromkeys(WRITES, 403)},
+        **{c: dict.fromkeys(METHODS, 401) for c in PARTNERS},
+        **{c: dict.fromkeys(METHODS, s) for c, s in NO_CREDENTIAL.items()},
+    },
+    "fund_trial_balance": {
+        "officer": _only("get", 200),
+        "outsider": _only("get", 200),
+        "viewer": {"get": 200, **dict.fromkeys(WRITES, 403)},
+        **{c: dict.fromkeys(METHODS, 401) for c in PARTNERS},
+        **{c: dict.fromkeys(METHODS, s) for c, s in NO_CREDENTIAL.items()},
+    },
     "insight_served": {
         "officer": _only("get", 200),
         "outsider": _only("get", 200),  # their own scope
@@ -112,6 +143,26 @@ def campaign_id(world):
     return create_campaign(clean_campaign(campaign_data()), org=world.street_fed, actor=COMMAND).pk
 
 
+@pytest.fixture
+def funds(world):
+    street = open_account(world.street_fed, "union_street", actor=COMMAND)
+    service = open_account(world.street_fed, "member_service", actor=COMMAND)
+    record_opening_balance(street, clean_posting({"amount_fen": 1000_00}), actor=COMMAND)
+    return street, service
+
+
+def _fund_request(client, endpoint, method, seq, funds):
+    street, service = funds
+    if endpoint == "fund_transactions":
+        body = {"from_account": street.pk, "to_account": service.pk, "amount_fen": seq}
+        return getattr(client, method)("/api/v1/funds/transactions", body, format="json")
+    if endpoint == "fund_reverse":
+        txn = post_transaction(street, service, clean_posting({"amount_fen": seq}), actor=COMMAND).transaction
+        return getattr(client, method)(f"/api/v1/funds/transactions/{txn.pk}/reverse", {}, format="json")
+    path = {"fund_accounts": "accounts", "fund_trial_balance": "trial-balance"}[endpoint]
+    return getattr(client, method)(f"/api/v1/funds/{path}", format="json")
+
+
 def _request(client, endpoint, method, member_no, seq, campaign_id):
     if endpoint == "benefit_campaigns":
         return getattr(client, method)("/api/v1/benefits/campaigns", campaign_data(title=f"活动{seq}"), format="json")
@@ -133,10 +184,13 @@ def _request(client, endpoint, method, member_no, seq, campaign_id):
 
 @pytest.mark.parametrize("caller", CALLERS)
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
-def test_permission_matrix(callers, member_no, campaign_id, endpoint, caller):
+def test_permission_matrix(callers, member_no, campaign_id, funds, endpoint, caller):
     for seq, method in enumerate(METHODS, start=1):
         expected = MATRIX[endpoint][caller][method]
-        response = _request(callers[caller], endpoint, method, member_no, seq, campaign_id)
+        if endpoint.startswith("fund_"):
+            response = _fund_request(callers[caller], endpoint, method, seq, funds)
+        else:
+            response = _request(callers[caller], endpoint, method, member_no, seq, campaign_id)
         assert response.status_code == expected, f"{method.upper()} {endpoint} as {caller}"
         if expected >= 400:
             errors = response.json()["errors"]

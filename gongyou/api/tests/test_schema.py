@@ -12,13 +12,19 @@ from gongyou.core.testing import worker_data
 
 PARTNER_PATHS = {"/api/v1/partner/roster": "post", "/api/v1/join": "post", "/api/v1/members/{member_no}": "get"}
 PUBLIC_PATHS = {"/api/v1/stations/nearby": "get"}
+FUNDS_PATHS = {
+    "/api/v1/funds/accounts": "get",
+    "/api/v1/funds/transactions": "post",
+    "/api/v1/funds/transactions/{id}/reverse": "post",
+    "/api/v1/funds/trial-balance": "get",
+}
 STAFF_PATHS = {
     "/api/v1/benefits/campaigns": "get",
     "/api/v1/benefits/claims": "post",
     "/api/v1/insight/served": "get",
     "/api/v1/insight/unionless": "get",
 }
-PATHS = {**PARTNER_PATHS, **PUBLIC_PATHS, **STAFF_PATHS}
+PATHS = {**PARTNER_PATHS, **PUBLIC_PATHS, **STAFF_PATHS, **FUNDS_PATHS}
 
 
 @pytest.fixture(scope="module")
@@ -202,3 +208,37 @@ def test_the_unionless_parameters_are_stated_in_the_schema(schema):
         "roster_workers",
         "individual_members",
     }
+
+
+def test_every_funds_answer_fits_the_document(schema, world, personas):
+    from gongyou.core.actors import COMMAND
+    from gongyou.core.services import issue_staff_token
+    from gongyou.funds.inputs import clean_posting
+    from gongyou.funds.services import open_account, record_opening_balance
+
+    staff = client_for(issue_staff_token(personas["street"], actor=COMMAND))
+    viewer = client_for(issue_staff_token(personas["viewer"], actor=COMMAND))
+    accounts, transactions, reverse, trial = FUNDS_PATHS
+    for path, method in FUNDS_PATHS.items():
+        assert schema["paths"][path][method]["security"] == [{"staffToken": []}]
+    amount = schema["components"]["schemas"]["TransactionRequest"]["properties"]["amount_fen"]
+    assert amount["type"] == "integer" and amount["minimum"] == 1
+    street = open_account(world.street_fed, "union_street", actor=COMMAND)
+    service = open_account(world.street_fed, "member_service", actor=COMMAND)
+    record_opening_balance(street, clean_posting({"amount_fen": 500}), actor=COMMAND)
+    check(schema, accounts, staff.get(accounts))
+    body = {"from_account": street.pk, "to_account": service.pk, "amount_fen": 100, "idempotency_key": "s-1"}
+    created = staff.post(transactions, body, format="json")
+    assert created.status_code == 201
+    check(schema, transactions, created)
+    check(schema, transactions, staff.post(transactions, body, format="json"))  # 200 replay
+    check(schema, transactions, staff.post(transactions, {**body, "amount_fen": 1.5}, format="json"))
+    check(schema, transactions, staff.post(transactions, {**body, "amount_fen": 9999, "idempotency_key": ""}, format="json"))
+    check(schema, transactions, staff.post(transactions, {**body, "from_account": 999999}, format="json"))
+    check(schema, transactions, viewer.post(transactions, body, format="json"))
+    path = f"/api/v1/funds/transactions/{created.json()['id']}/reverse"
+    check(schema, reverse, staff.post(path, {}, format="json"))
+    check(schema, reverse, staff.post(path, {}, format="json"))  # 409 already_reversed
+    check(schema, reverse, staff.post("/api/v1/funds/transactions/999999/reverse", {}, format="json"))
+    check(schema, trial, staff.get(trial))
+    check(schema, trial, client_for(None).get(trial))

@@ -14,6 +14,19 @@ PERSONAS = ("city", "street", "other_street", "station", "agent", "viewer")
 OK, FOUND, FORBIDDEN, MISSING = 200, 302, 403, 404
 
 
+def street_funds(w):
+    """The street federation's fund (with money) and member-service fund, and a transfer between them."""
+    from gongyou.core.actors import COMMAND
+    from gongyou.funds.inputs import clean_posting
+    from gongyou.funds.services import ensure_account, post_transaction, record_opening_balance
+
+    fund = ensure_account(w.street_fed, "union_street", actor=COMMAND)
+    service = ensure_account(w.street_fed, "member_service", actor=COMMAND)
+    record_opening_balance(fund, clean_posting({"amount_fen": 1000, "idempotency_key": "perm-open"}), actor=COMMAND)
+    txn = post_transaction(fund, service, clean_posting({"amount_fen": 10}), actor=COMMAND).transaction
+    return fund, service, txn
+
+
 def everyone(status):
     return dict.fromkeys(PERSONAS, status)
 
@@ -134,6 +147,33 @@ CASES = [
      lambda d, w: {"username": "x1", "org": w.street_fed.pk, "role": "viewer"}, everyone(FORBIDDEN)),
     ("staff-account", "get", lambda d, w: "/console/staff/999999/", None, everyone(FORBIDDEN)),  # refused before lookup
     ("password", "get", lambda d, w: "/console/password/", None, reads()),
+    ("fund-accounts", "get", lambda d, w: "/console/funds/", None, reads()),
+    ("fund-accounts-export", "get", lambda d, w: "/console/funds/export/", None, reads()),
+    ("fund-postings", "get", lambda d, w: f"/console/funds/{street_funds(w)[0].pk}/", None,
+     reads(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("fund-postings-export", "get", lambda d, w: f"/console/funds/{street_funds(w)[0].pk}/export/", None,
+     reads(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("fund-transfer", "get", lambda d, w: "/console/funds/transfer/", None, reads()),
+    ("fund-transfer-post", "post", lambda d, w: "/console/funds/transfer/",
+     lambda d, w: {"from_account": street_funds(w)[0].pk, "to_account": street_funds(w)[1].pk, "amount_fen": "5"},
+     writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("fund-reverse", "get", lambda d, w: f"/console/funds/postings/{street_funds(w)[2].pk}/reverse/", None,
+     reads(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("fund-reverse-post", "post", lambda d, w: f"/console/funds/postings/{street_funds(w)[2].pk}/reverse/", lambda d, w: {},
+     writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("fund-programmes", "get", lambda d, w: "/console/funds/programmes/", None, reads()),
+    ("fund-programmes-export", "get", lambda d, w: "/console/funds/programmes/export/", None, reads()),
+    ("fund-reports", "get", lambda d, w: "/console/funds/reports/", None, reads()),
+    ("fund-reports-export", "get", lambda d, w: "/console/funds/reports/export/", None, reads()),
+    ("dues-schedule", "get", lambda d, w: "/console/dues/schedule/", None, reads()),
+    ("dues-schedule-set", "post", lambda d, w: "/console/dues/schedule/",
+     lambda d, w: {"amount_fen": "2000", "period": "month", "effective_from": "2026-01-01"}, writes()),
+    ("dues-import", "get", lambda d, w: "/console/dues/import/", None, reads()),
+    ("dues-import-upload", "post", lambda d, w: "/console/dues/import/", lambda d, w: {}, {**everyone(400), "viewer": FORBIDDEN}),
+    ("dues-import-errors", "get", lambda d, w: "/console/dues/import/errors/", None, everyone(MISSING)),  # nothing imported
+    ("arrears", "get", lambda d, w: "/console/dues/arrears/", None, reads()),
+    ("arrears-export", "get", lambda d, w: "/console/dues/arrears/export/", None, reads()),
+    ("arrears-remind", "post", lambda d, w: "/console/dues/arrears/remind/", lambda d, w: {}, writes()),
     ("audit", "get", lambda d, w: "/console/audit/", None, everyone(FORBIDDEN)),
     ("audit-export", "get", lambda d, w: "/console/audit/export/", None, everyone(FORBIDDEN)),
 ]

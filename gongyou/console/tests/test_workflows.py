@@ -20,9 +20,9 @@ def street_client(client, personas):
 
 def test_home_counts_the_scope_in_a_fixed_number_of_queries(street_client, console_data, django_assert_num_queries):
     # session, user, staff profile, its org (top bar), scope subquery-based counts: by status,
-    # incoming transfers, open tasks, at risk, people served (total and by kind); plus the
-    # session's activity stamp.
-    with django_assert_num_queries(13):
+    # incoming transfers, open tasks, at risk, people served (total and by kind), the funding
+    # panel's balances by source; plus the session's activity stamp.
+    with django_assert_num_queries(14):
         response = street_client.get("/console/")
     ctx = response.context
     assert ctx["applied"] == 1

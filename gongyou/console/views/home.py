@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,6 +10,8 @@ from django.utils import timezone
 from gongyou.benefits.queries import people_served_for
 from gongyou.console.decorators import console_view
 from gongyou.core.access import scope_org_ids, scoped
+from gongyou.funds.access import accounts_in_scope
+from gongyou.funds.vocab import INFLOW_SOURCES, Source
 from gongyou.members.access import founding_tasks_for, memberships_for
 from gongyou.members.models import FoundingTask, Membership, Transfer
 from gongyou.members.services import at_risk_memberships
@@ -19,6 +21,21 @@ def incoming_pending(user: object) -> int:
     ids = scope_org_ids(user)  # type: ignore[arg-type]
     qs = Transfer.objects.filter(status=Transfer.Status.PENDING)
     return (qs if ids is None else qs.filter(to_org__in=ids)).count()
+
+
+def funding_panel(user: object) -> list[tuple[str, str, int]]:
+    """The balances of the scope's own funds by source (not the inflow counterparts, whose
+    negative balance is what they brought in): what the staff member's unions may spend."""
+    rows = (
+        accounts_in_scope(user)  # type: ignore[arg-type]
+        .exclude(source__in=INFLOW_SOURCES)
+        .exclude(source=Source.EXPENSE)
+        .order_by()
+        .values_list("source")
+        .annotate(total=Sum("balance_fen"))
+    )
+    totals = dict(rows)
+    return [(value, str(label), int(totals[value])) for value, label in Source.choices if value in totals]
 
 
 @console_view
@@ -37,5 +54,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "at_risk": scoped(user, at_risk_memberships(), "org").count(),
         # People served this year by orgs in scope: distinct persons (SPEC §5, seed §一(二)).
         "served": people_served_for(user, timezone.localdate().replace(month=1, day=1)),
+        "funding": funding_panel(user),
     }
     return render(request, "console/home.html", context)

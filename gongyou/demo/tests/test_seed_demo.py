@@ -23,6 +23,8 @@ from gongyou.core.models import AuditLog, Enterprise, Org, OrgReach, Region, Sta
 from gongyou.demo.benefits import season_starts
 from gongyou.demo.management.commands.seed_demo import base_url
 from gongyou.demo.world import DEMO_PASSWORD, PLATFORMS, XUJIAHUI
+from gongyou.funds.models import Account, DuesPayment, Transaction
+from gongyou.funds.reports import reconcile, trial_balance
 from gongyou.members.models import FoundingTask, Membership, Person, RosterEntry, Transfer
 from gongyou.members.services import at_risk_memberships
 
@@ -43,7 +45,8 @@ def fingerprint():
     """Counts of everything the seed writes and a checksum of the rows that matter."""
     models = [Region, Org, OrgReach, Enterprise, Station, Person, Membership, Transfer, RosterEntry,
               FoundingTask, StaffProfile, AuditLog, get_user_model(), Campaign, Claim, InsurancePlan, Enrolment,
-              AppointmentSlot, Appointment, ServiceEvent]
+              AppointmentSlot, Appointment, ServiceEvent,
+              Account, Transaction, DuesPayment]
     counts = {m.__name__: m.objects.count() for m in models}
     digest = hashlib.sha256()
     for row in Membership.objects.order_by("member_no").values_list(
@@ -57,6 +60,8 @@ def fingerprint():
     for row in Transfer.objects.order_by("id").values_list("membership_id", "to_org_id", "status"):
         digest.update(repr(row).encode())
     for row in get_user_model().objects.order_by("username").values_list("username", "password"):
+        digest.update(repr(row).encode())
+    for row in Account.objects.order_by("id").values_list("org_id", "source", "balance_fen"):
         digest.update(repr(row).encode())
     return counts, digest.hexdigest()
 
@@ -77,6 +82,13 @@ def test_it_is_idempotent_second_run_creates_and_changes_nothing(seeded):
     output = seed()
     assert "本次新建 0 条" in output
     assert fingerprint() == before
+
+
+def test_it_seeds_the_funds_and_the_ledger_balances(seeded):
+    assert "经费流水" in seeded and "会费缴纳" in seeded
+    assert DuesPayment.objects.exists()
+    assert Account.objects.filter(source="member_service", balance_fen__gt=0).exists()
+    assert trial_balance(Account.objects.all()).total_fen == 0 and reconcile() == []
 
 
 def test_it_creates_the_real_regions_and_a_federation_for_every_street(seeded):

@@ -179,6 +179,13 @@ def test_reminders_go_through_the_sms_backend_once_per_interval(world, schedule,
     call_command("send_dues_reminders")
 
 
+def test_reminders_can_be_held_to_a_scope(world, schedule, member):
+    others = Membership.objects.exclude(org=member.org)
+    assert send_dues_reminders(on=TODAY, backend=ConsoleBackend(), memberships=others, actor=COMMAND) == 0
+    mine = Membership.objects.filter(org=member.org)
+    assert send_dues_reminders(on=TODAY, backend=ConsoleBackend(), memberships=mine, actor=COMMAND) == 1
+
+
 def test_lapse_after_grace_and_reinstatement_keep_number_and_history(world, schedule, member, settings):
     settings.GONGYOU = {**settings.GONGYOU, "DUES_GRACE_DAYS": 90}
     assert lapse_unpaid_dues(on=TODAY + dt.timedelta(days=60), actor=COMMAND) == []

@@ -261,3 +261,28 @@ def test_the_leaving_reason_is_shown_in_the_readers_language(member_client, memb
     member_client.cookies["django_language"] = "en"
     body = member_client.get(reverse("portal:me")).content.decode()
     assert "I am leaving Shanghai: 回老家" in body
+
+
+# --- dues --------------------------------------------------------------------------------------
+
+
+def test_my_membership_shows_dues_owing_then_paid_until(member_client, member):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gongyou.core.models import Region
+    from gongyou.funds.dues import record_dues_payment, set_dues_schedule
+    from gongyou.funds.vocab import PaymentChannel
+
+    assert 'data-testid="dues-status"' not in member_client.get(reverse("portal:me")).content.decode()  # no schedule
+    set_dues_schedule(Region.objects.get(code="310000"), 1000, "month", effective_from=dt.date(2020, 1, 1), actor=COMMAND)
+    page = member_client.get(reverse("portal:me")).content.decode()
+    assert "每月 1000 分" in page and "尚未缴纳" in page and 'data-testid="dues-owing"' in page
+    assert member.member_no in page  # how to pay: quote the member number
+    today = timezone.localdate()
+    record_dues_payment(member, 3000, reference="P-1", paid_on=today, channel=PaymentChannel.STAFF, actor=COMMAND)
+    page = member_client.get(reverse("portal:me")).content.decode()
+    assert 'data-testid="dues-owing"' not in page
+    until = Membership.objects.get(pk=member.pk).dues_payments.get().covers_until
+    assert f'data-testid="dues-paid-until">{until:%Y-%m-%d}<' in page

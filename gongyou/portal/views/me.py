@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongyou.core import crypto
 from gongyou.core.actors import Actor
 from gongyou.core.models import Enterprise
+from gongyou.funds.dues import dues_status
 from gongyou.members.inputs import clean_work
 from gongyou.members.models import Membership, Person, Transfer
 from gongyou.members.notes import render_note
@@ -119,6 +120,7 @@ def me(request: HttpRequest) -> HttpResponse:
             "pending_is_mine": pending is not None and may_withdraw(pending, Transfer.Initiator.MEMBER),
             "visits": visits,
             "is_open": membership.status in Membership.OPEN_STATUSES,
+            "dues": dues_status(membership),
         },
     )
 

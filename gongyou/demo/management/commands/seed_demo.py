@@ -9,7 +9,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from gongyou.core.actors import COMMAND
 from gongyou.core.models import Enterprise, Org, Station
+from gongyou.demo.funds import seed_funds
 from gongyou.demo.world import DEFAULT_MEMBERS, Report, Seeder
 from gongyou.members.models import FoundingTask, Membership, RosterEntry, Transfer
 from gongyou.secrets import write_private
@@ -32,6 +34,8 @@ LABELS = {
     "enrolments": "参保",
     "slots": "预约时段",
     "appointments": "预约",
+    "fund_transactions": "经费流水",
+    "dues_payments": "会费缴纳",
 }
 
 
@@ -57,6 +61,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         progress = not options["no_progress"] and options["verbosity"] > 0
         report = Seeder(members=options["members"], progress=progress).run()
+        # Funding (accounts, opening balances, dues schedule and payments) needs the federations
+        # and members above; seed_funds stays a command of its own and is idempotent the same way.
+        funds = seed_funds(actor=COMMAND)
+        report.created["fund_transactions"] += funds.transactions
+        report.created["dues_payments"] += funds.payments
         self._summary(report, time.monotonic() - started, base_url(options["host"]))
 
     def _summary(self, report: Report, seconds: float, server: str) -> None:
