@@ -142,13 +142,14 @@ def test_the_approval_checkbox_of_the_create_union_form_lines_up_with_the_other_
     form = page.locator("form[action$='/create/']")
     form.scroll_into_view_if_needed()
     box = form.locator("input[name=approval_required]").bounding_box()
-    date = form.locator("input[name=founded_on]").bounding_box()
+    # Its neighbour on the same row of the wrapping form (every kind's fields are on it now).
+    date = form.locator("select[name=second_manager]").bounding_box()
     label = form.locator("label.field", has=page.locator("input[name=approval_required]")).bounding_box()
-    date_label = form.locator("label.field", has=page.locator("input[name=founded_on]")).bounding_box()
+    date_label = form.locator("label.field", has=page.locator("select[name=second_manager]")).bounding_box()
     element = form.locator("xpath=..")
     element.screenshot(path=str(screenshot(page, "console/org-create-form").with_name("org-create-form-card.png")))
-    # The box is centred on the date input's line, and its label text starts on the same line as
-    # the other labels (before: the label sat higher and the box dropped below the inputs' line).
+    # The box is centred on its neighbour input's line, and its label text starts on the same line
+    # as the other labels (before: the label sat higher and the box dropped below the inputs' line).
     assert abs((box["y"] + box["height"] / 2) - (date["y"] + date["height"] / 2)) <= 2
     assert abs(label["y"] - date_label["y"]) <= 2 and abs(label["height"] - date_label["height"]) <= 2
     assert box["x"] - label["x"] <= 4  # left-aligned under its label like a text input, not centred
