@@ -104,9 +104,14 @@ def test_staff_coverage_tooltip_shows_the_street_name_as_text(
     page.goto(f"{live_server.url}/stations/manage/coverage/")
     page.wait_for_selector("#cov-map .leaflet-control-layers")
     # One located street: the map centres on its circle (drawn on a canvas, so hover by position).
+    # Canvas hit-testing answers mouse moves only, so move across the centre until it shows.
     box = page.locator("#cov-map").bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2 + 1, box["y"] + box["height"] / 2 + 1)
     tooltip = page.locator("#cov-map .leaflet-tooltip")
+    for step in range(40):
+        page.mouse.move(box["x"] + box["width"] / 2 + step % 3 - 1, box["y"] + box["height"] / 2 + step % 2)
+        if tooltip.count():
+            break
+        page.wait_for_timeout(100)
     tooltip.wait_for()
     assert world.street.full_name in tooltip.inner_text()
     assert tooltip.locator("img, script").count() == 0

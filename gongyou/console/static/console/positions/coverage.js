@@ -38,6 +38,8 @@
   overlays[msg.msgStreets] = streets;
   overlays[msg.msgStations] = stations;
   L.control.layers(null, overlays, { collapsed: false }).addTo(map);
-  if (bounds.length > 1) map.fitBounds(bounds, { padding: [20, 20] });
-  else if (bounds.length === 1) map.setView(bounds[0], 13);
+  // No animation: the first view is where the officer starts, and a zoom animation would leave
+  // the circles undrawn (and unhoverable) for its quarter second.
+  if (bounds.length > 1) map.fitBounds(bounds, { padding: [20, 20], animate: false });
+  else if (bounds.length === 1) map.setView(bounds[0], 13, { animate: false });
 })();
