@@ -150,14 +150,51 @@ def desktop_page(browser: Any) -> Iterator[Any]:
     yield from _page(browser, viewport=DESKTOP_VIEWPORT, locale="zh-CN", timezone_id="Asia/Shanghai")
 
 
+# axe-core (npm devDependency, never served) checks every page a journey photographs against the
+# WCAG 2.0–2.2 A/AA rules: older riders read these pages in bright sunlight, so contrast, labels and
+# names are part of a page working. The source is evaluated through the DevTools protocol, which the
+# page's Content-Security-Policy does not govern; nothing is added to the page's own scripts.
+AXE_SOURCE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_RUN = r"""
+async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+  return result.violations.map((v) => v.id + " (" + v.impact + "): " + v.help + "\n    " +
+    v.nodes.slice(0, 4).map((n) => n.target.join(" ") + " — " + n.failureSummary.replace(/\n\s*/g, " ")).join("\n    "));
+}
+"""
+
+
+def accessibility_violations(page: Any) -> list[str]:
+    """The WCAG A/AA rules axe-core finds broken on the page as it is now (empty when clean)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        session = page.context.new_cdp_session(page)
+        session.send("Runtime.evaluate", {"expression": AXE_SOURCE.read_text(encoding="utf-8")})
+        session.detach()
+    violations: list[str] = page.evaluate(AXE_RUN, AXE_TAGS)
+    return violations
+
+
+def assert_accessible(page: Any, name: str = "") -> None:
+    violations = accessibility_violations(page)
+    if os.environ.get("AXE_REPORT"):
+        # Survey mode (AXE_REPORT=file): collect every page's findings instead of stopping at one.
+        with open(os.environ["AXE_REPORT"], "a", encoding="utf-8") as report:
+            report.writelines(f"{name or page.url}: {line}\n" for line in violations)
+        return
+    assert not violations, f"axe-core (WCAG 2.2 AA) on {name or page.url}:\n" + "\n".join(violations)
+
+
 def save_screenshot(page: Any, name: str) -> Path:
-    """Save a full-page screenshot as artifacts/screenshots/<name>.png (name may hold folders)."""
+    """Save a full-page screenshot as artifacts/screenshots/<name>.png (name may hold folders), after
+    checking the page against WCAG 2.2 AA with axe-core: every page a journey shows is checked."""
     safe = "/".join(re.sub(r"[^\w.-]+", "_", part) for part in name.strip("/").split("/") if part)
     path = SCREENSHOT_DIR / f"{safe}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     # From the top: a sticky header would otherwise be painted mid-page in a full-page capture.
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(path), full_page=True)
+    assert_accessible(page, name)
     return path
 
 

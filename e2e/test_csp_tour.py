@@ -1,5 +1,5 @@
 """A tour of the pages no journey opens, so every page is checked in a real browser against the
-Content-Security-Policy (the watcher in conftest fails on any violation): public portal pages,
+Content-Security-Policy (the watcher in conftest fails on any violation) and WCAG 2.2 AA (axe-core): public portal pages,
 error pages, the API docs, the staff positions pages and the gated admin."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from .conftest import assert_accessible
 from .test_positions_nearest import _position
 
 pytestmark = pytest.mark.browser
@@ -28,10 +29,14 @@ def _signed_in(browser, live_server, client):
     return context
 
 
-def _visit(page, url: str, status: int = 200) -> None:
+def _visit(page, url: str, status: int = 200, *, ours: bool = True) -> None:
+    """Open a page; our own pages are also checked against WCAG 2.2 AA (axe-core). Swagger UI and
+    Django's admin are third-party pages and are checked for the policy only."""
     response = page.goto(url)
     assert response.status == status, url
     page.wait_for_load_state("networkidle")
+    if ours:
+        assert_accessible(page, url)
 
 
 def test_public_pages_and_api_docs_keep_the_policy(live_server, transactional_db, browser, world):
@@ -43,7 +48,7 @@ def test_public_pages_and_api_docs_keep_the_policy(live_server, transactional_db
                  f"/stations/{station.pk}/checkin/"]:  # fmt: skip
         _visit(page, base + path)
     _visit(page, base + "/no-such-page/", 404)
-    _visit(page, base + "/api/docs/")
+    _visit(page, base + "/api/docs/", ours=False)
     page.wait_for_selector(".swagger-ui .opblock")
     context.close()
 
@@ -70,7 +75,7 @@ def test_staff_positions_pages_and_admin_keep_the_policy(
     passed_second_factor(admin)
     context = _signed_in(browser, live_server, admin)
     page = context.new_page()
-    _visit(page, base + "/admin/")
-    _visit(page, base + "/admin/auth/user/")
-    _visit(page, base + f"/admin/auth/user/{root.pk}/change/")
+    _visit(page, base + "/admin/", ours=False)
+    _visit(page, base + "/admin/auth/user/", ours=False)
+    _visit(page, base + f"/admin/auth/user/{root.pk}/change/", ours=False)
     context.close()

@@ -84,6 +84,8 @@ class StreetPickerMixin(forms.Form):
                 "hx-target": "#employer-select",
                 "hx-swap": "outerHTML",
                 "hx-include": "[name=street_code],[name=employer]",
+                # Named by the field's visible label (the select sits below the district picker).
+                "aria-labelledby": "lbl-street_code",
             }
         )
 
