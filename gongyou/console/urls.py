@@ -144,6 +144,7 @@ console_patterns = [
     path("staff/export/", staff.staff_export, name="staff_export"),
     path("staff/new/", staff.staff_new, name="staff_new"),
     path("staff/<int:pk>/", staff.staff_detail, name="staff_account"),
+    path("staff/<int:pk>/role/", staff.staff_role, name="staff_role"),
     path("staff/<int:pk>/<slug:action>/", staff.staff_action, name="staff_action"),
     path("password/", staff.password_change, name="password"),
 ]

@@ -158,6 +158,8 @@ CASES = [
     ("staff-new", "post", lambda d, w: "/console/staff/new/",
      lambda d, w: {"username": "x1", "org": w.street_fed.pk, "role": "viewer"}, everyone(FORBIDDEN)),
     ("staff-account", "get", lambda d, w: "/console/staff/999999/", None, everyone(FORBIDDEN)),  # refused before lookup
+    ("staff-role", "post", lambda d, w: "/console/staff/999999/role/", lambda d, w: {"org": w.street_fed.pk, "role": "admin"},
+     everyone(FORBIDDEN)),
     ("password", "get", lambda d, w: "/console/password/", None, reads()),
     ("fund-accounts", "get", lambda d, w: "/console/funds/", None, reads()),
     ("fund-accounts-export", "get", lambda d, w: "/console/funds/export/", None, reads()),
