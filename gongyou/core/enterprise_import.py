@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -185,6 +186,10 @@ class Scope:
             )
         return cls(streets_in_scope(user), enterprises_in_scope(user), stations_in_scope(user))
 
+    @cached_property
+    def street_ids(self) -> set[int]:
+        return set(self.streets.values_list("pk", flat=True))
+
     def street(self, code: str, errors: FieldErrors) -> Region | None:
         if not code:
             errors.add_code("street_code", _("请填写所在街镇的统计用区划代码"), "required")
@@ -194,7 +199,7 @@ class Scope:
         except ValidationError as exc:
             errors.add_exc("street_code", exc)
             return None
-        if not self.streets.filter(pk=street.pk).exists():
+        if street.pk not in self.street_ids:
             errors.add_code("street_code", _("这个街镇不在您的管辖范围内"), "not_in_scope")
             return None
         return street

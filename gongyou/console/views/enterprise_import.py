@@ -15,7 +15,7 @@ from gongyou.console.views.common import actor, error_text
 from gongyou.core import excel
 from gongyou.core.enterprise_import import ENTERPRISES, STATIONS, import_table, read_table, template_bytes
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_SHOWN = 200
 # The refused rows of the uploader's last import, for the error file (enterprise data only:
 # USCCs, names, station addresses — no personal data).
@@ -28,7 +28,7 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
         return render(request, "console/enterprises/import.html", {})
     upload = request.FILES.get("file")
     if upload is None or (upload.size or 0) > MAX_UPLOAD_BYTES:
-        error = _("请选择要上传的文件") if upload is None else _("文件不能超过 10 MB")
+        error = _("请选择要上传的文件") if upload is None else _("文件不能超过 5 MB")
         return render(request, "console/enterprises/import.html", {"error": error}, status=400)
     try:
         table = read_table(upload.read(), upload.name or "")
