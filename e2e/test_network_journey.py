@@ -122,6 +122,17 @@ def test_a_street_federation_founds_unions_registers_a_station_and_opens_an_acco
     assert (profile.org, profile.role, profile.must_change_password) == (street_union, "officer", True)
     assert profile.user.check_password(password)
 
+    # 5. The colleague moves to the street federation itself as a read-only viewer.
+    page.goto(f"{base}/console/staff/{profile.pk}/")
+    role_form = page.locator("#staff-role-form")
+    role_form.locator("select[name=org]").select_option(str(world.street_fed.pk))
+    role_form.locator("select[name=role]").select_option("viewer")
+    screenshot(page, "network/07b-change-role")
+    role_form.get_by_role("button", name="保存角色和组织").click()
+    page.wait_for_selector("text=已修改账号 xiaozhao 的角色和组织")
+    profile.refresh_from_db()
+    assert (profile.org, profile.role) == (world.street_fed, "viewer")
+
 
 TILES = re.compile(r"https?://[^/]*(openstreetmap|autonavi|amap)\.[^/]+/.*")
 REGISTRY_HEADER = ["统一社会信用代码", "企业名称", "法定代表人", "行业代码", "住所", "登记机关", "登记状态", "成立日期", "注册资本"]

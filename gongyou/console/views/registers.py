@@ -1,7 +1,8 @@
-"""Registering enterprises (USCC checked, parent and relation, head flag) and delivery stations
-(street, address, location picked on the map) from the console, and editing both. Writes go through core.services (upsert_enterprise, create_station, audited);
-streets, parents and enterprises offered are the user's own scope, and a USCC already
-registered outside it is refused rather than overwritten."""
+"""Registering and editing enterprises (USCC checked, parent and relation, head flag) and
+delivery stations (street, address, location picked on the positions' map) from the console.
+Writes go through core.services (upsert_enterprise, create_station, update_station, audited);
+streets, parents and enterprises offered are the user's own scope, a USCC already registered
+outside it is refused rather than overwritten, and a station is edited by its street's office."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from gongyou.console.decorators import console_view
 from gongyou.console.views.common import actor
-from gongyou.console.views.positions import _pick_start
+from gongyou.console.views.positions import pick_start
 from gongyou.core import services
 from gongyou.core.access import enterprises_in_scope, get_or_404, stations_in_scope, streets_in_scope
 from gongyou.core.choices import Industry
@@ -172,7 +173,7 @@ def _station_form(request: HttpRequest, station: Station | None) -> HttpResponse
         "streets": streets,
         "enterprises": enterprises[:500],
         "map": map_config(),
-        "pick": _pick_start(form),
+        "pick": pick_start(form),
     }
     return render(request, "console/enterprises/station_form.html", context, status=400 if errors else 200)
 
