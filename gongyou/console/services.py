@@ -206,6 +206,11 @@ def activation_hash(user_pk: int, code: str) -> str:
 
 
 @transaction.atomic
+def has_confirmed_totp(user: Any) -> bool:
+    """Whether `user` has an enrolled (confirmed) authenticator."""
+    return StaffTOTP.objects.filter(user=user, confirmed_at__isnull=False).exists()
+
+
 def issue_totp_activation(user: Any, *, actor: Actor) -> str:
     """Give `user` a fresh (unconfirmed) authenticator secret and a one-time code that unlocks
     its enrolment for ACTIVATION_TTL; returns the code, which is shown only this once."""

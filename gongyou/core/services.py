@@ -428,22 +428,82 @@ def record_registry_entry(entry: RegistryEntry, *, actor: Actor) -> tuple[Enterp
         return enterprise, "updated"
 
 
+STATION_FIELDS = ["code", "name", "enterprise", "street", "address", "lng", "lat"]
+
+
+def _check_station(name: str, address: str, lng: float | None, lat: float | None) -> None:
+    if not name.strip():
+        raise _error("name", _("请填写站点名称"), "required")
+    if len(name.strip()) > 128:
+        raise _error("name", _("站点名称不能超过128个字符"), "too_long")
+    if len(address.strip()) > 200:
+        raise _error("address", _("地址不能超过200个字符"), "too_long")
+    if (lng is None) != (lat is None):
+        raise _error("lng", _("经度和纬度要么都填，要么都不填"), "point_incomplete")
+
+
 @transaction.atomic
 def create_station(
-    *, code: str, name: str, enterprise: Enterprise, street: Region, address: str = "", actor: Actor
+    *,
+    code: str,
+    name: str,
+    enterprise: Enterprise,
+    street: Region,
+    address: str = "",
+    lng: float | None = None,
+    lat: float | None = None,
+    actor: Actor,
 ) -> Station:
+    """Register a delivery station of an enterprise in a street; `lng`/`lat` WGS-84 where known
+    (coverage measures from where the station's workers start their day)."""
     code = code.strip()
     if not code:
         raise _error("code", _("请填写站点编码"), "required")
+    if len(code) > 40:
+        raise _error("code", _("站点编码不能超过40个字符"), "too_long")
+    _check_station(name, address, lng, lat)
     if Station.objects.filter(code=code).exists():
         raise _error("code", _("站点编码已存在"), "duplicate")
     station = Station.objects.create(
-        code=code, name=name.strip(), enterprise=enterprise, street=street, address=address
+        code=code,
+        name=name.strip(),
+        enterprise=enterprise,
+        street=street,
+        address=address.strip(),
+        lng=round(lng, 7) if lng is not None else None,
+        lat=round(lat, 7) if lat is not None else None,
     )
-    audit.record(
-        actor, "station.create", station, after=audit.snapshot(station, ["code", "name", "enterprise", "street"])
-    )
+    audit.record(actor, "station.create", station, after=audit.snapshot(station, STATION_FIELDS))
     return station
+
+
+def update_station(
+    station: Station,
+    *,
+    name: str,
+    street: Region,
+    address: str,
+    lng: float | None,
+    lat: float | None,
+    actor: Actor,
+) -> tuple[Station, str]:
+    """Correct a station's name, street, address and location; returns (station, "updated" or
+    "unchanged"). Its code and enterprise are what it was registered as (the station union and
+    the join QR codes point at them)."""
+    _check_station(name, address, lng, lat)
+    fields = ["name", "street", "address", "lng", "lat"]
+    with transaction.atomic():
+        locked = Station.objects.select_for_update().get(pk=station.pk)
+        before = audit.snapshot(locked, fields)
+        locked.name, locked.street, locked.address = name.strip(), street, address.strip()
+        locked.lng = round(lng, 7) if lng is not None else None
+        locked.lat = round(lat, 7) if lat is not None else None
+        after = audit.snapshot(locked, fields)
+        if before == after:
+            return locked, "unchanged"
+        locked.save(update_fields=fields)
+        audit.record(actor, "station.update", locked, before=before, after=after)
+        return locked, "updated"
 
 
 # --- staff ------------------------------------------------------------------------------------

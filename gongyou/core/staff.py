@@ -1,6 +1,7 @@
 """Staff accounts managed by an admin: open an account for their own org or an org in its scope
-with a role no higher than their own, deactivate and reactivate it, reset its password (the user
-must choose a new one at next login); and a staff user changing their own password. Every
+with a role no higher than their own, move it to another such org or change its role under the
+same rule, deactivate and reactivate it, reset its password (the user must choose a new one at
+next login); and a staff user changing their own password. Every
 change is audited. The rules are here, not in the pages: a forged form meets the same refusals."""
 
 from __future__ import annotations
@@ -110,6 +111,30 @@ def set_staff_active(profile: StaffProfile, *, active: bool, manager: Manager, a
             org=profile.org,
         )
     return profile
+
+
+@transaction.atomic
+def change_staff_role(profile: StaffProfile, *, org: Org, role: str, manager: Manager, actor: Actor) -> bool:
+    """Move an account to another org and/or give it another role, under the same rules as
+    opening one: the account must be the manager's to manage (in scope, not above their role,
+    not their own), and the new org and role must be ones the manager could grant. Returns
+    whether anything changed. The user's scope follows at their next request (sessions and staff
+    API tokens act with the profile as it is now)."""
+    check_manageable(manager, profile)
+    check_grant(manager, org=org, role=role)
+    locked = StaffProfile.objects.select_for_update().select_related("org").get(pk=profile.pk)
+    before = {"org": locked.org_id, "role": locked.role}
+    after = {"org": org.pk, "role": role}
+    if before == after:
+        return False
+    previous_org = locked.org
+    locked.org, locked.role = org, role
+    locked.save(update_fields=["org", "role"])
+    profile.org, profile.role = org, role
+    audit.record(
+        actor, "staff.change_role", locked.user, before=before, after=after, org=org, related_org=previous_org
+    )
+    return True
 
 
 @transaction.atomic

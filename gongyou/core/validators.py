@@ -9,9 +9,11 @@ translatable message (Chinese by default). python-stdnum holds the check-charact
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -19,6 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+
+from gongyou.core.errors import FieldErrors
+from gongyou.core.geo import gcj02_to_wgs84, out_of_china
 
 WORKER_MIN_AGE = 16  # Labour Law art. 15: no employment under 16.
 WORKER_MAX_AGE = 75
@@ -143,3 +148,34 @@ def normalise_region_code(value: str) -> str:
     if len(code) == 12 and code.endswith("000"):
         code = code[:9]
     return code
+
+
+# --- points -------------------------------------------------------------------------------------
+
+CRS_CHOICES = ("wgs84", "gcj02")
+
+
+def parse_coordinate(value: Any) -> float | None:
+    try:
+        number = float(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def clean_point(lng_raw: Any, lat_raw: Any, crs: str, errors: FieldErrors) -> tuple[float, float] | None:
+    """A WGS-84 point from input in `crs`; the position must be inside China (the product's area)."""
+    lng, lat = parse_coordinate(lng_raw), parse_coordinate(lat_raw)
+    if lng is None or not -180 <= lng <= 180:
+        errors.add_code("lng", _("经度应是 -180 到 180 之间的数字"), "bad_lng")
+    if lat is None or not -90 <= lat <= 90:
+        errors.add_code("lat", _("纬度应是 -90 到 90 之间的数字"), "bad_lat")
+    if crs not in CRS_CHOICES:
+        errors.add_code("crs", _("坐标系只能是 wgs84 或 gcj02"), "bad_crs")
+        return None
+    if lng is None or lat is None or not (-180 <= lng <= 180 and -90 <= lat <= 90):
+        return None
+    if out_of_china(lng, lat):
+        errors.add_code("lng", _("坐标不在中国境内，请检查经纬度是否填反"), "outside_china")
+        return None
+    return gcj02_to_wgs84(lng, lat) if crs == "gcj02" else (lng, lat)

@@ -13,13 +13,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gongyou.core.errors import ErrorDict, FieldErrors
-from gongyou.core.geo import gcj02_to_wgs84, out_of_china
 from gongyou.core.models import Org, Region
-from gongyou.core.validators import normalise_region_code
+from gongyou.core.validators import clean_point, normalise_region_code
 from gongyou.positions.hours import Schedule, clean_schedule, parse_hours
 from gongyou.positions.vocab import Amenity, Kind, Status
 
-CRS_CHOICES = ("wgs84", "gcj02")
 _TRUE = {"1", "true", "yes", "y", "是", "√", "on"}
 _FALSE = {"", "0", "false", "no", "n", "否", "off"}
 _PHONE = re.compile(r"^[0-9+\-() ]{5,20}$")
@@ -111,32 +109,6 @@ def parse_amenities(value: Any) -> tuple[list[str], list[str]]:
         code = _choice(item, list(Amenity.choices))
         (known if code else unknown).append(code or item)
     return sorted(set(known)), unknown
-
-
-def parse_coordinate(value: Any) -> float | None:
-    try:
-        number = float(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def clean_point(lng_raw: Any, lat_raw: Any, crs: str, errors: FieldErrors) -> tuple[float, float] | None:
-    """A WGS-84 point from input in `crs`; the position must be inside China (the product's area)."""
-    lng, lat = parse_coordinate(lng_raw), parse_coordinate(lat_raw)
-    if lng is None or not -180 <= lng <= 180:
-        errors.add_code("lng", _("经度应是 -180 到 180 之间的数字"), "bad_lng")
-    if lat is None or not -90 <= lat <= 90:
-        errors.add_code("lat", _("纬度应是 -90 到 90 之间的数字"), "bad_lat")
-    if crs not in CRS_CHOICES:
-        errors.add_code("crs", _("坐标系只能是 wgs84 或 gcj02"), "bad_crs")
-        return None
-    if lng is None or lat is None or not (-180 <= lng <= 180 and -90 <= lat <= 90):
-        return None
-    if out_of_china(lng, lat):
-        errors.add_code("lng", _("坐标不在中国境内，请检查经纬度是否填反"), "outside_china")
-        return None
-    return gcj02_to_wgs84(lng, lat) if crs == "gcj02" else (lng, lat)
 
 
 # Federations that stand for a territory: the positions they manage lie in it. Enterprise,

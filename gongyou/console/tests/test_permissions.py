@@ -122,6 +122,18 @@ CASES = [
      writes(other_street=MISSING, station=MISSING, agent=MISSING)),
     ("station-new", "get", lambda d, w: "/console/stations/new/", None, reads()),
     ("stations", "get", lambda d, w: "/console/stations/", None, reads()),
+    # Editing a station: only one in the user's own streets (the agent and station unions have none).
+    ("station-edit", "get", lambda d, w: f"/console/stations/{w.bare_station.pk}/edit/", None,
+     reads(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("station-edit-post", "post", lambda d, w: f"/console/stations/{w.bare_station.pk}/edit/",
+     lambda d, w: {"name": "漕河泾站", "street": w.street.pk}, writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("enterprise-import", "get", lambda d, w: "/console/enterprises/import/", None, reads()),
+    # No file: the writers are told so on the page (400); rows outside one's streets are row errors.
+    ("enterprise-import-post", "post", lambda d, w: "/console/enterprises/import/", lambda d, w: {},
+     {**everyone(400), "viewer": FORBIDDEN}),
+    ("enterprise-import-template", "get", lambda d, w: "/console/enterprises/import/template/?kind=stations", None, reads()),
+    # The error file of one's own last upload only: none yet.
+    ("enterprise-import-errors", "get", lambda d, w: "/console/enterprises/import/errors/", None, everyone(MISSING)),
     ("stations-export", "get", lambda d, w: "/console/stations/export/", None, reads()),
     ("tasks", "get", lambda d, w: "/console/tasks/", None, reads()),
     ("tasks-export", "get", lambda d, w: "/console/tasks/export/", None, reads()),
@@ -146,6 +158,8 @@ CASES = [
     ("staff-new", "post", lambda d, w: "/console/staff/new/",
      lambda d, w: {"username": "x1", "org": w.street_fed.pk, "role": "viewer"}, everyone(FORBIDDEN)),
     ("staff-account", "get", lambda d, w: "/console/staff/999999/", None, everyone(FORBIDDEN)),  # refused before lookup
+    ("staff-role", "post", lambda d, w: "/console/staff/999999/role/", lambda d, w: {"org": w.street_fed.pk, "role": "admin"},
+     everyone(FORBIDDEN)),
     ("password", "get", lambda d, w: "/console/password/", None, reads()),
     ("fund-accounts", "get", lambda d, w: "/console/funds/", None, reads()),
     ("fund-accounts-export", "get", lambda d, w: "/console/funds/export/", None, reads()),

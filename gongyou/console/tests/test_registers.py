@@ -101,3 +101,56 @@ def test_a_station_is_registered_in_the_officers_street(street_client, world):
         {"code": "ST-100", "name": "又一站", "enterprise": world.agent.pk, "street": world.street.pk},
     )
     assert duplicate.status_code == 400
+
+
+def test_registering_a_station_records_the_point_picked_on_the_map(street_client, world):
+    page = street_client.get("/console/stations/new/")
+    assert 'id="pos-pick-map"' in page.content.decode() and "picker.js" in page.content.decode()
+    street_client.post(
+        "/console/stations/new/",
+        {"code": "ST-101", "name": "带位置的站", "enterprise": world.agent.pk, "street": world.street.pk,
+         "lng": "121.437", "lat": "31.195", "crs": "wgs84"},
+    )  # fmt: skip
+    station = Station.objects.get(code="ST-101")
+    assert (station.lng, station.lat) == (121.437, 31.195)
+
+
+def test_editing_a_station_changes_name_street_address_and_location_but_not_code_or_enterprise(street_client, world):
+    station = world.bare_station
+    page = street_client.get(f"/console/stations/{station.pk}/edit/")
+    assert page.status_code == 200 and 'id="pos-pick-map"' in page.content.decode()
+    response = street_client.post(
+        f"/console/stations/{station.pk}/edit/",
+        {"code": "CHANGED", "name": "漕河泾新站", "enterprise": world.agent.pk, "street": world.street.pk,
+         "address": "漕溪北路1号", "lng": "121.4400", "lat": "31.1900", "crs": "gcj02"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    station.refresh_from_db()
+    assert (station.code, station.enterprise, station.name, station.address) == (
+        "ST-002", world.no_union_enterprise, "漕河泾新站", "漕溪北路1号",
+    )  # fmt: skip
+    # GCJ-02 from the picker is stored as WGS-84: a few hundred metres to the west in Shanghai.
+    assert 121.433 < station.lng < 121.437 and 31.190 < station.lat < 31.194
+    entry = AuditLog.objects.get(action="station.update", object_id=str(station.pk))
+    assert entry.before["name"] == "漕河泾站" and entry.after["name"] == "漕河泾新站"
+    # Saving the same values again changes nothing and writes no audit row.
+    street_client.post(
+        f"/console/stations/{station.pk}/edit/",
+        {"name": "漕河泾新站", "street": world.street.pk, "address": "漕溪北路1号",
+         "lng": f"{station.lng:.7f}", "lat": f"{station.lat:.7f}", "crs": "wgs84"},
+    )  # fmt: skip
+    assert AuditLog.objects.filter(action="station.update", object_id=str(station.pk)).count() == 1
+
+
+def test_a_station_edit_refuses_a_half_point_and_another_officers_street(street_client, world, client, personas):
+    station = world.bare_station
+    half = street_client.post(
+        f"/console/stations/{station.pk}/edit/", {"name": "站", "street": world.street.pk, "lng": "121.44", "lat": ""}
+    )
+    assert half.status_code == 400 and "field-error" in half.content.decode()
+    moved = street_client.post(f"/console/stations/{station.pk}/edit/", {"name": "站", "street": world.other_street.pk})
+    assert moved.status_code == 400
+    station.refresh_from_db()
+    assert station.name == "漕河泾站" and station.street == world.street
+    client.force_login(personas["other_street"])
+    assert client.get(f"/console/stations/{station.pk}/edit/").status_code == 404

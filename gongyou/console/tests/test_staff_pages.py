@@ -130,3 +130,86 @@ def test_a_viewer_changes_their_own_password(client, personas):
     assert response.status_code == 302
     personas["viewer"].refresh_from_db()
     assert personas["viewer"].check_password(NEW_PASSWORD)
+
+
+def test_an_admin_moves_an_account_and_changes_its_role_audited(admin_client, client, personas, world):
+    viewer = personas["viewer"].staff_profile
+    page = admin_client.get(f"/console/staff/{viewer.pk}/")
+    assert 'id="staff-role-form"' in page.content.decode()
+    response = admin_client.post(
+        f"/console/staff/{viewer.pk}/role/", {"org": world.street_union_food.pk, "role": "officer"}
+    )
+    assert response.status_code == 302
+    viewer.refresh_from_db()
+    assert (viewer.org, viewer.role) == (world.street_union_food, "officer")
+    entry = AuditLog.objects.get(action="staff.change_role", object_id=str(viewer.user_id))
+    assert entry.before == {"org": world.street_fed.pk, "role": "viewer"}
+    assert entry.after == {"org": world.street_union_food.pk, "role": "officer"}
+    assert (entry.org, entry.related_org) == (world.street_union_food, world.street_fed)
+    # The new org and role apply at the user's next request.
+    client.force_login(viewer.user)
+    assert client.get("/console/stations/").status_code == 200
+    # Saving the same values again changes nothing.
+    admin_client.post(f"/console/staff/{viewer.pk}/role/", {"org": world.street_union_food.pk, "role": "officer"})
+    assert AuditLog.objects.filter(action="staff.change_role").count() == 1
+
+
+def test_promoting_to_admin_shows_a_totp_activation_code_once(admin_client, personas, world):
+    officer = personas["street"].staff_profile
+    response = admin_client.post(f"/console/staff/{officer.pk}/role/", {"org": world.street_fed.pk, "role": "admin"})
+    assert response.status_code == 200 and _secret(response, "activation")
+    assert StaffTOTP.objects.get(user=officer.user).confirmed_at is None
+    officer.refresh_from_db()
+    assert officer.role == "admin"
+
+
+@pytest.mark.parametrize(
+    ("target", "org", "role", "status", "code"),
+    [
+        # An org outside the admin's scope: another street's, or the district above.
+        ("viewer", "other_street_fed", "viewer", 400, "not_in_scope"),
+        ("viewer", "district", "viewer", 400, "not_in_scope"),
+        # A role that does not exist (a forged "superuser").
+        ("viewer", "street_fed", "superuser", 400, "bad_role"),
+        # An account in another street is not the admin's: missing.
+        ("other_street", "street_fed", "viewer", 404, None),
+    ],
+)
+def test_escalation_through_role_changes_is_refused(admin_client, personas, world, target, org, role, status, code):
+    profile = personas[target].staff_profile
+    before = (profile.org_id, profile.role)
+    response = admin_client.post(f"/console/staff/{profile.pk}/role/", {"org": getattr(world, org).pk, "role": role})
+    assert response.status_code == status
+    if code:
+        assert code in {e["code"] for errors in response.context["errors"].values() for e in errors}
+    profile.refresh_from_db()
+    assert (profile.org_id, profile.role) == before
+    assert not AuditLog.objects.filter(action="staff.change_role").exists()
+
+
+def test_an_admin_cannot_change_their_own_role_and_officers_cannot_change_any(admin_client, admin, client, personas, world):
+    own = admin.staff_profile
+    response = admin_client.post(f"/console/staff/{own.pk}/role/", {"org": world.street_union_food.pk, "role": "viewer"})
+    assert response.status_code == 400
+    own.refresh_from_db()
+    assert (own.org, own.role) == (world.street_fed, "admin")
+    client.force_login(personas["street"])  # an officer makes themselves admin with a forged form
+    officer = personas["street"].staff_profile
+    assert client.post(f"/console/staff/{officer.pk}/role/", {"org": world.street_fed.pk, "role": "admin"}).status_code == 403
+    officer.refresh_from_db()
+    assert officer.role == "officer"
+
+
+def test_the_rules_hold_in_the_service_too(admin, personas, world):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from gongyou.core.actors import Actor
+    from gongyou.core.staff import change_staff_role
+
+    viewer = personas["viewer"].staff_profile
+    with pytest.raises(PermissionDenied):  # an officer is no account manager
+        change_staff_role(viewer, org=world.street_fed, role="admin", manager=personas["street"], actor=COMMAND)
+    world.street_union_express.status = "dissolved"
+    world.street_union_express.save()
+    with pytest.raises(ValidationError):  # a dissolved org takes no accounts
+        change_staff_role(viewer, org=world.street_union_express, role="viewer", manager=admin, actor=Actor.staff(admin))

@@ -15,7 +15,7 @@ from gongyou.console.decorators import console_view
 from gongyou.console.qrlinks import qr_links
 from gongyou.console.views.common import paginate
 from gongyou.core import excel
-from gongyou.core.access import enterprises_in_scope, stations_in_scope
+from gongyou.core.access import enterprises_in_scope, stations_in_scope, streets_in_scope
 from gongyou.core.choices import Industry
 from gongyou.core.models import Org
 from gongyou.members.access import founding_tasks_for, memberships_for
@@ -109,6 +109,8 @@ def _station_list(request: HttpRequest) -> QuerySet[Any]:
 def station_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, _station_list(request))
     page["qr"] = {s.pk: qr_links("station", s.pk) for s in page["rows"]}
+    # Stations are edited by the office of their street (registers.station_edit).
+    page["editable_streets"] = set(streets_in_scope(request.user).values_list("pk", flat=True))
     return render(request, "console/enterprises/stations.html", page)
 
 

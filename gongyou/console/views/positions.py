@@ -119,11 +119,11 @@ def _form_context(
         "statuses": Status.choices,
         "amenities": Amenity.choices,
         "map": map_config(),
-        "pick": _pick_start(data),
+        "pick": pick_start(data),
     }
 
 
-def _pick_start(data: dict[str, Any]) -> tuple[float, float] | None:
+def pick_start(data: dict[str, Any]) -> tuple[float, float] | None:
     """The form's point in the tiles' system, for the picker's marker (None: nothing valid yet)."""
     try:
         lng, lat = float(data.get("lng") or ""), float(data.get("lat") or "")

@@ -1,12 +1,14 @@
-"""Registering enterprises (USCC checked, parent and relation, head flag) and delivery stations
-from the console. Writes go through core.services (upsert_enterprise, create_station, audited);
-streets, parents and enterprises offered are the user's own scope, and a USCC already
-registered outside it is refused rather than overwritten."""
+"""Registering and editing enterprises (USCC checked, parent and relation, head flag) and
+delivery stations (street, address, location picked on the positions' map) from the console.
+Writes go through core.services (upsert_enterprise, create_station, update_station, audited);
+streets, parents and enterprises offered are the user's own scope, a USCC already registered
+outside it is refused rather than overwritten, and a station is edited by its street's office."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,12 +16,14 @@ from django.utils.translation import gettext as _
 
 from gongyou.console.decorators import console_view
 from gongyou.console.views.common import actor
+from gongyou.console.views.positions import pick_start
 from gongyou.core import services
-from gongyou.core.access import enterprises_in_scope, get_or_404, streets_in_scope
+from gongyou.core.access import enterprises_in_scope, get_or_404, stations_in_scope, streets_in_scope
 from gongyou.core.choices import Industry
-from gongyou.core.errors import django_errors
-from gongyou.core.models import Enterprise
-from gongyou.core.validators import validate_uscc
+from gongyou.core.errors import FieldErrors, django_errors
+from gongyou.core.models import Enterprise, Station
+from gongyou.core.validators import clean_point, validate_uscc
+from gongyou.positions.conf import map_config
 
 FIELDS = ("uscc", "name", "industry", "street", "parent", "relation", "is_head")
 
@@ -104,33 +108,83 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _enterprise_form(request, get_or_404(enterprises_in_scope(request.user), pk=pk))
 
 
-@console_view
-def station_new(request: HttpRequest) -> HttpResponse:
+STATION_FIELDS = ("code", "name", "enterprise", "street", "address", "lng", "lat", "crs")
+
+
+def _station_point(form: dict[str, str]) -> tuple[float | None, float | None]:
+    """The form's point as WGS-84 (the picker writes the tiles' system into crs); both empty is
+    "no location"."""
+    if not form["lng"] and not form["lat"]:
+        return None, None
+    errors = FieldErrors()
+    point = clean_point(form["lng"], form["lat"], form["crs"] or "wgs84", errors)
+    errors.raise_if_any()
+    assert point is not None
+    return point
+
+
+def _station_form(request: HttpRequest, station: Station | None) -> HttpResponse:
     streets = streets_in_scope(request.user).order_by("code")
     enterprises = enterprises_in_scope(request.user).order_by("name")
-    form: dict[str, str] = {}
     errors: dict[str, Any] = {}
     if request.method == "POST":
-        form = {k: request.POST.get(k, "").strip() for k in ("code", "name", "enterprise", "street", "address")}
-        street, enterprise = _pick(streets, form["street"]), _pick(enterprises, form["enterprise"])
+        form = {k: request.POST.get(k, "").strip() for k in STATION_FIELDS}
+        street = _pick(streets, form["street"])
+        enterprise = station.enterprise if station is not None else _pick(enterprises, form["enterprise"])
         try:
             if street is None:
                 raise ValidationError({"street": [ValidationError(_("请选择所在街镇"), code="required")]})
             if enterprise is None:
                 raise ValidationError({"enterprise": [ValidationError(_("请选择所属企业"), code="required")]})
-            if not form["name"]:
-                raise ValidationError({"name": [ValidationError(_("请填写站点名称"), code="required")]})
-            services.create_station(
-                code=form["code"][:40],
-                name=form["name"][:128],
-                enterprise=enterprise,
-                street=street,
-                address=form["address"][:200],
-                actor=actor(request),
-            )
+            lng, lat = _station_point(form)
+            if station is None:
+                station = services.create_station(
+                    code=form["code"], name=form["name"], enterprise=enterprise, street=street,
+                    address=form["address"], lng=lng, lat=lat, actor=actor(request),
+                )  # fmt: skip
+                messages.success(request, _("已登记站点：%(name)s") % {"name": station.name})
+            else:
+                services.update_station(
+                    station, name=form["name"], street=street, address=form["address"], lng=lng, lat=lat,
+                    actor=actor(request),
+                )  # fmt: skip
+                messages.success(request, _("已保存站点：%(name)s") % {"name": station.name})
         except ValidationError as exc:
             errors = django_errors(exc)
         else:
             return redirect("console:stations")
-    context = {"form": form, "errors": errors, "streets": streets, "enterprises": enterprises[:500]}
+    elif station is not None:
+        form = {
+            "code": station.code,
+            "name": station.name,
+            "enterprise": str(station.enterprise_id),
+            "street": str(station.street_id),
+            "address": station.address,
+            "lng": f"{station.lng:.6f}" if station.lng is not None else "",
+            "lat": f"{station.lat:.6f}" if station.lat is not None else "",
+            "crs": "wgs84",
+        }
+    else:
+        form = {"crs": map_config()["crs"]}
+    context = {
+        "station": station,
+        "form": form,
+        "errors": errors,
+        "streets": streets,
+        "enterprises": enterprises[:500],
+        "map": map_config(),
+        "pick": pick_start(form),
+    }
     return render(request, "console/enterprises/station_form.html", context, status=400 if errors else 200)
+
+
+@console_view
+def station_new(request: HttpRequest) -> HttpResponse:
+    return _station_form(request, None)
+
+
+@console_view
+def station_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    # Only a station in the user's own streets: its street is theirs to keep or change.
+    streets = streets_in_scope(request.user)
+    return _station_form(request, get_or_404(stations_in_scope(request.user).filter(street__in=streets), pk=pk))

@@ -14,9 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
 
 from gongyou.console.decorators import console_view
-from gongyou.console.services import issue_totp_activation
+from gongyou.console.services import has_confirmed_totp, issue_totp_activation
 from gongyou.console.views.common import actor, flash_error, paginate
 from gongyou.core import excel
 from gongyou.core.access import active_orgs_in_scope, get_or_404, staff_accounts_for, staff_profile
@@ -25,6 +26,7 @@ from gongyou.core.models import StaffProfile
 from gongyou.core.staff import (
     ROLE_RANK,
     change_own_password,
+    change_staff_role,
     check_manageable,
     create_staff_account,
     manager_rank,
@@ -113,11 +115,47 @@ def staff_new(request: HttpRequest) -> HttpResponse:
     return render(request, "console/staff/new.html", context, status=400 if errors else 200)
 
 
+def _detail(request: HttpRequest, profile: StaffProfile, form: dict[str, str], errors: dict[str, Any]) -> HttpResponse:
+    context = {
+        "p": profile,
+        "own": profile.user_id == request.user.pk,
+        "orgs": active_orgs_in_scope(request.user).order_by("name").only("pk", "name"),
+        "roles": _grantable_roles(request),
+        "form": form or {"org": str(profile.org_id), "role": profile.role},
+        "errors": errors,
+    }
+    return render(request, "console/staff/detail.html", context, status=400 if errors else 200)
+
+
 @console_view(admin=True, admin_reason=ADMINS_ONLY)
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, get_or_404(staff_accounts_for(request.user), pk=pk), {}, {})
+
+
+@require_POST
+@console_view(admin=True, admin_reason=ADMINS_ONLY)
+def staff_role(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move an account to another org in scope and/or change its role (never above one's own)."""
     profile = get_or_404(staff_accounts_for(request.user), pk=pk)
-    own = profile.user_id == request.user.pk
-    return render(request, "console/staff/detail.html", {"p": profile, "own": own})
+    form = {k: request.POST.get(k, "") for k in ("org", "role")}
+    org = active_orgs_in_scope(request.user).filter(pk=form["org"]).first() if form["org"].isdigit() else None
+    if org is None:
+        errors = {"org": [{"code": "not_in_scope", "message": _("请选择本组织或管辖范围内的组织")}]}
+        return _detail(request, profile, form, errors)
+    was_admin = profile.role == StaffProfile.Role.ADMIN
+    try:
+        changed = change_staff_role(profile, org=org, role=form["role"], manager=request.user, actor=actor(request))
+    except ValidationError as exc:
+        return _detail(request, profile, form, django_errors(exc))
+    if not changed:
+        messages.info(request, _("角色和组织没有变化"))
+        return redirect("console:staff_account", pk=profile.pk)
+    if profile.role == StaffProfile.Role.ADMIN and not was_admin and not has_confirmed_totp(profile.user):
+        # A new admin signs in with a second factor: the first enrolment needs a code too.
+        code = issue_totp_activation(profile.user, actor=actor(request))
+        return render(request, "console/staff/secret.html", {"p": profile, "activation": code})
+    messages.success(request, _("已修改账号 %(username)s 的角色和组织") % {"username": profile.user.get_username()})
+    return redirect("console:staff_account", pk=profile.pk)
 
 
 @console_view(admin=True, admin_reason=ADMINS_ONLY)

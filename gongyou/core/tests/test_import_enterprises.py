@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from gongyou.core.models import AuditLog, Enterprise
+from gongyou.core.models import AuditLog, Enterprise, Station
 from gongyou.core.testing import make_uscc
 
 HEADER = ["uscc", "name", "industry", "street_code", "is_head", "parent_uscc", "relation"]
@@ -183,3 +183,33 @@ def test_a_missing_parent_says_whether_its_row_failed_or_it_is_not_in_the_file(r
     messages = {e["row"]: e["message"] for e in read_errors(path) if e["field"] == "parent_uscc"}
     assert "文件中的上级企业行也未能导入" in messages["3"]
     assert "请先导入上级企业" in messages["4"]
+
+
+def test_a_station_file_is_told_by_its_header_and_upserts_by_code(regions, tmp_path):
+    run(write_csv(tmp_path / "e.csv", GOOD))
+    header = ["station_code", "station_name", "uscc", "street_code", "address", "lng", "lat", "crs"]
+    rows = [
+        ["ST-9", "示例站", AGENT, "310104014", "某路9号", "121.44", "31.19", "gcj02"],
+        ["ST-10", "无企业", make_uscc(777), "310104014", "", "", "", ""],
+    ]
+    path = write_csv(tmp_path / "stations.csv", rows, header=header)
+    out, err = run(path)
+    assert out.strip().startswith("新增 1，更新 0，未变 0，拒绝 1")
+    station = Station.objects.get(code="ST-9")
+    assert station.enterprise.uscc == AGENT and station.lng < 121.44  # GCJ-02 stored as WGS-84
+    assert [(e["row"], e["station_code"], e["code"]) for e in read_errors(path)] == [
+        ("3", "ST-10", "unknown_enterprise")
+    ]
+    assert "导入站点" in err
+    assert run(path)[0].strip().startswith("新增 0，更新 0，未变 1")
+
+
+def test_a_title_row_above_the_header_is_skipped(regions, tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["徐汇区平台企业名单（2026年12月）"])
+    sheet.append(HEADER)
+    sheet.append([HEAD, "示例平台有限公司", "food_delivery", "310104014", "是", None, None])
+    path = tmp_path / "titled.xlsx"
+    book.save(path)
+    assert run(path)[0].strip() == "新增 1，更新 0，未变 0，拒绝 0"
