@@ -1,0 +1,152 @@
+"""Console lists and searches at a city's scale on PostgreSQL (issue 13 part 7): the demo world plus
+`seed_scale --members N` (default 1,000,000), then every staff list page and the member searches
+timed in process through Django's test client, as a city officer and as a street officer.
+
+    .venv/bin/python bench/bench_console.py [--members 1000000] [--requests 15] [--keep]
+
+Target: median and p95 under 300 ms for every page. Exit status 2 when one misses it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import sys
+import time
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import Timer, bench_database, print_machine  # noqa: E402
+
+TARGET_MS = 300.0
+
+# Every list a staff member pages through, and the searches officers type (name, ID number, phone,
+# member number). The ID number and phone are those of scale worker 4242 (gongyou/demo/scale.py).
+PAGES = [
+    "/console/",
+    "/console/members/",
+    "/console/members/?page=200",
+    "/console/members/?q={name}",
+    "/console/members/?q={id_number}",
+    "/console/members/?q={phone}",
+    "/console/members/?q={member_no}",
+    "/console/members/?status=active&industry=food_delivery",
+    "/console/applications/",
+    "/console/transfers/",
+    "/console/orgs/",
+    "/console/enterprises/",
+    "/console/stations/",
+    "/console/tasks/",
+    "/console/roster/",
+    "/console/gaps/",
+    "/console/audit/",
+    "/console/campaigns/",
+    "/console/handouts/",
+    "/console/appointments/",
+    "/console/insurance/",
+    "/console/funds/",
+    "/console/dues/arrears/",
+    "/console/served/",
+    "/console/staff/",
+    "/stations/manage/",
+    "/stations/manage/coverage/",
+]
+
+
+def build(members: int) -> Timer:
+    from django.core.management import call_command
+
+    from gongyou.demo.scale import seed_scale
+
+    with Timer() as t:
+        sink = io.StringIO()
+        with redirect_stdout(sink), redirect_stderr(sink):
+            call_command("seed_demo", verbosity=0)
+        seed_scale(members)
+    return t
+
+
+def _client(org_kind: str) -> tuple[object, str]:
+    from django.test import Client
+
+    from gongyou.console import security
+    from gongyou.core.models import Org, StaffProfile
+
+    profile = (
+        StaffProfile.objects.filter(org__kind=org_kind, user__is_active=True)
+        .select_related("user", "org")
+        .order_by("-role", "pk")
+        .first()
+    )
+    if profile is None:
+        raise SystemExit(f"no demo staff account at a {org_kind}")
+    client = Client()
+    client.force_login(profile.user)
+    session = client.session
+    session[security.OTP_OK] = True
+    session.save()
+    return client, f"{profile.org.name} ({profile.get_role_display()})" if isinstance(profile.org, Org) else ""
+
+
+def time_pages(client: object, requests: int) -> list[tuple[str, int, float, float]]:
+    from gongyou.core.synthetic import make_id_number, make_phone
+    from gongyou.demo.scale import SEQ0, _name
+    from gongyou.members.numbers import legacy_member_no
+
+    values = {
+        "name": _name(4242),
+        "id_number": make_id_number(SEQ0 + 4242),
+        "phone": make_phone(SEQ0 + 4242),
+        "member_no": legacy_member_no(SEQ0 + 4242),
+    }
+    rows = []
+    for template in PAGES:
+        url = template.format(**values)
+        status = 0
+        for _ in range(2):  # warm the plan cache and the connection
+            status = client.get(url, secure=True).status_code  # type: ignore[attr-defined]
+        timings = []
+        for _ in range(requests):
+            start = time.perf_counter()
+            status = client.get(url, secure=True).status_code  # type: ignore[attr-defined]
+            timings.append((time.perf_counter() - start) * 1000)
+        p95 = statistics.quantiles(timings, n=20)[18] if len(timings) > 1 else timings[0]
+        rows.append((template, status, statistics.median(timings), p95))
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--members", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=15)
+    parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
+    args = parser.parse_args()
+
+    with bench_database(keep=args.keep):
+        from django.conf import settings
+
+        # Pages are rendered without collectstatic: plain static URLs, not the hashed manifest.
+        settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+        print("Console lists at scale")
+        print_machine()
+        built = build(args.members)
+        print(f"  demo world + {args.members:,} scale members ({built.describe()})")
+        missed = 0
+        for kind in ("city_federation", "street_federation"):
+            client, who = _client(kind)
+            print(f"\n  as {who}\n")
+            print("| page | status | median ms | p95 ms |")
+            print("|---|---:|---:|---:|")
+            for url, status, median, p95 in time_pages(client, args.requests):
+                flag = "" if status == 200 and median < TARGET_MS and p95 < TARGET_MS else " **MISS**"
+                missed += bool(flag)
+                print(f"| `{url}` | {status} | {median:.0f} | {p95:.0f}{flag} |")
+        print(f"\n  target median and p95 < {TARGET_MS:.0f} ms: {'met' if not missed else f'{missed} pages miss it'}")
+        return 0 if not missed else 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
