@@ -22,6 +22,9 @@ from gongyou.funds.inputs import CleanPosting, clean_memo
 from gongyou.funds.models import Account, Budget, Programme, Transaction
 from gongyou.funds.vocab import INFLOW_SOURCES, Kind, Source
 
+# Counterpart accounts: they keep the ledger closed and are never a budget's source.
+NOT_BUDGETABLE = frozenset({Source.OPENING, Source.DUES_PAYERS, Source.EXPENSE})
+
 
 @dataclass(frozen=True)
 class Posted:
@@ -208,7 +211,12 @@ def create_programme(org: Org, name: str, *, campaign_id: int | None = None, act
 @transaction.atomic
 def set_budget(programme: Programme, account: Account, amount_fen: int, *, actor: Actor) -> Budget:
     """Allot a programme a budget out of an account (one line per account; setting it again
-    changes the amount, never below what is already spent)."""
+    changes the amount, never below what is already spent). The counterparts that keep the
+    ledger closed (past balances, dues payers, expense) hold no money to budget."""
+    if account.source in NOT_BUDGETABLE:
+        raise Refused("invalid_account", _("这个账户不能安排项目预算"), field="account")
+    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen < 0:
+        raise Refused("invalid_amount", _("预算金额必须是不小于零的整数（单位：分）"), field="amount_fen")
     budget = Budget.objects.select_for_update().filter(programme=programme, account=account).first()
     if budget is not None and amount_fen < budget.spent_fen:
         raise Refused("below_spent", _("预算不能低于已支出金额"), field="amount_fen", conflict=True)
