@@ -114,7 +114,7 @@ def payment_new(request: HttpRequest) -> HttpResponse:
                 )
             if result.reinstated:
                 messages.success(request, _("会籍已恢复，会员编号不变。"))
-            return redirect(f"{request.path}?{urlencode({'member_no': membership.member_no})}")
+            return redirect(f"{request.path}?{urlencode({'member_no': membership.member_no or ''})}")
     schedule = status.schedule if status else None
     context = {
         "member_no": member_no,

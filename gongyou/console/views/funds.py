@@ -272,7 +272,7 @@ def reverse_posting(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "console/funds/reverse.html", context, status=409 if error else 200)
 
 
-# --- reports -------------------------------------------------------------------
+# --- reports ---------------------------------------------------------------------------------
 
 
 def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
