@@ -116,16 +116,36 @@ def test_an_officer_runs_a_programme_budget_and_records_a_dues_payment_by_hand(
         Region.objects.get(code="310000"), 1000, "month", effective_from=dt.date(2020, 1, 1), actor=COMMAND
     )
     member = join_worker(3)
+    from gongyou.benefits.inputs import clean_campaign
+    from gongyou.benefits.services import create_campaign
+
+    now = timezone.now()
+    campaign = create_campaign(
+        clean_campaign(
+            {
+                "kind": "summer_cooling",
+                "title": "徐家汇夏日送清凉",
+                "starts_at": now.isoformat(),
+                "ends_at": (now + dt.timedelta(days=60)).isoformat(),
+                "quota": 200,
+                "audience": {},
+            }
+        ),
+        org=world.street_fed,
+        actor=COMMAND,
+    )
     page, base = desktop_page, live_server.url
     login(page, base, "street")
 
     page.click("nav >> text=项目预算执行")
     page.click("text=新建经费项目")
     page.fill("input[name=name]", "夏日送清凉·徐家汇")
+    page.select_option("select[name=campaign]", str(campaign.pk))
     screenshot(page, "funds/10-programme-new")
     page.click("button:has-text('创建项目')")
     page.wait_for_selector("text=已创建经费项目")
     programme = Programme.objects.get(name="夏日送清凉·徐家汇")
+    assert programme.campaign_id == campaign.pk
 
     page.select_option("select[name=account]", str(fund.pk))
     page.fill("input[name=amount_fen]", "30000")
