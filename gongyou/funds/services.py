@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, When
 from django.utils.translation import gettext as _
 
 from gongyou.core import audit
@@ -21,6 +21,9 @@ from gongyou.funds.errors import Refused
 from gongyou.funds.inputs import CleanPosting, clean_memo
 from gongyou.funds.models import Account, Budget, Programme, Transaction
 from gongyou.funds.vocab import INFLOW_SOURCES, Kind, Source
+
+# Counterpart accounts: they keep the ledger closed and are never a budget's source.
+NOT_BUDGETABLE = frozenset({Source.OPENING, Source.DUES_PAYERS, Source.EXPENSE})
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,13 @@ def ensure_account(org: Org, source: str, *, actor: Actor) -> Account:
 
 
 def _lock(*ids: int) -> dict[int, Account]:
-    rows = Account.objects.select_for_update().filter(pk__in=sorted(set(ids))).order_by("pk")
+    # The orgs come along for the audit row (no second round trip); only the accounts are locked.
+    rows = (
+        Account.objects.select_for_update(of=("self",))
+        .select_related("org")
+        .filter(pk__in=sorted(set(ids)))
+        .order_by("pk")
+    )
     return {a.pk: a for a in rows}
 
 
@@ -103,34 +112,41 @@ def _post(
     source = locked[from_account.pk]
     if not source.may_go_negative and source.balance_fen < amount:
         raise Refused("insufficient_funds", _("账户余额不足"), field="amount_fen", conflict=True)
-    try:
-        with transaction.atomic():
-            txn = Transaction.objects.create(
-                from_account=source,
-                to_account=locked[to_account.pk],
-                amount_fen=amount,
-                kind=kind,
-                memo=posting.memo,
-                value_date=posting.value_date,
-                programme=programme,
-                idempotency_key=key,
-                reverses=reverses,
-                posted_by=actor.label[:80],
-            )
-    except IntegrityError:
-        if reverses is not None:
+    target = locked[to_account.pk]
+    row = Transaction(
+        from_account=source,
+        to_account=target,
+        amount_fen=amount,
+        kind=kind,
+        memo=posting.memo,
+        value_date=posting.value_date,
+        programme=programme,
+        idempotency_key=key,
+        reverses=reverses,
+        posted_by=actor.label[:80],
+    )
+    if reverses is None:
+        # Every statement is a round trip: no savepoint where no IntegrityError is expected (a
+        # repeated idempotency key was caught above, under the locks).
+        row.save(force_insert=True)
+    else:
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+        except IntegrityError:
             raise Refused("already_reversed", _("这笔流水已经冲正过"), conflict=True) from None
-        raise
-    # F() keeps the update in the database, under the row locks taken above.
-    Account.objects.filter(pk=source.pk).update(balance_fen=F("balance_fen") - amount)
-    Account.objects.filter(pk=to_account.pk).update(balance_fen=F("balance_fen") + amount)
+    txn = row
+    # One UPDATE for both sides; F() keeps it in the database, under the row locks taken above.
+    Account.objects.filter(pk__in=(source.pk, target.pk)).update(
+        balance_fen=Case(When(pk=source.pk, then=F("balance_fen") - amount), default=F("balance_fen") + amount)
+    )
     audit.record(
         actor,
         f"funds.{kind}",
         txn,
         after={"from": source.pk, "to": to_account.pk, "amount_fen": amount, "memo": posting.memo},
         org=source.org,
-        related_org=locked[to_account.pk].org if locked[to_account.pk].org_id != source.org_id else None,
+        related_org=target.org if target.org_id != source.org_id else None,
     )
     return Posted(txn, True)
 
@@ -208,7 +224,12 @@ def create_programme(org: Org, name: str, *, campaign_id: int | None = None, act
 @transaction.atomic
 def set_budget(programme: Programme, account: Account, amount_fen: int, *, actor: Actor) -> Budget:
     """Allot a programme a budget out of an account (one line per account; setting it again
-    changes the amount, never below what is already spent)."""
+    changes the amount, never below what is already spent). The counterparts that keep the
+    ledger closed (past balances, dues payers, expense) hold no money to budget."""
+    if account.source in NOT_BUDGETABLE:
+        raise Refused("invalid_account", _("这个账户不能安排项目预算"), field="account")
+    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen < 0:
+        raise Refused("invalid_amount", _("预算金额必须是不小于零的整数（单位：分）"), field="amount_fen")
     budget = Budget.objects.select_for_update().filter(programme=programme, account=account).first()
     if budget is not None and amount_fen < budget.spent_fen:
         raise Refused("below_spent", _("预算不能低于已支出金额"), field="amount_fen", conflict=True)

@@ -138,3 +138,16 @@ class LeaveForm(forms.Form):
         if not choice and not detail:
             return None
         return {"choice": choice, "reason": detail}
+
+
+class DuesForm(forms.Form):
+    """A worker reports a dues payment (record only: no money moves through Gongyou)."""
+
+    periods = forms.TypedChoiceField(
+        label=_("缴纳期数"), coerce=int, choices=[(n, str(n)) for n in (1, 2, 3, 6, 12)], initial=1
+    )
+    reference = _text(_("支付凭证号"), max_length=60)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reference"].required = True

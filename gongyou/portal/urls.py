@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongyou.portal.views import benefits, card, insurance, join, me, pages, stations
+from gongyou.portal.views import benefits, card, dues, insurance, join, me, pages, stations
 
 app_name = "portal"
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     path("me/transfer/", me.transfer, name="transfer"),
     path("me/transfer/cancel/", me.transfer_cancel, name="transfer_cancel"),
     path("me/leave/", me.leave, name="leave"),
+    path("me/dues/", dues.pay, name="dues"),
     path("me/withdraw-consent/", me.consent, name="consent"),
     path("me/benefits/", benefits.benefits, name="benefits"),
     path("me/appointments/", benefits.appointments, name="appointments"),

@@ -27,6 +27,29 @@ def street_funds(w):
     return fund, service, txn
 
 
+def street_programme(w):
+    """A programme of the street federation with a budget line out of its fund."""
+    from gongyou.core.actors import COMMAND
+    from gongyou.funds.services import create_programme, set_budget
+
+    fund = street_funds(w)[0]
+    programme = create_programme(w.street_fed, "夏日送清凉", actor=COMMAND)
+    set_budget(programme, fund, 500, actor=COMMAND)
+    return programme, fund
+
+
+def city_dues(d):
+    """The city's dues schedule; returns the street member's number."""
+    import datetime as dt
+
+    from gongyou.core.actors import COMMAND
+    from gongyou.core.models import Region
+    from gongyou.funds.dues import set_dues_schedule
+
+    set_dues_schedule(Region.objects.get(code="310000"), 1000, "month", effective_from=dt.date(2020, 1, 1), actor=COMMAND)
+    return d.street_member.member_no
+
+
 def everyone(status):
     return dict.fromkeys(PERSONAS, status)
 
@@ -177,6 +200,16 @@ CASES = [
      writes(other_street=MISSING, station=MISSING, agent=MISSING)),
     ("fund-programmes", "get", lambda d, w: "/console/funds/programmes/", None, reads()),
     ("fund-programmes-export", "get", lambda d, w: "/console/funds/programmes/export/", None, reads()),
+    ("fund-programme-new", "get", lambda d, w: "/console/funds/programmes/new/", None, reads()),
+    ("fund-programme-new-post", "post", lambda d, w: "/console/funds/programmes/new/", lambda d, w: {"name": "夏日送清凉"}, writes()),
+    ("fund-programme", "get", lambda d, w: f"/console/funds/programmes/{street_programme(w)[0].pk}/", None,
+     reads(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("fund-programme-export", "get", lambda d, w: f"/console/funds/programmes/{street_programme(w)[0].pk}/export/", None,
+     reads(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("fund-programme-budget", "post", lambda d, w: f"/console/funds/programmes/{street_programme(w)[0].pk}/budget/",
+     lambda d, w: {"account": street_funds(w)[1].pk, "amount_fen": "100"}, writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("fund-programme-spend", "post", lambda d, w: f"/console/funds/programmes/{street_programme(w)[0].pk}/spend/",
+     lambda d, w: {"account": street_funds(w)[0].pk, "amount_fen": "5"}, writes(other_street=MISSING, station=MISSING, agent=MISSING)),
     ("fund-reports", "get", lambda d, w: "/console/funds/reports/", None, reads()),
     ("fund-reports-export", "get", lambda d, w: "/console/funds/reports/export/", None, reads()),
     ("dues-schedule", "get", lambda d, w: "/console/dues/schedule/", None, reads()),
@@ -185,6 +218,13 @@ CASES = [
     ("dues-import", "get", lambda d, w: "/console/dues/import/", None, reads()),
     ("dues-import-upload", "post", lambda d, w: "/console/dues/import/", lambda d, w: {}, {**everyone(400), "viewer": FORBIDDEN}),
     ("dues-import-errors", "get", lambda d, w: "/console/dues/import/errors/", None, everyone(MISSING)),  # nothing imported
+    ("dues-payments", "get", lambda d, w: "/console/dues/payments/", None, reads()),
+    ("dues-payments-export", "get", lambda d, w: "/console/dues/payments/export/", None, reads()),
+    ("dues-payment-new", "get", lambda d, w: f"/console/dues/payments/new/?member_no={city_dues(d)}", None,
+     reads(other_street=400, station=400, agent=400)),  # a member number out of scope reads "not found", like a missing one
+    ("dues-payment-new-post", "post", lambda d, w: "/console/dues/payments/new/",
+     lambda d, w: {"member_no": city_dues(d), "amount_fen": "1000", "reference": "P-1"},
+     writes(other_street=400, station=400, agent=400)),
     ("arrears", "get", lambda d, w: "/console/dues/arrears/", None, reads()),
     ("arrears-export", "get", lambda d, w: "/console/dues/arrears/export/", None, reads()),
     ("arrears-remind", "post", lambda d, w: "/console/dues/arrears/remind/", lambda d, w: {}, writes()),

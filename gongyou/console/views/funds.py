@@ -33,7 +33,7 @@ from gongyou.funds.dues import arrears, owing_since, schedule_for, send_dues_rem
 from gongyou.funds.dues_import import DuesImport, RowError, error_file, import_dues_payments
 from gongyou.funds.inputs import clean_amount_fen, clean_date, clean_posting
 from gongyou.funds.models import Account, DuesSchedule, Transaction
-from gongyou.funds.reports import BudgetLine, budget_vs_actual, by_org, by_source, flows_by_period, trial_balance
+from gongyou.funds.reports import budget_vs_actual, by_org, by_source, flows_by_period, trial_balance
 from gongyou.funds.services import post_transaction, reverse_transaction
 from gongyou.funds.vocab import Period, Source
 from gongyou.members.access import memberships_for
@@ -272,33 +272,7 @@ def reverse_posting(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "console/funds/reverse.html", context, status=409 if error else 200)
 
 
-# --- programmes and reports -------------------------------------------------------------------
-
-
-def _budget_rows(request: HttpRequest) -> list[BudgetLine]:
-    return budget_vs_actual(programmes_in_scope(request.user))
-
-
-@console_view
-def programme_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "console/funds/programmes.html", {"lines": _budget_rows(request)})
-
-
-@console_view
-def programme_export(request: HttpRequest) -> HttpResponse:
-    header = [_("项目"), _("主办工会"), _("预算账户"), _("预算（分）"), _("实际支出（分）"), _("剩余（分）")]
-    rows = (
-        (
-            line.budget.programme.name,
-            line.budget.programme.org.name,
-            str(line.budget.account),
-            line.budget_fen,
-            line.actual_fen,
-            line.remaining_fen,
-        )
-        for line in _budget_rows(request)
-    )
-    return excel.export(_("项目预算执行"), header, rows)
+# --- reports ---------------------------------------------------------------------------------
 
 
 def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from gongyou.benefits.tests.conftest import make_campaign  # noqa: F401 (fixture for the funds demo)
 from gongyou.positions import index
 
 

@@ -24,3 +24,14 @@ def test_seed_funds_balances_and_a_second_run_changes_nothing(world):
     counts = (Transaction.objects.count(), DuesPayment.objects.count(), AuditLog.objects.count())
     call_command("seed_funds", stdout=io.StringIO())
     assert counts == (Transaction.objects.count(), DuesPayment.objects.count(), AuditLog.objects.count())
+
+
+def test_the_demo_programme_funds_the_summer_campaign_and_payments_come_by_every_channel(world, make_campaign):
+    from gongyou.funds.models import Programme
+
+    campaign = make_campaign(kind="summer_cooling", title="夏日送清凉")
+    for seq in range(6):
+        join(clean_worker(worker_data(seq)), channel="online", actor=Actor.worker())
+    seed_funds(actor=COMMAND)
+    assert Programme.objects.get(name="夏日送清凉经费").campaign_id == campaign.pk
+    assert set(DuesPayment.objects.values_list("channel", flat=True)) == {"staff", "import", "worker"}

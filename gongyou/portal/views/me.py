@@ -30,6 +30,7 @@ from gongyou.portal.forms import LABOR_RELATION_HELP, ChangePhoneForm, LeaveForm
 from gongyou.portal.models import SmsChallenge
 from gongyou.portal.session import log_in, log_out, member_required
 from gongyou.portal.views.common import add_errors, page, sms_step
+from gongyou.portal.views.dues import MAY_PAY
 from gongyou.positions.access import checkins_of
 
 WORK_ERRORS_TO_FIELDS = {"employer_uscc": "employer"}
@@ -121,6 +122,7 @@ def me(request: HttpRequest) -> HttpResponse:
             "visits": visits,
             "is_open": membership.status in Membership.OPEN_STATUSES,
             "dues": dues_status(membership),
+            "dues_payable": membership.status in MAY_PAY,
         },
     )
 
