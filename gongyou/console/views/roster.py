@@ -20,6 +20,7 @@ from gongyou.console.roster_io import COLUMNS, label, rejected_bytes, template_b
 from gongyou.console.views.common import actor, can_write, error_text
 from gongyou.core import crypto, excel
 from gongyou.core.access import enterprises_in_scope
+from gongyou.core.models import BackgroundJob
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -97,6 +98,7 @@ def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
         "missing": roster_io.missing_columns(staged.columns),
         "enterprises": enterprises_in_scope(request.user).order_by("name")[:1000],
         "can_write": can_write(request.user),
+        "job": BackgroundJob.objects.filter(key=services.roster_job_key(staged)).first(),
         **_result_context(staged),
     }
     return render(request, "console/roster/import.html", context)
@@ -109,12 +111,12 @@ def _result_context(staged: RosterImport) -> dict[str, Any]:
     return {"rejected": shown, "rejected_total": len(staged.rejected)}
 
 
-@require_POST
-@console_view
+@console_view(post_reads=True)
 def roster_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """Each poll imports one chunk and answers with the refreshed progress panel."""
-    staged = services.import_next_chunk(_staged(request, pk), actor=actor(request))
-    return render(request, "console/roster/_progress.html", {"staged": staged, **_result_context(staged)})
+    """The progress panel, polled while a worker imports (closing the page stops nothing)."""
+    staged = _staged(request, pk)
+    job = BackgroundJob.objects.filter(key=services.roster_job_key(staged)).first()
+    return render(request, "console/roster/_progress.html", {"staged": staged, "job": job, **_result_context(staged)})
 
 
 @console_view

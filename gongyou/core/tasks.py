@@ -1,0 +1,31 @@
+"""Core's background tasks: text messages sent outside the request, and the job table's clean-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from gongyou.core import crypto, jobs, schedule, sms
+
+# Finished jobs (and the export files they hold) are kept this long.
+KEEP_FINISHED = dt.timedelta(days=7)
+
+
+@jobs.background(max_attempts=3)
+def deliver_sms(phone_enc: str, message_enc: str, purpose: str, code_enc: str) -> None:
+    """One text message; the number, text and code travel encrypted (the job row is stored).
+    A gateway failure raises SmsError, and the job is tried again after the back-off."""
+    sms.get_backend().send(
+        crypto.decrypt(phone_enc), crypto.decrypt(message_enc), purpose=purpose, code=crypto.decrypt(code_enc)
+    )
+
+
+def send_sms_later(phone: str, message: str, *, purpose: str, code: str = "") -> None:
+    jobs.enqueue(deliver_sms, crypto.encrypt(phone), crypto.encrypt(message), purpose, crypto.encrypt(code))
+
+
+@schedule.daily("04:30")
+@jobs.background()
+def purge_finished_jobs() -> int:
+    return jobs.purge_finished(timezone.now() - KEEP_FINISHED)
