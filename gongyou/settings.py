@@ -184,6 +184,8 @@ if GONGYOU_TASK_BACKEND == "rq" and not _redis_url:
     raise ImproperlyConfigured("GONGYOU_TASK_BACKEND=rq needs REDIS_URL")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[GONGYOU_TASK_BACKEND], "QUEUES": ["default"]}}
 RQ_QUEUES = {"default": {"URL": _redis_url or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}}
+# RQ workers run django-tasks' jobs (the Task behind each job path), not bare functions.
+RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
 # A failed task is tried again after 30 s, 2 min, 8 min, 32 min (× 4 each time) up to this many
 # attempts, then listed as failed in the console (后台任务). A running task reports at least every
 # lease; one silent for longer lost its worker and is given to another.

@@ -88,6 +88,7 @@ console_patterns = [
     path("gaps/memberless/", insight.gap_memberless, name="gap_memberless"),
     path("registry/", insight.registry_home, name="registry"),
     path("registry/<int:pk>/", insight.registry_import, name="registry_import"),
+    path("registry/<int:pk>/progress/", insight.registry_progress, name="registry_progress"),
     path("registry/<int:pk>/rejected/", insight.registry_rejected, name="registry_rejected"),
     path("audit/", audit.audit_list, name="audit"),
     path("audit/export/", audit.audit_export, name="audit_export"),

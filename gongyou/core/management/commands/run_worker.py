@@ -37,6 +37,8 @@ class Command(BaseCommand):
                 worker_args = ["--queue-name=*", "--no-reload", f"--interval={interval}"]
                 call_command("db_worker", *worker_args, *(["--batch"] if batch else []), verbosity=verbosity)
             else:
-                call_command("rqworker", "default", *(["--burst"] if batch else ["--with-scheduler"]), verbosity=verbosity)
+                call_command(
+                    "rqworker", "default", *(["--burst"] if batch else ["--with-scheduler"]), verbosity=verbosity
+                )
         finally:
             stop.set()
