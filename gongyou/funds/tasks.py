@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
+
 from gongyou.core import jobs, schedule
-from gongyou.core.actors import SYSTEM
+from gongyou.core.actors import SYSTEM, Actor
 from gongyou.funds.dues import lapse_unpaid_dues, send_dues_reminders
+from gongyou.members.access import memberships_for
 
 
 @schedule.daily("02:30")
@@ -19,3 +22,11 @@ def lapse_dues() -> int:
 def dues_reminders() -> int:
     """Text members in arrears (at most once per GONGYOU_DUES_REMINDER_INTERVAL_DAYS)."""
     return send_dues_reminders(actor=SYSTEM)
+
+
+@jobs.background(max_attempts=3)
+def remind_arrears(user_id: int, actor_label: str) -> int:
+    """A staff member's "send reminders" for the arrears in their scope, sent by a worker (one SMS
+    per member; a rerun skips those reminded within the interval)."""
+    user = get_user_model().objects.get(pk=user_id)
+    return send_dues_reminders(memberships=memberships_for(user), actor=Actor(label=actor_label, user_id=user_id))
