@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _l
 
 from gongyou.console import exports, services
 from gongyou.console.models import RosterImport
@@ -16,7 +17,7 @@ from gongyou.core import crypto, excel, jobs
 from gongyou.core.actors import Actor
 
 
-@jobs.background()
+@jobs.background(_l("名册导入"))
 def run_roster_import(staged_id: int, actor_label: str, actor_user_id: int | None) -> dict[str, int]:
     """Import a started roster chunk by chunk. Each chunk commits with the position it reached, so
     a worker killed mid-import loses at most the chunk it was in (rolled back), and the rerun
@@ -40,7 +41,7 @@ def _counted(rows: Iterable[Sequence[Any]], total: int) -> Iterator[Sequence[Any
     jobs.progress(done, done)
 
 
-@jobs.background(max_attempts=2)
+@jobs.background(_l("Excel导出"), max_attempts=2)
 def build_export(kind: str, user_id: int, params_enc: str, total: int) -> dict[str, int]:
     """One console list as an Excel file, read with the scope of the staff member who asked for
     it (the filters travel encrypted: a member search may be an ID number)."""

@@ -34,6 +34,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks import task, task_backends
 from django_tasks.backends.immediate import ImmediateBackend
 from django_tasks.base import Task
@@ -54,9 +55,12 @@ _current: contextvars.ContextVar[int | None] = contextvars.ContextVar("gongyou_j
 UNSENT_GRACE = dt.timedelta(minutes=2)
 
 
-def background(*, max_attempts: int | None = None, priority: int = 0) -> Callable[[Callable[..., Any]], Task[..., Any]]:
+def background(
+    label: Any = "", *, max_attempts: int | None = None, priority: int = 0
+) -> Callable[[Callable[..., Any]], Task[..., Any]]:
     """Make a module-level function a background task. It receives the positional arguments given
-    to `enqueue` (JSON values) and may return a JSON value, kept as the job's result."""
+    to `enqueue` (JSON values) and may return a JSON value, kept as the job's result. `label`
+    (gettext_lazy) names it for the console's job list."""
 
     def decorate(func: Callable[..., Any]) -> Task[..., Any]:
         @functools.wraps(func)
@@ -64,9 +68,20 @@ def background(*, max_attempts: int | None = None, priority: int = 0) -> Callabl
             return _run(job_id, func, max_attempts)
 
         runner.gongyou_max_attempts = max_attempts  # type: ignore[attr-defined]
+        runner.gongyou_label = label  # type: ignore[attr-defined]
         return task(priority=priority)(runner)
 
     return decorate
+
+
+def label_of(task_path: str) -> str:
+    """The job's name for people: its label, else the function's name."""
+    try:
+        found = import_string(task_path)
+    except ImportError:
+        return task_path.rsplit(".", 1)[-1]
+    label = getattr(getattr(found, "func", None), "gongyou_label", "")
+    return str(label) if label else task_path.rsplit(".", 1)[-1]
 
 
 def _max_attempts(job_task: Task[..., Any]) -> int:
@@ -112,8 +127,6 @@ def _send(job: BackgroundJob, job_task: Task[..., Any] | None = None) -> None:
 
 
 def _task_of(job: BackgroundJob) -> Task[..., Any]:
-    from django.utils.module_loading import import_string
-
     found = import_string(job.task_path)
     if not isinstance(found, Task):
         raise TypeError(f"{job.task_path} is not a task")

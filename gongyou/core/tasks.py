@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _l
 
 from gongyou.core import crypto, jobs, schedule, sms
 
@@ -12,7 +13,7 @@ from gongyou.core import crypto, jobs, schedule, sms
 KEEP_FINISHED = dt.timedelta(days=7)
 
 
-@jobs.background(max_attempts=3)
+@jobs.background(_l("发送短信"), max_attempts=3)
 def deliver_sms(phone_enc: str, message_enc: str, purpose: str, code_enc: str) -> None:
     """One text message; the number, text and code travel encrypted (the job row is stored).
     A gateway failure raises SmsError, and the job is tried again after the back-off."""
@@ -26,6 +27,6 @@ def send_sms_later(phone: str, message: str, *, purpose: str, code: str = "") ->
 
 
 @schedule.daily("04:30")
-@jobs.background()
+@jobs.background(_l("清理已完成的后台任务"))
 def purge_finished_jobs() -> int:
     return jobs.purge_finished(timezone.now() - KEEP_FINISHED)

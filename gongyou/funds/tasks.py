@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _l
 
 from gongyou.core import jobs, schedule
 from gongyou.core.actors import SYSTEM, Actor
@@ -11,20 +12,20 @@ from gongyou.members.access import memberships_for
 
 
 @schedule.daily("02:30")
-@jobs.background()
+@jobs.background(_l("欠缴会费会籍失效"))
 def lapse_dues() -> int:
     """Lapse memberships with dues unpaid past GONGYOU_DUES_GRACE_DAYS."""
     return len(lapse_unpaid_dues(actor=SYSTEM))
 
 
 @schedule.daily("10:00")
-@jobs.background()
+@jobs.background(_l("会费催缴短信"))
 def dues_reminders() -> int:
     """Text members in arrears (at most once per GONGYOU_DUES_REMINDER_INTERVAL_DAYS)."""
     return send_dues_reminders(actor=SYSTEM)
 
 
-@jobs.background(max_attempts=3)
+@jobs.background(_l("会费催缴短信"), max_attempts=3)
 def remind_arrears(user_id: int, actor_label: str) -> int:
     """A staff member's "send reminders" for the arrears in their scope, sent by a worker (one SMS
     per member; a rerun skips those reminded within the interval)."""

@@ -64,6 +64,8 @@ def job_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status__in=FILTERS[shown])
     counts = {name: BackgroundJob.objects.filter(status__in=statuses).count() for name, statuses in FILTERS.items()}
     context = {"shown": shown, "counts": counts, **paginate(request, qs.order_by("-created_at", "-id"))}
+    for job in context["rows"]:
+        job.label = jobs.label_of(job.task_path)
     return render(request, "console/jobs/list.html", context)
 
 
