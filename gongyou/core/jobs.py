@@ -191,7 +191,7 @@ def _record_failure(job: BackgroundJob, exc: BaseException) -> bool:
     final = job.attempts >= job.max_attempts
     if final:
         logger.error("Job %s (%s) failed for good after %d attempts", job.pk, job.task_path, job.attempts)
-        BackgroundJob.objects.filter(pk=job.pk).update(status=Status.FAILED, error=error, finished_at=now)
+        BackgroundJob.objects.filter(pk=job.pk).update(status=Status.FAILED, error=error, finished_at=now, run_after=None)
         return True
     job.run_after = now + backoff(job.attempts)
     logger.warning("Job %s (%s) failed, attempt %d; next at %s", job.pk, job.task_path, job.attempts, job.run_after)
