@@ -23,6 +23,12 @@ def deliver_sms(phone_enc: str, message_enc: str, purpose: str, code_enc: str) -
 
 
 def send_sms_later(phone: str, message: str, *, purpose: str, code: str = "") -> None:
+    """Queue one text message. The demo's console backend is written at once instead: it keeps
+    codes in this process's cache for /join/demo-sms/ (a worker's cache is another one without
+    Redis), and it has no gateway to wait for."""
+    if sms.is_console_backend():
+        sms.get_backend().send(phone, message, purpose=purpose, code=code)
+        return
     jobs.enqueue(deliver_sms, crypto.encrypt(phone), crypto.encrypt(message), purpose, crypto.encrypt(code))
 
 
