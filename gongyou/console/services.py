@@ -121,6 +121,18 @@ def roster_job_key(staged: RosterImport) -> str:
     return f"roster_import:{staged.pk}"
 
 
+def ensure_roster_job(staged: RosterImport, *, actor: Actor) -> Any:
+    """The job of a running import; one is queued for an import started before imports ran in
+    workers (it advanced only while its page polled), so it finishes too."""
+    from gongyou.console.tasks import run_roster_import
+
+    if staged.status != RosterImport.Status.RUNNING:
+        return jobs.BackgroundJob.objects.filter(key=roster_job_key(staged)).first()
+    return jobs.enqueue(
+        run_roster_import, staged.pk, actor.label, actor.user_id, user=staged.created_by, key=roster_job_key(staged)
+    )
+
+
 @transaction.atomic
 def import_next_chunk(staged: RosterImport, *, actor: Actor) -> RosterImport:
     """Import the next CHUNK_ROWS rows (called by the roster job, console.tasks). The row lock

@@ -101,3 +101,12 @@ def test_only_enterprises_in_scope_can_receive_the_roster(client, personas, worl
     _, staged = upload(client, [good(1)])
     client.post(f"/console/roster/{staged.pk}/", {"enterprise": world.agent.pk})
     assert RosterImport.objects.get(pk=staged.pk).status == "preview"
+
+
+def test_an_import_started_before_workers_ran_imports_gets_its_job_when_its_page_is_opened(street_client, world):
+    _, staged = upload(street_client, [good(1), good(2)])
+    RosterImport.objects.filter(pk=staged.pk).update(status="running", enterprise=world.agent)  # no job yet
+    street_client.get(f"/console/roster/{staged.pk}/progress/")
+    staged.refresh_from_db()
+    assert staged.status == "done" and staged.created == 2
+    assert BackgroundJob.objects.filter(key=f"roster_import:{staged.pk}", status="succeeded").count() == 1

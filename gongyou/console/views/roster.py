@@ -20,7 +20,6 @@ from gongyou.console.roster_io import COLUMNS, label, rejected_bytes, template_b
 from gongyou.console.views.common import actor, can_write, error_text
 from gongyou.core import crypto, excel
 from gongyou.core.access import enterprises_in_scope
-from gongyou.core.models import BackgroundJob
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -98,7 +97,7 @@ def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
         "missing": roster_io.missing_columns(staged.columns),
         "enterprises": enterprises_in_scope(request.user).order_by("name")[:1000],
         "can_write": can_write(request.user),
-        "job": BackgroundJob.objects.filter(key=services.roster_job_key(staged)).first(),
+        "job": services.ensure_roster_job(staged, actor=actor(request)),
         **_result_context(staged),
     }
     return render(request, "console/roster/import.html", context)
@@ -115,7 +114,7 @@ def _result_context(staged: RosterImport) -> dict[str, Any]:
 def roster_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress panel, polled while a worker imports (closing the page stops nothing)."""
     staged = _staged(request, pk)
-    job = BackgroundJob.objects.filter(key=services.roster_job_key(staged)).first()
+    job = services.ensure_roster_job(staged, actor=actor(request))
     return render(request, "console/roster/_progress.html", {"staged": staged, "job": job, **_result_context(staged)})
 
 
