@@ -22,12 +22,16 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --host $(HOST)
 	$(PY) manage.py seed_positions
-	$(PY) manage.py runserver $(HOST)
+	@# One background worker (imports, exports, SMS, the periodic schedule) beside the web server,
+	@# stopped with it.
+	$(PY) manage.py run_worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST)
 
 # The demo under the production server (gunicorn, deploy/gunicorn.conf.py) instead of runserver.
 serve: install
 	$(PY) manage.py migrate --noinput
-	GUNICORN_BIND=$(HOST) $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py gongyou.wsgi
+	$(PY) manage.py run_worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  GUNICORN_BIND=$(HOST) $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py gongyou.wsgi
 
 test: install
 	$(PY) manage.py makemigrations --check --dry-run

@@ -25,6 +25,14 @@ def _test_runner_may_flush_the_audit_log():
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings):
+    # Background jobs run inside the request that enqueues them (gongyou/core/jobs.py), so a test
+    # sees their effect at once; the worker tests (gongyou/core/tests/test_jobs_worker.py) switch
+    # to the database and RQ backends themselves.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2's deliberate slowness is for production logins, not for building personas per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -72,6 +72,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     # Swagger UI served from our own static files: /api/docs/ works offline and loads no CDN.
     "drf_spectacular_sidecar",
+    # Background tasks: Django's task API (django-tasks backport), its database backend's table,
+    # and django-rq's worker command for the Redis backend (gongyou/core/jobs.py).
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "gongyou.core",
     "gongyou.members",
     "gongyou.partners",
@@ -162,6 +167,34 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Background tasks (gongyou/core/jobs.py) through Django's task API: the database backend
+# (django-tasks-db, SQLite or PostgreSQL, `manage.py run_worker`) by default, RQ on Redis when
+# REDIS_URL is set; GONGYOU_TASK_BACKEND=db|rq|immediate chooses explicitly ("immediate" runs each
+# task inside the request that enqueues it: tests, or a demo without a worker).
+GONGYOU_TASK_BACKEND = (env_str("GONGYOU_TASK_BACKEND") or ("rq" if _redis_url else "db")).strip().lower()
+_TASK_BACKENDS = {
+    "db": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if GONGYOU_TASK_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"GONGYOU_TASK_BACKEND must be db, rq or immediate, got {GONGYOU_TASK_BACKEND!r}")
+if GONGYOU_TASK_BACKEND == "rq" and not _redis_url:
+    raise ImproperlyConfigured("GONGYOU_TASK_BACKEND=rq needs REDIS_URL")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[GONGYOU_TASK_BACKEND], "QUEUES": ["default"]}}
+RQ_QUEUES = {"default": {"URL": _redis_url or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}}
+# RQ workers run django-tasks' jobs (the Task behind each job path), not bare functions.
+RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
+# A failed task is tried again after 30 s, 2 min, 8 min, 32 min (× 4 each time) up to this many
+# attempts, then listed as failed in the console (后台任务). A running task reports at least every
+# lease; one silent for longer lost its worker and is given to another.
+GONGYOU_TASK_MAX_ATTEMPTS = env_int("GONGYOU_TASK_MAX_ATTEMPTS", 5, minimum=1)
+GONGYOU_TASK_RETRY_SECONDS = env_int("GONGYOU_TASK_RETRY_SECONDS", 30, minimum=0)
+GONGYOU_TASK_LEASE_SECONDS = env_int("GONGYOU_TASK_LEASE_SECONDS", 600, minimum=1)
+# Console exports up to this many rows are answered at once; larger ones become a background job
+# with a download link when ready.
+GONGYOU_EXPORT_INLINE_ROWS = env_int("GONGYOU_EXPORT_INLINE_ROWS", 5000, minimum=0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

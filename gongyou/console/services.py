@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from gongyou.console import roster_io, totp
 from gongyou.console.models import RosterColumnMap, RosterImport, StaffTOTP
-from gongyou.core import audit, crypto
+from gongyou.core import audit, crypto, jobs
 from gongyou.core.access import staff_profile
 from gongyou.core.actors import Actor
 from gongyou.core.models import Enterprise
@@ -108,13 +108,36 @@ def start_roster_import(staged: RosterImport, enterprise: Enterprise, *, actor: 
         locked.status = RosterImport.Status.RUNNING
         locked.save(update_fields=["enterprise", "status"])
         audit.record(actor, "roster_import.start", locked, after={"enterprise": enterprise.pk, "rows": locked.total})
+        # A worker imports it (console.tasks.run_roster_import), whether or not the page stays open.
+        from gongyou.console.tasks import run_roster_import
+
+        jobs.enqueue(
+            run_roster_import, locked.pk, actor.label, actor.user_id, user=locked.created_by, key=roster_job_key(locked)
+        )
     return locked
+
+
+def roster_job_key(staged: RosterImport) -> str:
+    return f"roster_import:{staged.pk}"
+
+
+def ensure_roster_job(staged: RosterImport, *, actor: Actor) -> Any:
+    """The job of a running import; one is queued for an import started before imports ran in
+    workers (it advanced only while its page polled), so it finishes too."""
+    from gongyou.console.tasks import run_roster_import
+
+    if staged.status != RosterImport.Status.RUNNING:
+        return jobs.BackgroundJob.objects.filter(key=roster_job_key(staged)).first()
+    return jobs.enqueue(
+        run_roster_import, staged.pk, actor.label, actor.user_id, user=staged.created_by, key=roster_job_key(staged)
+    )
 
 
 @transaction.atomic
 def import_next_chunk(staged: RosterImport, *, actor: Actor) -> RosterImport:
-    """Import the next CHUNK_ROWS rows. The row lock makes concurrent polls take turns, so each
-    chunk is imported once; a finished import drops its encrypted copy of the file."""
+    """Import the next CHUNK_ROWS rows (called by the roster job, console.tasks). The row lock
+    makes concurrent runs take turns, so each chunk is imported once; a finished import drops
+    its encrypted copy of the file."""
     locked = RosterImport.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=staged.pk)
     if locked.status != RosterImport.Status.RUNNING or locked.enterprise is None:
         return locked

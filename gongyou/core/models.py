@@ -355,3 +355,7 @@ class StaffToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.prefix})"
+
+
+# Background jobs (gongyou/core/jobs.py) live in their own module; imported here so Django sees them.
+from gongyou.core.job_models import BackgroundJob  # noqa: E402, F401

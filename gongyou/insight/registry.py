@@ -204,17 +204,42 @@ class ImportResult:
         return f"created={c['created']} updated={c['updated']} unchanged={c['unchanged']} rejected={len(self.rejected)}"
 
 
+def duplicate_rows(rows: Iterable[tuple[int, dict[str, str]]], places: Places | None = None) -> dict[str, int]:
+    """{row number: the earlier valid row with the same USCC} for every valid row that repeats
+    one: found over the whole file before a chunked import starts (insight.services)."""
+    places = places or Places.load()
+    seen: dict[str, int] = {}
+    repeats: dict[str, int] = {}
+    for number, values in rows:
+        try:
+            entry = clean_row(values, places)
+        except ValidationError:
+            continue
+        if entry.uscc in seen:
+            repeats[str(number)] = seen[entry.uscc]
+        else:
+            seen[entry.uscc] = number
+    return repeats
+
+
 def import_extract(
-    rows: Iterable[tuple[int, dict[str, str]]], *, actor: Actor, progress: Callable[[int], None] | None = None
+    rows: Iterable[tuple[int, dict[str, str]]],
+    *,
+    actor: Actor,
+    progress: Callable[[int], None] | None = None,
+    duplicates: dict[str, int] | None = None,
 ) -> ImportResult:
     """Upsert every valid row by USCC; a USCC seen earlier in the same file is rejected (the
-    file contradicts itself — the first row wins and the report names it)."""
+    file contradicts itself — the first row wins and the report names it). `duplicates`
+    (duplicate_rows of the whole file) when `rows` is only a part of it."""
     result = ImportResult()
     places = Places.load()
     seen: dict[str, int] = {}
     for number, values in rows:
         try:
             entry = clean_row(values, places)
+            if duplicates is not None and str(number) in duplicates:
+                seen[entry.uscc] = duplicates[str(number)]
             if entry.uscc in seen:
                 raise ValidationError(
                     {

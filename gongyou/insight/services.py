@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
-from gongyou.core import audit
+from gongyou.core import audit, jobs
 from gongyou.core.access import AnyUser, staff_profile
 from gongyou.core.actors import Actor
 from gongyou.core.models import Enterprise
 from gongyou.insight.gaps import founding_federation
 from gongyou.insight.models import RegistryImport
-from gongyou.insight.registry import import_extract, read_extract
+from gongyou.insight.registry import duplicate_rows, import_extract, read_extract
 from gongyou.members.models import FoundingTask
 from gongyou.members.services import open_founding_task
 
@@ -41,22 +42,59 @@ def open_founding_tasks(enterprises: list[Enterprise], *, actor: Actor) -> Opene
     return result
 
 
+CHUNK_ROWS = 500
+
+
 def import_registry_file(data: bytes, filename: str, *, user: AnyUser, actor: Actor) -> RegistryImport:
-    """Load an uploaded registry extract (see insight.registry) and keep what changed and the
-    refused rows. A file that is no extract at all raises ValidationError and records nothing."""
+    """Read an uploaded registry extract (see insight.registry) and queue its import: a worker
+    loads it in chunks (insight.tasks.run_registry_import) while the page shows the progress. A
+    file that is no extract at all raises ValidationError here and records nothing."""
     if user.pk is None:
         raise ValueError("a registry import needs a signed-in user")
     extract = read_extract(data, filename)
-    result = import_extract(extract.rows, actor=actor)
-    record = RegistryImport.objects.create(
-        created_by_id=user.pk, filename=filename[:200], rejected=list(result.rejected), **result.counts
-    )
-    profile = staff_profile(user)
-    audit.record(
-        actor,
-        "registry.import",
-        record,
-        after={"file": record.filename, "summary": record.summary},
-        org=profile.org if profile is not None else None,
-    )
+    with transaction.atomic():
+        record = RegistryImport.objects.create(
+            created_by_id=user.pk,
+            filename=filename[:200],
+            status=RegistryImport.Status.QUEUED,
+            rows=[[number, values] for number, values in extract.rows],
+            duplicates=duplicate_rows(extract.rows),
+            total=len(extract.rows),
+        )
+        from gongyou.insight.tasks import run_registry_import
+
+        jobs.enqueue(run_registry_import, record.pk, actor.label, actor.user_id, user=user, key=registry_job_key(record))
     return record
+
+
+def registry_job_key(record: RegistryImport) -> str:
+    return f"registry_import:{record.pk}"
+
+
+@transaction.atomic
+def import_registry_chunk(record: RegistryImport, *, actor: Actor) -> RegistryImport:
+    """Import the next CHUNK_ROWS rows and record how far the import got, in one transaction: a
+    worker killed mid-chunk leaves the chunk undone, and the rerun does it (upserts by USCC)."""
+    locked = RegistryImport.objects.select_for_update().get(pk=record.pk)
+    if locked.status == RegistryImport.Status.DONE:
+        return locked
+    chunk = [(int(number), values) for number, values in locked.rows[locked.position : locked.position + CHUNK_ROWS]]
+    result = import_extract(chunk, actor=actor, duplicates=locked.duplicates)
+    locked.created += result.counts["created"]
+    locked.updated += result.counts["updated"]
+    locked.unchanged += result.counts["unchanged"]
+    locked.rejected = [*locked.rejected, *result.rejected]
+    locked.position += len(chunk)
+    locked.status = RegistryImport.Status.RUNNING
+    if locked.position >= locked.total:
+        locked.status, locked.finished_at, locked.rows = RegistryImport.Status.DONE, timezone.now(), []
+        profile = staff_profile(locked.created_by)
+        audit.record(
+            actor,
+            "registry.import",
+            locked,
+            after={"file": locked.filename, "summary": locked.summary},
+            org=profile.org if profile is not None else None,
+        )
+    locked.save()
+    return locked

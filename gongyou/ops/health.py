@@ -62,3 +62,24 @@ def run_checks() -> dict[str, str]:
         else:
             results[name] = "ok"
     return results
+
+
+def check_task_queue() -> None:
+    """The background-task queue (gongyou/core/jobs.py): its table, or RQ's Redis."""
+    from django_tasks import task_backends
+
+    backend = task_backends["default"]
+    if type(backend).__name__ == "RQBackend":
+        import django_rq
+
+        django_rq.get_connection("default").ping()
+    else:
+        from django_tasks_db.models import DBTaskResult
+
+        list(DBTaskResult.objects.values_list("id", flat=True)[:1])
+
+
+def _task_queue_configured() -> bool:
+    from django_tasks import task_backends
+
+    return type(task_backends["default"]).__name__ in ("DatabaseBackend", "RQBackend")

@@ -27,6 +27,7 @@ from gongyou.core.sms import (  # noqa: F401
     get_backend,
     is_console_backend,
 )
+from gongyou.core.tasks import send_sms_later
 from gongyou.portal import ratelimit
 from gongyou.portal.models import SmsChallenge
 
@@ -73,11 +74,9 @@ def send_code(phone: str, purpose: str, *, ip: str) -> SmsChallenge:
         created_at=now,
         expires_at=now + CODE_TTL,
     )
-    try:
-        get_backend().send(phone, _message(code), purpose=purpose, code=code)
-    except SmsError:
-        SmsChallenge.objects.filter(pk=challenge.pk).delete()
-        raise
+    # Sent by a worker, never inside the request: a slow or failing gateway costs the worker a
+    # retry with back-off (core.tasks.deliver_sms), not the worker on the phone a hanging page.
+    send_sms_later(phone, _message(code), purpose=purpose, code=code)
     return challenge
 
 

@@ -228,6 +228,15 @@ CASES = [
     ("arrears", "get", lambda d, w: "/console/dues/arrears/", None, reads()),
     ("arrears-export", "get", lambda d, w: "/console/dues/arrears/export/", None, reads()),
     ("arrears-remind", "post", lambda d, w: "/console/dues/arrears/remind/", lambda d, w: {}, writes()),
+    ("registry-progress", "get", lambda d, w: "/console/registry/999999/progress/", None, everyone(MISSING)),
+    ("roster-progress", "get", lambda d, w: "/console/roster/999999/progress/", None, everyone(MISSING)),
+    # Background jobs: the list and retries are for admins (no persona here is one); a job's own
+    # page and file only for whoever started it (nobody here: missing).
+    ("jobs", "get", lambda d, w: "/console/jobs/", None, everyone(FORBIDDEN)),
+    ("job-retry", "post", lambda d, w: "/console/jobs/999999/retry/", lambda d, w: {}, everyone(FORBIDDEN)),
+    ("job", "get", lambda d, w: "/console/jobs/999999/", None, everyone(MISSING)),
+    ("job-panel", "get", lambda d, w: "/console/jobs/999999/panel/", None, everyone(MISSING)),
+    ("job-download", "get", lambda d, w: "/console/jobs/999999/download/", None, everyone(MISSING)),
     ("audit", "get", lambda d, w: "/console/audit/", None, everyone(FORBIDDEN)),
     ("audit-export", "get", lambda d, w: "/console/audit/export/", None, everyone(FORBIDDEN)),
 ]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from gongyou.console.decorators import console_view
 from gongyou.console.views.common import actor, can_write, error_text, paginate
-from gongyou.core import excel
+from gongyou.core import excel, jobs
 from gongyou.core.access import root_org
 from gongyou.core.excel import Sheet
 from gongyou.core.models import Region
@@ -29,12 +29,13 @@ from gongyou.funds.access import (
     programmes_in_scope,
     transaction_in_scope,
 )
-from gongyou.funds.dues import arrears, owing_since, schedule_for, send_dues_reminders, set_dues_schedule
+from gongyou.funds.dues import arrears, owing_since, schedule_for, set_dues_schedule
 from gongyou.funds.dues_import import DuesImport, RowError, error_file, import_dues_payments
 from gongyou.funds.inputs import clean_amount_fen, clean_date, clean_posting
 from gongyou.funds.models import Account, DuesSchedule, Transaction
 from gongyou.funds.reports import budget_vs_actual, by_org, by_source, flows_by_period, trial_balance
 from gongyou.funds.services import post_transaction, reverse_transaction
+from gongyou.funds.tasks import remind_arrears
 from gongyou.funds.vocab import Period, Source
 from gongyou.members.access import memberships_for
 
@@ -175,8 +176,9 @@ def arrears_export(request: HttpRequest) -> HttpResponse:
 def arrears_remind(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return redirect("console:arrears")
-    sent = send_dues_reminders(memberships=memberships_for(request.user), actor=actor(request))
-    messages.success(request, _("已发送 %(n)s 条催缴短信。") % {"n": sent})
+    # A worker sends them (one SMS each; the page does not wait for the gateway).
+    jobs.enqueue(remind_arrears, request.user.pk, actor(request).label, user=request.user)
+    messages.success(request, _("催缴短信已交由后台发送，结果记入审计日志。"))
     return redirect("console:arrears")
 
 

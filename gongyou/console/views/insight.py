@@ -18,12 +18,12 @@ from gongyou.console.views.common import actor, can_write, error_text, int_list,
 from gongyou.core import excel
 from gongyou.core.access import streets_in_scope
 from gongyou.core.choices import Industry
-from gongyou.core.models import Region
+from gongyou.core.models import BackgroundJob, Region
 from gongyou.insight.access import can_import_registry, registry_imports_for, require_registry_import
 from gongyou.insight.gaps import memberless_unions, unionless_enterprises, unionless_stations
 from gongyou.insight.models import RegistryImport
 from gongyou.insight.registry import REJECTED_HEADER
-from gongyou.insight.services import import_registry_file, open_founding_tasks
+from gongyou.insight.services import import_registry_file, open_founding_tasks, registry_job_key
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -150,7 +150,20 @@ def _record(request: HttpRequest, pk: int) -> RegistryImport:
 @console_view
 def registry_import(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
-    return render(request, "console/insight/result.html", {"record": record, "shown": record.rejected[:200]})
+    job = BackgroundJob.objects.filter(key=registry_job_key(record)).first()
+    return render(request, "console/insight/result.html", {"record": record, "job": job, "shown": record.rejected[:200]})
+
+
+@console_view
+def registry_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress panel a worker's import is polled with; once done, the page reloads."""
+    record = _record(request, pk)
+    if record.status == RegistryImport.Status.DONE and request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    job = BackgroundJob.objects.filter(key=registry_job_key(record)).first()
+    return render(request, "console/insight/_registry_progress.html", {"record": record, "job": job})
 
 
 @console_view

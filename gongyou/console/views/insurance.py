@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from gongyou.benefits.access import plans_for, require_admin
-from gongyou.benefits.insurance import INSURED_COLUMNS, export_insured_list_full, insured_list_rows
+from gongyou.benefits.insurance import INSURED_COLUMNS, export_insured_list_full
 from gongyou.benefits.models import InsurancePlan
+from gongyou.console import exports
 from gongyou.console.decorators import console_view
 from gongyou.console.views.common import actor, can_write, error_text, paginate
 from gongyou.core import excel
@@ -37,7 +38,7 @@ def organised_plan(request: HttpRequest, pk: int) -> InsurancePlan:
 @console_view
 def insured_export(request: HttpRequest, pk: int) -> HttpResponse:
     plan = organised_plan(request, pk)
-    return excel.export(_("投保名单"), INSURED_COLUMNS, insured_list_rows(plan))
+    return exports.respond(request, "insured", plan.enrolments.count(), {"plan": plan.pk})
 
 
 @console_view(admin=True, admin_reason=_l("导出完整身份证号码只有管理员可以操作。"))

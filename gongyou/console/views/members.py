@@ -9,13 +9,12 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from gongyou.console import exports
 from gongyou.console.decorators import console_view
 from gongyou.console.filters import MemberFilter
 from gongyou.console.views.common import paginate
-from gongyou.core import excel
 from gongyou.members.access import memberships_for
 
 # The search box takes ID numbers and phones, which must not sit in access and proxy logs: the
@@ -58,8 +57,12 @@ def _filter_data(request: HttpRequest) -> QueryDict | None:
 
 
 def _filtered(request: HttpRequest) -> tuple[MemberFilter, Any]:
-    form = MemberFilter(_filter_data(request), user=request.user)
-    qs = memberships_for(request.user).select_related("person__work_street", "org")
+    return filtered_members(request.user, _filter_data(request))
+
+
+def filtered_members(user: Any, data: QueryDict | None) -> tuple[MemberFilter, Any]:
+    form = MemberFilter(data, user=user)
+    qs = memberships_for(user).select_related("person__work_street", "org")
     qs = form.apply(qs) if form.is_bound else qs
     return form, qs.order_by("-applied_at", "-id")
 
@@ -93,5 +96,5 @@ MEMBER_HEADER = [
 @console_view
 def member_export(request: HttpRequest) -> HttpResponse:
     _form, qs = _filtered(request)
-    return excel.export(_("会员名单"), MEMBER_HEADER, member_rows(qs))
+    return exports.respond(request, "members", qs.count(), {"filters": exports.query_params(_filter_data(request))})
 

@@ -97,6 +97,7 @@ def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
         "missing": roster_io.missing_columns(staged.columns),
         "enterprises": enterprises_in_scope(request.user).order_by("name")[:1000],
         "can_write": can_write(request.user),
+        "job": services.ensure_roster_job(staged, actor=actor(request)),
         **_result_context(staged),
     }
     return render(request, "console/roster/import.html", context)
@@ -109,12 +110,12 @@ def _result_context(staged: RosterImport) -> dict[str, Any]:
     return {"rejected": shown, "rejected_total": len(staged.rejected)}
 
 
-@require_POST
-@console_view
+@console_view(post_reads=True)
 def roster_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """Each poll imports one chunk and answers with the refreshed progress panel."""
-    staged = services.import_next_chunk(_staged(request, pk), actor=actor(request))
-    return render(request, "console/roster/_progress.html", {"staged": staged, **_result_context(staged)})
+    """The progress panel, polled while a worker imports (closing the page stops nothing)."""
+    staged = _staged(request, pk)
+    job = services.ensure_roster_job(staged, actor=actor(request))
+    return render(request, "console/roster/_progress.html", {"staged": staged, "job": job, **_result_context(staged)})
 
 
 @console_view

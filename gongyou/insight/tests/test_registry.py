@@ -188,3 +188,25 @@ def test_a_union_registered_enterprise_keeps_its_head_flag_and_industry(world):
 def test_a_file_without_the_required_headers_is_refused(regions):
     with pytest.raises(Exception, match="行业代码"):
         read_extract("统一社会信用代码,企业名称,登记状态\n".encode(), "r.csv")
+
+
+def test_an_upload_imported_in_chunks_by_a_job_gives_the_commands_result(personas, tmp_path, monkeypatch):
+    """The console's upload runs as a background job, a few rows a chunk; a USCC repeated in a
+    later chunk is still refused as in the command, and the job reports its progress."""
+    from gongyou.core.actors import Actor
+    from gongyou.core.models import BackgroundJob
+    from gongyou.insight import services
+
+    monkeypatch.setattr(services, "CHUNK_ROWS", 2)
+    rows = [row(1), row(2), row(3, code="9999"), row(4), row(5, uscc=make_uscc(101), name="另一个名字"), row(6)]
+    path = write_csv(tmp_path / "r.csv", rows)
+    user = personas["city"]
+    record = services.import_registry_file(path.read_bytes(), "r.csv", user=user, actor=Actor.staff(user))
+    record.refresh_from_db()
+    assert (record.status, record.position, record.total, record.rows) == ("done", 6, 6, [])
+    assert record.summary == "created=4 updated=0 unchanged=0 rejected=2"
+    assert sorted((r["index"], next(iter(r["errors"]))) for r in record.rejected) == [(4, "industry_code"), (6, "uscc")]
+    job = BackgroundJob.objects.get(key=f"registry_import:{record.pk}")
+    assert (job.status, job.done, job.total) == ("succeeded", 6, 6)
+    assert AuditLog.objects.filter(action="registry.import", object_id=str(record.pk)).count() == 1
+    assert run(tmp_path / "r.csv")[-1] == "created=0 updated=0 unchanged=4 rejected=2"

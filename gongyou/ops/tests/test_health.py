@@ -56,6 +56,15 @@ def test_readyz_checks_redis_when_it_is_configured_and_names_it_when_unreachable
     assert response.json() == {"status": "fail", "checks": {"database": "ok", "redis": "fail"}}
 
 
+@pytest.mark.django_db
+def test_readyz_checks_the_task_queue_when_workers_serve_one(client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert client.get("/readyz").json() == {"status": "ok", "checks": {"database": "ok", "tasks": "ok"}}
+    with mock.patch("django_tasks_db.models.DBTaskResult.objects.values_list", side_effect=OperationalError("gone")):
+        response = client.get("/readyz")
+    assert response.status_code == 503 and response.json()["checks"]["tasks"] == "fail"
+
+
 def test_probes_accept_only_get(client):
     assert client.post("/healthz").status_code == 405
 

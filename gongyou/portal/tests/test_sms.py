@@ -129,16 +129,20 @@ def test_the_gateway_posts_json_with_the_bearer_token():
     assert urlopen.call_args.kwargs["timeout"] == HttpGatewayBackend.TIMEOUT
 
 
-def test_a_gateway_failure_is_a_friendly_error_and_leaves_no_challenge(db, settings):
+def test_a_gateway_failure_is_retried_by_the_job_with_back_off(db, settings):
     import urllib.error
+
+    from gongyou.core.models import BackgroundJob
 
     settings.GONGYOU_SMS_BACKEND = "gongyou.portal.sms.HttpGatewayBackend"
     settings.GONGYOU_SMS_GATEWAY_URL = "https://sms.example.org/send"
     settings.GONGYOU_SMS_GATEWAY_TOKEN = "t0ken"
-    with mock.patch("urllib.request.urlopen", side_effect=urllib.error.URLError("down")), pytest.raises(SmsError) as info:
+    with mock.patch("urllib.request.urlopen", side_effect=urllib.error.URLError("down")):
         sms.send_code(PHONE, "join", ip="10.0.0.1")
-    assert info.value.code == "send_failed"
-    assert not SmsChallenge.objects.exists()
+    # The request answered; the sending job failed, keeps the error and waits for its retry.
+    job = BackgroundJob.objects.get(task_path="gongyou.core.tasks.deliver_sms")
+    assert job.status == "retrying" and job.attempts == 1 and job.run_after is not None
+    assert "SmsError" in job.error and PHONE not in str(job.args) and PHONE not in job.error
 
 
 def test_a_gateway_non_2xx_is_a_failure():
