@@ -27,6 +27,33 @@ def street_funds(w):
     return fund, service, txn
 
 
+def street_campaign(w):
+    """A campaign organised by the street federation and a service position under it (once)."""
+    from gongyou.benefits.inputs import clean_campaign
+    from gongyou.benefits.models import Campaign
+    from gongyou.benefits.services import create_campaign
+    from gongyou.benefits.tests.conftest import campaign_data
+    from gongyou.core.actors import COMMAND
+    from gongyou.core.models import Region
+    from gongyou.positions.inputs import clean_position
+    from gongyou.positions.models import ServicePosition
+    from gongyou.positions.services import create_position
+    from gongyou.positions.tests.conftest import position_data
+
+    campaign = Campaign.objects.filter(title="权限矩阵活动").first() or create_campaign(
+        clean_campaign(campaign_data(title="权限矩阵活动", quota=10)), org=w.street_fed, actor=COMMAND
+    )
+    position = ServicePosition.objects.filter(name="权限矩阵阵地").first() or create_position(
+        clean_position(
+            position_data(w.street_fed, w.street, name="权限矩阵阵地"),
+            orgs={str(w.street_fed.pk): w.street_fed},
+            streets={r.code: r for r in Region.objects.filter(level=Region.Level.STREET)},
+        ),
+        actor=COMMAND,
+    )
+    return campaign, position
+
+
 def everyone(status):
     return dict.fromkeys(PERSONAS, status)
 
@@ -67,6 +94,11 @@ CASES = [
     ("campaigns-export", "get", lambda d, w: "/console/campaigns/export/", None, reads()),
     ("campaign-new", "post", lambda d, w: "/console/campaigns/new/",
      lambda d, w: {"kind": "safety", "title": "送安全", "starts_at": "2026-06-01T09:00", "ends_at": "2026-08-31T18:00", "quota": "5"}, writes()),
+    ("campaign", "get", lambda d, w: f"/console/campaigns/{street_campaign(w)[0].pk}/", None, reads(other_street=MISSING)),
+    # Staff below the organiser see the campaign (they hand it out) but do not allocate it: 403.
+    ("campaign-allocate-position", "post", lambda d, w: f"/console/campaigns/{street_campaign(w)[0].pk}/allocate/",
+     lambda d, w: {"target": f"position:{street_campaign(w)[1].pk}", "quota": "1"},
+     writes(other_street=MISSING, station=FORBIDDEN, agent=FORBIDDEN)),
     ("members-export", "get", lambda d, w: "/console/members/export/", None, reads()),
     ("member-street", "get", lambda d, w: f"/console/members/{d.street_member.member_no}/", None,
      reads(other_street=MISSING, station=MISSING, agent=MISSING)),
