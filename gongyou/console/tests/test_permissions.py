@@ -54,6 +54,30 @@ def street_campaign(w):
     return campaign, position
 
 
+def incident_photo_url(d, w):
+    """A photo of an incident reported by the street member under the street federation's plan."""
+    from gongyou.benefits.inputs import check_photo, clean_plan
+    from gongyou.benefits.insurance import create_plan, enrol_member, report_incident, set_plan_status
+    from gongyou.benefits.photos import store_incident_photo
+    from gongyou.benefits.tests.test_services_and_served import plan_data, roster
+    from gongyou.core.actors import COMMAND, Actor
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+    plan = set_plan_status(create_plan(clean_plan(plan_data()), org=w.street_fed, actor=COMMAND), "open", actor=COMMAND)
+    roster(w, d.street_member, 1)
+    enrolment = enrol_member(plan, d.street_member, channel="staff", actor=COMMAND)
+    photo = check_photo("a.png", len(png), png[:16], png)
+    incident = report_incident(enrolment, occurred_at=enrolment.enrolled_at, place="漕溪北路", description="摔伤", photos=[photo], actor=Actor.worker())
+    store_incident_photo(photo, png)
+    return f"/console/insurance/incidents/{incident.pk}/photos/{incident.photos.get().pk}/"
+
+
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path):
+    """Incident photos are written under VAR_DIR: a fresh one per test."""
+    settings.VAR_DIR = tmp_path
+
+
 def everyone(status):
     return dict.fromkeys(PERSONAS, status)
 
@@ -99,6 +123,7 @@ CASES = [
     ("campaign-allocate-position", "post", lambda d, w: f"/console/campaigns/{street_campaign(w)[0].pk}/allocate/",
      lambda d, w: {"target": f"position:{street_campaign(w)[1].pk}", "quota": "1"},
      writes(other_street=MISSING, station=FORBIDDEN, agent=FORBIDDEN)),
+    ("incident-photo", "get", incident_photo_url, None, reads(other_street=MISSING, station=MISSING, agent=MISSING)),
     ("members-export", "get", lambda d, w: "/console/members/export/", None, reads()),
     ("member-street", "get", lambda d, w: f"/console/members/{d.street_member.member_no}/", None,
      reads(other_street=MISSING, station=MISSING, agent=MISSING)),
