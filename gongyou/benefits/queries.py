@@ -25,8 +25,8 @@ from gongyou.benefits.models import (
 )
 from gongyou.benefits.services import already_claimed
 from gongyou.benefits.vocab import CampaignStatus, PlanStatus
-from gongyou.core.access import AnyUser, scope_org_ids
-from gongyou.core.models import OrgReach, Region
+from gongyou.core.access import AnyUser, scope_org_ids, staff_profile
+from gongyou.core.models import Org, OrgReach, Region
 from gongyou.members.models import Membership
 from gongyou.positions.models import ServicePosition
 from gongyou.positions.vocab import Status as PositionStatus
@@ -90,7 +90,18 @@ def _served_from_tallies(first: dt.date, last: dt.date) -> Served:
 
 
 def people_served_for(user: AnyUser, date_from: dt.date | None = None, date_to: dt.date | None = None) -> Served:
-    return people_served(scope_org_ids(user), date_from, date_to)
+    """In the user's scope; staff of the one root org (the city federation) see the whole city,
+    which the tallies answer."""
+    scope = scope_org_ids(user)
+    profile = staff_profile(user)
+    if profile is not None and _is_the_only_root(profile.org_id):
+        scope = None
+    return people_served(scope, date_from, date_to)
+
+
+def _is_the_only_root(org_id: int) -> bool:
+    roots = list(Org.objects.filter(parent__isnull=True).values_list("pk", flat=True)[:2])
+    return roots == [org_id]
 
 
 def served_by_street(

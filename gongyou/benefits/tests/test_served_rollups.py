@@ -88,3 +88,17 @@ def test_the_backfill_migration_builds_the_same_tallies(world, make_member):
     backfill(apps, None)
     for last in (dt.date(2025, 1, 31), dt.date(2025, 6, 30), dt.date(2025, 12, 31)):
         assert people_served(None, dt.date(2025, 1, 1), last) == counted_over_events(world, dt.date(2025, 1, 1), last)
+
+
+def test_the_city_federations_staff_get_the_city_figure_from_the_tallies(world, make_member, personas):
+    from gongyou.benefits.queries import people_served_for
+
+    today = timezone.localdate()
+    first = today.replace(month=1, day=1)
+    record_service_event(person=make_member(1).person, kind="handout", org=world.other_street_fed, at=timezone.now(), source_id=1)
+    record_service_event(person=make_member(2).person, kind="checkin", org=world.street_fed, at=timezone.now(), source_id=2)
+    with CaptureQueriesContext(connection) as captured:
+        city = people_served_for(personas["city"], first, today)
+    assert city == counted_over_events(world, first, today) and city.people_served == 2
+    assert any("benefits_servedday" in q["sql"] for q in captured.captured_queries)
+    assert people_served_for(personas["street"], first, today).people_served == 1  # its own scope only
