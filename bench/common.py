@@ -128,6 +128,8 @@ def backend_cpu_seconds() -> float | None:
     runs on this machine), so figures can be read apart from other load on the machine."""
     from django.db import connection
 
+    if connection.vendor != "postgresql":
+        return None
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]

@@ -16,6 +16,7 @@ BENCHMARKS = [
     ["bench_lookup.py"],
     ["bench_positions.py"],
     ["bench_funds.py", "--postings", "1000000", "--service", "100000"],
+    ["bench_benefits.py"],
 ]
 
 

@@ -13,6 +13,7 @@ from gongyou.benefits.models import (
     Claim,
     Enrolment,
     Incident,
+    IncidentPhoto,
     InsurancePlan,
     ServiceEvent,
 )
@@ -84,3 +85,11 @@ def incidents_for(user: AnyUser) -> QuerySet[Incident]:
     return Incident.objects.select_related("enrolment__plan", "enrolment__membership", "enrolment__person").filter(
         enrolment__in=enrolments_for(user).values("pk")
     )
+
+
+def incident_photo_for(user: AnyUser, incident_pk: int, pk: int) -> IncidentPhoto:
+    """One photo of an incident the user may see; missing and out of scope are the same 404."""
+    qs = IncidentPhoto.objects.select_related(
+        "incident__enrolment__membership__org", "incident__enrolment__plan__org"
+    ).filter(incident__in=incidents_for(user).values("pk"))
+    return get_or_404(qs, pk=pk, incident_id=incident_pk)

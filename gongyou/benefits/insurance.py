@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from gongyou.benefits.errors import Refused
 from gongyou.benefits.events import record_service_event
 from gongyou.benefits.inputs import CleanPhoto, CleanPlan
 from gongyou.benefits.models import Enrolment, Incident, IncidentPhoto, InsurancePlan
+from gongyou.benefits.photos import incident_storage, photo_file_name
 from gongyou.benefits.vocab import (
     EnrolmentChannel,
     EnrolmentStatus,
@@ -263,3 +265,20 @@ def report_incident(
     )
     audit.record(actor, "insurance.incident", incident, after={"enrolment": enrolment.pk, "photos": len(photos)}, org=enrolment.membership.org)
     return incident
+
+
+def view_incident_photo(photo: IncidentPhoto, *, actor: Actor) -> File:
+    """An incident photo for staff (the caller found it through benefits.access, in scope): an
+    audited read, as a photo of an accident shows a person (SPEC §9). The file is opened before
+    the audit row is written, so a missing file records nothing."""
+    storage = incident_storage()
+    name = photo_file_name(photo.content_type, photo.sha256)
+    if not storage.exists(name):
+        raise Refused("photo_missing", _("找不到这张照片的文件"), field="photo")
+    handle = storage.open(name, "rb")
+    incident = photo.incident
+    audit.record(
+        actor, "reveal.incident_photo", incident, after={"photo": photo.pk, "file_name": photo.file_name},
+        org=incident.enrolment.membership.org, related_org=incident.enrolment.plan.org,
+    )  # fmt: skip
+    return handle

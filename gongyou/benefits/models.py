@@ -332,3 +332,37 @@ class ServiceEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.person_id} @ {self.at:%Y-%m-%d}"
+
+
+class FirstService(models.Model):
+    """The first service a person received in a calendar year (Shanghai days): over all kinds
+    (kind "") and per kind. Kept with every service event, so "people served from 1 January to
+    a day" is the number of first services up to that day — no DISTINCT over millions of events."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", db_index=False)
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=12, blank=True)
+    first_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "year", "kind"], name="one_first_service_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.year} {self.kind or '*'}"
+
+
+class ServedDay(models.Model):
+    """City-wide tallies per Shanghai day and kind ("" = every kind): events recorded that day,
+    and people whose first service of the year (of that kind) fell on that day. Summing a year's
+    rows (≤ 366 × kinds) answers the city's people-served figure from 1 January in a few ms."""
+
+    day = models.DateField()
+    kind = models.CharField(max_length=12, blank=True)
+    events = models.PositiveIntegerField(default=0)
+    new_people = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "kind"], name="one_tally_per_day_and_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind or '*'}: {self.new_people}/{self.events}"

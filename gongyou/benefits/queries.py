@@ -6,11 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from gongyou.benefits.access import campaigns_for
 from gongyou.benefits.eligibility import REASONS, ineligibility
+from gongyou.benefits.events import ANY_KIND
 from gongyou.benefits.models import (
     Allocation,
     Appointment,
@@ -19,12 +20,13 @@ from gongyou.benefits.models import (
     Claim,
     Enrolment,
     InsurancePlan,
+    ServedDay,
     ServiceEvent,
 )
 from gongyou.benefits.services import already_claimed
 from gongyou.benefits.vocab import CampaignStatus, PlanStatus
-from gongyou.core.access import AnyUser, scope_org_ids
-from gongyou.core.models import OrgReach, Region
+from gongyou.core.access import AnyUser, scope_org_ids, staff_profile
+from gongyou.core.models import Org, OrgReach, Region
 from gongyou.members.models import Membership
 from gongyou.positions.models import ServicePosition
 from gongyou.positions.vocab import Status as PositionStatus
@@ -51,8 +53,12 @@ def people_served(
 ) -> Served:
     """Distinct persons served in the period by orgs in the scope (None = the whole city).
 
-    Three aggregate queries over the covering indexes (at, person) / (org, at, person): no row
-    is fetched, so a year of 5M events stays an index-only count on PostgreSQL."""
+    The city from 1 January to a day of the same year — the dashboards' figure, "over a year" —
+    is read from the daily tallies (ServedDay, kept with every event): a sum over at most a
+    year of rows. Anything else counts distinct persons over the events, through the covering
+    indexes (at, person) / (org, at, person); a scope is a part of the city, so far fewer rows."""
+    if scope_ids is None and date_from is not None and date_to is not None and _within_a_year(date_from, date_to):
+        return _served_from_tallies(date_from, date_to)
     qs = _period(ServiceEvent.objects.all(), date_from, date_to)
     if scope_ids is not None:
         qs = qs.filter(org__in=scope_ids)
@@ -64,8 +70,38 @@ def people_served(
     return Served(totals["people"], totals["events"], by_kind)
 
 
+def _within_a_year(first: dt.date, last: dt.date) -> bool:
+    """From 1 January to a day of the same year: what the tallies answer exactly."""
+    return first.month == first.day == 1 and last.year == first.year
+
+
+def _served_from_tallies(first: dt.date, last: dt.date) -> Served:
+    """From 1 January (`first`) to `last`: the people whose first service of the year came by
+    `last`, and the events of those days — one query over ServedDay."""
+    rows = (
+        ServedDay.objects.filter(day__gte=first, day__lte=last)
+        .order_by()
+        .values("kind")
+        .annotate(people=Sum("new_people"), events=Sum("events"))
+    )
+    totals = {r["kind"]: r for r in rows}
+    every = totals.pop(ANY_KIND, {"people": 0, "events": 0})
+    return Served(every["people"], every["events"], {k: r["people"] for k, r in totals.items() if r["people"]})
+
+
 def people_served_for(user: AnyUser, date_from: dt.date | None = None, date_to: dt.date | None = None) -> Served:
-    return people_served(scope_org_ids(user), date_from, date_to)
+    """In the user's scope; staff of the one root org (the city federation) see the whole city,
+    which the tallies answer."""
+    scope = scope_org_ids(user)
+    profile = staff_profile(user)
+    if profile is not None and _is_the_only_root(profile.org_id):
+        scope = None
+    return people_served(scope, date_from, date_to)
+
+
+def _is_the_only_root(org_id: int) -> bool:
+    roots = list(Org.objects.filter(parent__isnull=True).values_list("pk", flat=True)[:2])
+    return roots == [org_id]
 
 
 def served_by_street(

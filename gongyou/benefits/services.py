@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,17 +96,27 @@ def _ancestor_ids(org: Org, *, strict: bool) -> set[int]:
     return ids
 
 
-def _nearest(allocations: list[Allocation]) -> Allocation | None:
-    """Allocations above a place form a chain (each carved from the one above); the nearest is
-    the one no other candidate was carved from."""
-    parents = {a.parent_id for a in allocations}
-    leaves = [a for a in allocations if a.pk not in parents]
-    return max(leaves, key=lambda a: a.pk) if leaves else None
+def _nearest(campaign: Campaign, org_ids: set[int]) -> Allocation | None:
+    """The allocation of the org nearest the place among `org_ids` (the orgs above it): the one
+    whose org has no other candidate below it. Decided by the org tree itself, not by how the
+    allocations happen to be chained, so the answer does not depend on the order they were made
+    in. A dual-managed org can have two such (one per manager): the later allocation wins."""
+    allocations = list(Allocation.objects.filter(campaign=campaign, org_id__in=org_ids))
+    if len(allocations) < 2:
+        return allocations[0] if allocations else None
+    orgs = {a.org_id for a in allocations}
+    above_another = set(
+        OrgReach.objects.filter(ancestor_id__in=orgs, descendant_id__in=orgs)
+        .exclude(ancestor_id=F("descendant_id"))
+        .values_list("ancestor_id", flat=True)
+    )
+    return max((a for a in allocations if a.org_id not in above_another), key=lambda a: a.pk)
 
 
 def pool_for(campaign: Campaign, *, org: Org, position: ServicePosition | None = None) -> Allocation | None:
     """The pool a hand-out by `org` (at `position`) draws on: the position's own allocation, else
-    the nearest allocation of the org or an org above it; None = the campaign's total."""
+    the nearest allocation of the org or an org above it (or above the position's managing org);
+    None = the campaign's total."""
     if position is not None:
         own = Allocation.objects.filter(campaign=campaign, position=position).first()
         if own is not None:
@@ -114,14 +124,28 @@ def pool_for(campaign: Campaign, *, org: Org, position: ServicePosition | None =
     ids = _ancestor_ids(org, strict=False)
     if position is not None:
         ids |= _ancestor_ids(position.org, strict=False)
-    return _nearest(list(Allocation.objects.filter(campaign=campaign, org_id__in=ids)))
+    return _nearest(campaign, ids)
 
 
 def _parent_pool(campaign: Campaign, *, org: Org | None, position: ServicePosition | None) -> Allocation | None:
     if position is not None:
-        return _nearest(list(Allocation.objects.filter(campaign=campaign, org_id__in=_ancestor_ids(position.org, strict=False))))
+        return _nearest(campaign, _ancestor_ids(position.org, strict=False))
     assert org is not None
-    return _nearest(list(Allocation.objects.filter(campaign=campaign, org_id__in=_ancestor_ids(org, strict=True))))
+    return _nearest(campaign, _ancestor_ids(org, strict=True))
+
+
+def _carved_below(campaign: Campaign, org: Org, parent: Allocation | None) -> list[Allocation]:
+    """Allocations below `org` made before it had one (carved from `parent`, the pool `org` is
+    about to be carved from): they move under the new allocation."""
+    below = OrgReach.objects.filter(ancestor=org).values("descendant_id")
+    return list(
+        Allocation.objects.select_for_update()
+        .filter(campaign=campaign, parent=parent)
+        .filter(
+            Q(org__in=below.exclude(descendant=org))
+            | Q(position__in=ServicePosition.objects.filter(org__in=below).values("pk"))
+        )
+    )
 
 
 @transaction.atomic
@@ -130,7 +154,9 @@ def allocate_quota(
 ) -> Allocation:
     """Give (or change) an org's or a service position's share of the campaign, carved from the
     nearest allocation above it or from the total (city → districts → streets → positions). A
-    share never exceeds what its parent has left, nor drops below what it already gave on or out."""
+    share never exceeds what its parent has left, nor drops below what it already gave on or out.
+    Allocating top-down or bottom-up gives the same tree: a new allocation above existing ones
+    takes them under it (and must cover them)."""
     if (org is None) == (position is None):
         raise ValueError("allocate to exactly one of org or position")
     target_org = org if org is not None else position.org  # type: ignore[union-attr]
@@ -138,18 +164,21 @@ def allocate_quota(
         raise Refused("out_of_scope", _("只能分配给主办工会范围内的组织或阵地"), field="org")
     if quota < 0:
         raise Refused("invalid", _("名额应为不小于0的整数"), field="quota")
+    # Allocation changes are serialised per campaign (the campaign row first, then pools
+    # top-down — the same order everywhere), so the tree read below cannot change underneath.
+    Campaign.objects.select_for_update().get(pk=campaign.pk)
     parent = _parent_pool(campaign, org=org, position=position)
-    # Locks top-down (parent pool, then the allocation) — the same order everywhere.
-    if parent is None:
-        Campaign.objects.select_for_update().get(pk=campaign.pk)
-    else:
+    if parent is not None:
         Allocation.objects.select_for_update().get(pk=parent.pk)
     lookup = {"org": org} if org is not None else {"position": position}
     current = Allocation.objects.select_for_update().filter(campaign=campaign, **lookup).first()
+    adopted = _carved_below(campaign, org, parent) if current is None and org is not None else []
+    taken = current.allocated + current.used if current is not None else sum(a.quota for a in adopted)
+    if quota < taken:
+        raise Refused("below_used", _("名额不能少于已下拨和已发放的数量（%(n)d）") % {"n": taken}, field="quota")
     before = current.quota if current else 0
-    if current is not None and quota < current.allocated + current.used:
-        raise Refused("below_used", _("名额不能少于已下拨和已发放的数量（%(n)d）") % {"n": current.allocated + current.used}, field="quota")
-    delta = quota - before
+    # What the parent gives now: the change, less the adopted shares it had already given.
+    delta = quota - before - (taken if current is None else 0)
     parent_model = Campaign if parent is None else Allocation
     parent_pk = campaign.pk if parent is None else parent.pk
     fresh_parent = parent_model.objects.get(pk=parent_pk)  # type: ignore[attr-defined]
@@ -157,7 +186,8 @@ def allocate_quota(
         raise Refused("exceeds_parent", _("分配的名额超过了上级剩余的名额（%(n)d）") % {"n": fresh_parent.remaining}, field="quota")
     parent_model.objects.filter(pk=parent_pk).update(allocated=F("allocated") + delta)  # type: ignore[attr-defined]
     if current is None:
-        current = Allocation.objects.create(campaign=campaign, parent=parent, quota=quota, **lookup)
+        current = Allocation.objects.create(campaign=campaign, parent=parent, quota=quota, allocated=taken, **lookup)
+        Allocation.objects.filter(pk__in=[a.pk for a in adopted]).update(parent=current)
     else:
         Allocation.objects.filter(pk=current.pk).update(quota=quota)
         current.quota = quota

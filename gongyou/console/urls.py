@@ -126,6 +126,7 @@ console_patterns = [
     path("insurance/<int:pk>/insurer-import/", insurance_insurer.insurer_import, name="insurer_import"),
     path("insurance/<int:pk>/incidents/", insurance_insurer.incident_list, name="incidents"),
     path("insurance/<int:pk>/incidents/export/", insurance_insurer.incident_export, name="incident_export"),
+    path("insurance/incidents/<int:incident>/photos/<int:pk>/", insurance_insurer.incident_photo, name="incident_photo"),
     path("insurance/enrolments/<int:pk>/pay/<slug:share>/", insurance_plans.enrolment_payment, name="enrolment_payment"),
     path("insurance/<int:pk>/insured/", insurance.insured_export, name="insured_export"),
     path("insurance/<int:pk>/insured/full/", insurance.insured_export_full, name="insured_export_full"),

@@ -1,7 +1,8 @@
 """Demo benefits (issue 8 §8): the city's seasonal campaigns (one per season, the running one
-and the three before it), hand-outs of the running one to part of the members, the year's gig
-member insurance with a platform's rostered members enrolled in bulk, and physical-exam slots
-in 徐家汇 with a few bookings. Everything goes through the benefits services (audited, counted
+and the three before it), the running one's quota allocated to 徐汇区, 徐家汇 and (when the
+positions are seeded) a service position there, hand-outs of it to part of the members, the
+year's gig member insurance with a platform's rostered members enrolled in bulk and one incident
+report with a photo, and physical-exam slots in 徐家汇 with a few bookings. Everything goes through the benefits services (audited, counted
 as people served). Idempotent: what exists (by title, plan name, place and time) is left alone."""
 
 from __future__ import annotations
@@ -13,14 +14,17 @@ from django.utils import timezone
 
 from gongyou.benefits.appointments import book_appointment, create_slot
 from gongyou.benefits.errors import Refused
-from gongyou.benefits.inputs import Audience, CleanCampaign, CleanPlan
-from gongyou.benefits.insurance import create_plan, enrol_platform_members, set_plan_status
-from gongyou.benefits.models import AppointmentSlot, Campaign, Claim, Enrolment, InsurancePlan
-from gongyou.benefits.services import claim_benefit, create_campaign
+from gongyou.benefits.inputs import Audience, CleanCampaign, CleanPlan, check_photo
+from gongyou.benefits.insurance import create_plan, enrol_platform_members, report_incident, set_plan_status
+from gongyou.benefits.models import Allocation, AppointmentSlot, Campaign, Claim, Enrolment, Incident, InsurancePlan
+from gongyou.benefits.photos import store_incident_photo
+from gongyou.benefits.services import allocate_quota, claim_benefit, create_campaign
 from gongyou.benefits.vocab import AppointmentKind, CampaignKind, CampaignStatus, PlanStatus
 from gongyou.core.actors import Actor
 from gongyou.core.models import Enterprise, Org, Region
 from gongyou.members.models import Membership
+from gongyou.positions.models import ServicePosition
+from gongyou.positions.vocab import Status as PositionStatus
 
 # (first month, kind, title, items); a season lasts three months.
 SEASONS = [
@@ -42,6 +46,9 @@ EXAM_CAPACITY = 10
 EXAM_BOOKINGS = 6
 BULK_PLATFORM = "示例外卖平台有限公司"
 XUJIAHUI = "310104014"
+XUHUI = "310104"
+# The running campaign's shares: 徐汇区 → 徐家汇街道 → a service position in 徐家汇.
+ALLOCATIONS = (1500, 400, 100)
 
 
 @dataclass
@@ -121,6 +128,53 @@ def _handouts(campaign: Campaign, city: Org, now: dt.datetime, actor: Actor, rep
         report.claims += 1
 
 
+def _allocations(campaign: Campaign, actor: Actor) -> None:
+    """Down the tree once (an existing allocation means this ran before): the district, the
+    street, and an open service position in the street when seed_positions has made one."""
+    if Allocation.objects.filter(campaign=campaign).exists():
+        return
+    active = Org.objects.filter(status=Org.Status.ACTIVE).order_by("id")
+    district = active.filter(kind=Org.Kind.DISTRICT_FEDERATION, region__code=XUHUI).first()
+    street = active.filter(kind=Org.Kind.STREET_FEDERATION, region__code=XUJIAHUI).first()
+    if district is None or street is None:
+        return
+    allocate_quota(campaign, org=district, quota=ALLOCATIONS[0], actor=actor)
+    allocate_quota(campaign, org=street, quota=ALLOCATIONS[1], actor=actor)
+    position = (
+        ServicePosition.objects.filter(street__code=XUJIAHUI, status=PositionStatus.OPEN).order_by("id").first()
+    )
+    if position is not None:
+        allocate_quota(campaign, position=position, quota=ALLOCATIONS[2], actor=actor)
+
+
+def demo_photo(width: int = 160, height: int = 120) -> bytes:
+    """A small PNG (a grey-blue gradient) standing in for a photo of the scene."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + bytes(v for x in range(width) for v in (100 + x // 4, 120 + y // 3, 160)) for y in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def _incident(plan: InsurancePlan, now: dt.datetime, actor: Actor) -> None:
+    """One incident report with a photo on the first enrolment, once."""
+    enrolment = Enrolment.objects.filter(plan=plan).order_by("id").first()
+    if enrolment is None or Incident.objects.filter(enrolment__plan=plan).exists():
+        return
+    content = demo_photo()
+    photo = check_photo("现场照片.png", len(content), content[:16], content)
+    occurred = max(now - dt.timedelta(days=2), _at(plan.cover_from, 9))
+    report_incident(
+        enrolment, occurred_at=occurred, place="漕溪北路与南丹路路口（示例）", description="送餐途中电动车被刮倒，左臂擦伤（示例）",
+        photos=[photo], actor=actor, now=now,
+    )  # fmt: skip
+    store_incident_photo(photo, content)
+
+
 def _insurance(city: Org, today: dt.date, actor: Actor, report: BenefitsReport) -> None:
     name = PLAN_NAME.format(year=today.year)
     plan = InsurancePlan.objects.filter(org=city, name=name).first()
@@ -138,6 +192,7 @@ def _insurance(city: Org, today: dt.date, actor: Actor, report: BenefitsReport) 
     # The bulk run is audited even when it enrols nobody: run it only while the plan has no one.
     if platform is not None and not Enrolment.objects.filter(plan=plan).exists():
         report.enrolments += enrol_platform_members(plan, platform, actor=actor).enrolled
+    _incident(plan, timezone.now(), actor)
 
 
 def _appointments(today: dt.date, now: dt.datetime, actor: Actor, report: BenefitsReport) -> None:
@@ -177,6 +232,8 @@ def seed_benefits(*, actor: Actor, now: dt.datetime | None = None) -> BenefitsRe
     if city is None:
         return report
     campaigns = _campaigns(city, today, actor, report)
+    if campaigns[-1].starts_at <= now < campaigns[-1].ends_at:
+        _allocations(campaigns[-1], actor)
     _handouts(campaigns[-1], city, now, actor, report)
     _insurance(city, today, actor, report)
     _appointments(today, now, actor, report)

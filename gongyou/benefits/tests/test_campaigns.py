@@ -177,3 +177,48 @@ def test_the_database_refuses_an_overspent_pool(world, make_campaign):
     campaign = make_campaign(quota=1)
     with pytest.raises(IntegrityError), transaction.atomic():
         Campaign.objects.filter(pk=campaign.pk).update(used=2)
+
+
+def test_allocating_bottom_up_builds_the_same_tree(world, make_campaign, make_member, make_position):
+    """A street's share made before its district's: the district's share takes it under it (and
+    must cover it), and a hand-out in the street still draws on the street's own share."""
+    campaign = make_campaign(quota=10)
+    position = make_position(org=world.street_union_food)
+    pos = allocate_quota(campaign, position=position, quota=1, actor=COMMAND)
+    street = allocate_quota(campaign, org=world.street_fed, quota=4, actor=COMMAND)
+    assert Allocation.objects.get(pk=pos.pk).parent == street and street.allocated == 1
+    assert refusal(allocate_quota, campaign=campaign, org=world.district, quota=3, actor=COMMAND).code == "below_used"
+    district = allocate_quota(campaign, org=world.district, quota=6, actor=COMMAND)
+    street.refresh_from_db()
+    district.refresh_from_db()
+    campaign.refresh_from_db()
+    assert street.parent == district and (district.allocated, campaign.allocated) == (4, 6)
+    assert pool_for(campaign, org=world.street_fed) == street
+    assert pool_for(campaign, org=world.station_union) == street
+    assert pool_for(campaign, org=world.other_street_fed) == district
+    assert pool_for(campaign, org=world.city, position=position) == pos
+    # the district can give the other street only what it has left: 6 - 4
+    assert refusal(allocate_quota, campaign=campaign, org=world.other_street_fed, quota=3, actor=COMMAND).code == "exceeds_parent"
+    allocate_quota(campaign, org=world.other_street_fed, quota=2, actor=COMMAND)
+    claim = claim_benefit(campaign, member_no=make_member(1).member_no, org=world.street_fed, actor=COMMAND)
+    assert claim.allocation == street and Allocation.objects.get(pk=street.pk).used == 1
+
+
+def test_a_hand_out_without_its_own_allocation_draws_on_the_nearest_above(world, make_campaign, make_member, make_position):
+    campaign = make_campaign(quota=10)
+    district = allocate_quota(campaign, org=world.district, quota=5, actor=COMMAND)
+    street_pos = make_position(org=world.street_fed, name="徐家汇街道服务站")
+    union_pos = make_position(org=world.street_union_food, name="外卖工会服务点")
+    # no allocation for the street, the union or either position: the district's share
+    first = claim_benefit(campaign, member_no=make_member(1).member_no, org=world.street_union_food, position=union_pos, actor=COMMAND)
+    assert first.allocation == district
+    street = allocate_quota(campaign, org=world.street_fed, quota=2, actor=COMMAND)
+    # the city hands out at a position of a union under the street: the street's share
+    second = claim_benefit(campaign, member_no=make_member(2).member_no, org=world.city, position=union_pos, actor=COMMAND)
+    third = claim_benefit(campaign, member_no=make_member(3).member_no, org=world.street_union_food, position=street_pos, actor=COMMAND)
+    assert second.allocation == third.allocation == street
+    assert refusal(
+        claim_benefit, campaign=campaign, member_no=make_member(4).member_no, org=world.station_union, actor=COMMAND
+    ).code == "quota_exhausted"  # the street's share is spent; it does not spill into the district's
+    district.refresh_from_db()
+    assert (district.used, district.allocated, Allocation.objects.get(pk=street.pk).used) == (1, 2, 2)

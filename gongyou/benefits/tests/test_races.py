@@ -70,3 +70,30 @@ def test_a_slot_is_never_overbooked(tworld):
     results, errors = run_concurrently(12, lambda i: book_appointment(slot, people[i], actor=Actor.worker()).pk)
     assert len(results) == 4 and codes(errors) == ["slot_full"]
     assert AppointmentSlot.objects.get(pk=slot.pk).booked == 4
+
+
+def test_simultaneous_first_services_of_one_person_count_them_once(tworld):
+    """Twelve services of one person recorded at once, at times in a random order (so some are
+    "earlier than the first so far"): one first service of the year, one person in the tallies."""
+    from django.db import transaction
+
+    from gongyou.benefits.events import record_service_event
+    from gongyou.benefits.models import FirstService, ServedDay
+    from gongyou.benefits.queries import people_served
+
+    (m,) = members(1)
+    base = timezone.make_aware(dt.datetime(2025, 3, 1, 12, 0))
+    offsets = [5, 2, 9, 0, 7, 3, 11, 1, 8, 4, 10, 6]
+
+    def record(i: int) -> int:
+        with transaction.atomic():
+            kind = ("handout", "checkin")[i % 2]
+            at = base + dt.timedelta(days=offsets[i])
+            return record_service_event(person=m.person, kind=kind, org=tworld.street_fed, at=at, source_id=9000 + i).pk
+
+    results, errors = run_concurrently(12, record)
+    assert not errors and len(results) == 12
+    assert FirstService.objects.get(kind="").first_at == base
+    assert sum(ServedDay.objects.filter(kind="").values_list("new_people", flat=True)) == 1
+    served = people_served(None, dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    assert (served.people_served, served.events, served.by_kind) == (1, 12, {"handout": 1, "checkin": 1})

@@ -86,6 +86,40 @@ def test_allocate_publish_and_close(world, logged_in, make_campaign):
     )
 
 
+def test_allocate_down_to_a_service_position(world, logged_in, make_campaign, make_member, make_position):
+    """The tree city → district → street → position, from the console; a position's share never
+    exceeds its street's, and a hand-out there draws on it."""
+    campaign = make_campaign(org=world.city, quota=10)
+    position = make_position(org=world.street_union_food, name="外卖工会服务点")
+    elsewhere = make_position(org=world.other_street_fed, street=world.other_street, name="别处服务点")
+    client = logged_in("city")
+    html = client.get(f"/console/campaigns/{campaign.pk}/").content.decode()
+    assert f'value="position:{position.pk}"' in html and f'value="org:{world.district.pk}"' in html
+    url = f"/console/campaigns/{campaign.pk}/allocate/"
+    client.post(url, {"target": f"org:{world.district.pk}", "quota": "6"})
+    client.post(url, {"target": f"org:{world.street_fed.pk}", "quota": "3"})
+    client.post(url, {"target": f"position:{position.pk}", "quota": "4"})  # more than the street has
+    assert not Allocation.objects.filter(position=position).exists()
+    client.post(url, {"target": f"position:{position.pk}", "quota": "2"})
+    pos = Allocation.objects.get(position=position)
+    assert (pos.parent.org, pos.quota, pos.parent.allocated) == (world.street_fed, 2, 2)
+    html = client.get(f"/console/campaigns/{campaign.pk}/").content.decode()
+    assert "外卖工会服务点" in html and "名额来自" in html
+    # the street federation's officer sees only positions in its own scope
+    street_html = logged_in("street").get(f"/console/campaigns/{make_campaign(org=world.street_fed).pk}/").content.decode()
+    assert f"position:{position.pk}" in street_html and f"position:{elsewhere.pk}" not in street_html
+    # a position outside the organiser's tree or the user's scope is refused like a bad org
+    other = make_campaign(org=world.street_fed, quota=5)
+    logged_in("street").post(f"/console/campaigns/{other.pk}/allocate/", {"target": f"position:{elsewhere.pk}", "quota": "1"})
+    logged_in("street").post(f"/console/campaigns/{other.pk}/allocate/", {"target": "position:x", "quota": "1"})
+    assert not Allocation.objects.filter(campaign=other).exists()
+    from gongyou.benefits.services import claim_benefit
+    from gongyou.core.actors import COMMAND
+
+    claim = claim_benefit(campaign, member_no=make_member(1).member_no, org=world.street_union_food, position=position, actor=COMMAND)
+    assert claim.allocation == pos
+
+
 @pytest.mark.parametrize(
     ("persona", "read", "write"),
     [("street", 200, 302), ("city", 200, 302), ("station", 200, 403), ("other_street", 404, 404), ("viewer", 200, 403)],

@@ -48,6 +48,55 @@ def city_dues(d):
 
     set_dues_schedule(Region.objects.get(code="310000"), 1000, "month", effective_from=dt.date(2020, 1, 1), actor=COMMAND)
     return d.street_member.member_no
+def street_campaign(w):
+    """A campaign organised by the street federation and a service position under it (once)."""
+    from gongyou.benefits.inputs import clean_campaign
+    from gongyou.benefits.models import Campaign
+    from gongyou.benefits.services import create_campaign
+    from gongyou.benefits.tests.conftest import campaign_data
+    from gongyou.core.actors import COMMAND
+    from gongyou.core.models import Region
+    from gongyou.positions.inputs import clean_position
+    from gongyou.positions.models import ServicePosition
+    from gongyou.positions.services import create_position
+    from gongyou.positions.tests.conftest import position_data
+
+    campaign = Campaign.objects.filter(title="权限矩阵活动").first() or create_campaign(
+        clean_campaign(campaign_data(title="权限矩阵活动", quota=10)), org=w.street_fed, actor=COMMAND
+    )
+    position = ServicePosition.objects.filter(name="权限矩阵阵地").first() or create_position(
+        clean_position(
+            position_data(w.street_fed, w.street, name="权限矩阵阵地"),
+            orgs={str(w.street_fed.pk): w.street_fed},
+            streets={r.code: r for r in Region.objects.filter(level=Region.Level.STREET)},
+        ),
+        actor=COMMAND,
+    )
+    return campaign, position
+
+
+def incident_photo_url(d, w):
+    """A photo of an incident reported by the street member under the street federation's plan."""
+    from gongyou.benefits.inputs import check_photo, clean_plan
+    from gongyou.benefits.insurance import create_plan, enrol_member, report_incident, set_plan_status
+    from gongyou.benefits.photos import store_incident_photo
+    from gongyou.benefits.tests.test_services_and_served import plan_data, roster
+    from gongyou.core.actors import COMMAND, Actor
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+    plan = set_plan_status(create_plan(clean_plan(plan_data()), org=w.street_fed, actor=COMMAND), "open", actor=COMMAND)
+    roster(w, d.street_member, 1)
+    enrolment = enrol_member(plan, d.street_member, channel="staff", actor=COMMAND)
+    photo = check_photo("a.png", len(png), png[:16], png)
+    incident = report_incident(enrolment, occurred_at=enrolment.enrolled_at, place="漕溪北路", description="摔伤", photos=[photo], actor=Actor.worker())
+    store_incident_photo(photo, png)
+    return f"/console/insurance/incidents/{incident.pk}/photos/{incident.photos.get().pk}/"
+
+
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path):
+    """Incident photos are written under VAR_DIR: a fresh one per test."""
+    settings.VAR_DIR = tmp_path
 
 
 def everyone(status):
@@ -90,6 +139,12 @@ CASES = [
     ("campaigns-export", "get", lambda d, w: "/console/campaigns/export/", None, reads()),
     ("campaign-new", "post", lambda d, w: "/console/campaigns/new/",
      lambda d, w: {"kind": "safety", "title": "送安全", "starts_at": "2026-06-01T09:00", "ends_at": "2026-08-31T18:00", "quota": "5"}, writes()),
+    ("campaign", "get", lambda d, w: f"/console/campaigns/{street_campaign(w)[0].pk}/", None, reads(other_street=MISSING)),
+    # Staff below the organiser see the campaign (they hand it out) but do not allocate it: 403.
+    ("campaign-allocate-position", "post", lambda d, w: f"/console/campaigns/{street_campaign(w)[0].pk}/allocate/",
+     lambda d, w: {"target": f"position:{street_campaign(w)[1].pk}", "quota": "1"},
+     writes(other_street=MISSING, station=FORBIDDEN, agent=FORBIDDEN)),
+    ("incident-photo", "get", incident_photo_url, None, reads(other_street=MISSING, station=MISSING, agent=MISSING)),
     ("members-export", "get", lambda d, w: "/console/members/export/", None, reads()),
     ("member-street", "get", lambda d, w: f"/console/members/{d.street_member.member_no}/", None,
      reads(other_street=MISSING, station=MISSING, agent=MISSING)),

@@ -32,6 +32,9 @@ from gongyou.core.choices import Industry, LaborRelation
 from gongyou.core.crypto import mask_name
 from gongyou.core.errors import django_errors
 from gongyou.core.models import Org, OrgReach
+from gongyou.positions.access import positions_for
+from gongyou.positions.models import ServicePosition
+from gongyou.positions.vocab import Status as PositionStatus
 
 
 def _campaigns(request: HttpRequest) -> QuerySet[Campaign]:
@@ -128,17 +131,44 @@ def _allocation_targets(request: HttpRequest, campaign: Campaign) -> QuerySet[Or
     )
 
 
+def _position_targets(request: HttpRequest, campaign: Campaign) -> QuerySet[ServicePosition]:
+    """Service positions managed by an org under the organiser (the leaves of the tree)."""
+    below = OrgReach.objects.filter(ancestor=campaign.org).values("descendant_id")
+    return (
+        positions_for(request.user)
+        .filter(org__in=below)
+        .exclude(status=PositionStatus.RETIRED)
+        .order_by("street__code", "name", "id")
+    )
+
+
 @console_view
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = campaign_for(request.user, pk)
     manages = can_write(request.user) and org_in_scope(request.user, campaign.org)
     context = {
         "campaign": campaign,
-        "allocations": Allocation.objects.filter(campaign=campaign).select_related("org", "position"),
+        "allocations": Allocation.objects.filter(campaign=campaign).select_related(
+            "org", "position", "parent__org", "parent__position"
+        ),
         "manages": manages,
         "targets": _allocation_targets(request, campaign) if manages else [],
+        "position_targets": _position_targets(request, campaign) if manages else [],
     }
     return render(request, "console/benefits/campaign.html", context)
+
+
+def _target(request: HttpRequest, campaign: Campaign) -> Org | ServicePosition | None:
+    """The chosen org or service position ("org:ID" / "position:ID"), when the user may allocate
+    to it; the separate `org` field of earlier forms still works."""
+    kind, _sep, pk = (request.POST.get("target", "") or f"org:{request.POST.get('org', '')}").partition(":")
+    if not pk.isdigit():
+        return None
+    if kind == "org":
+        return _allocation_targets(request, campaign).filter(pk=pk).first()
+    if kind == "position":
+        return _position_targets(request, campaign).filter(pk=pk).first()
+    return None
 
 
 @console_view
@@ -146,21 +176,18 @@ def campaign_allocate(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("console:campaign", pk)
     campaign = _managed(request, pk)
-    org = (
-        _allocation_targets(request, campaign).filter(pk=request.POST.get("org") or 0).first()
-        if request.POST.get("org", "").isdigit()
-        else None
-    )
-    if org is None:
-        messages.error(request, _("请选择主办工会范围内的组织"))
+    target = _target(request, campaign)
+    if target is None:
+        messages.error(request, _("请选择主办工会范围内的组织或服务阵地"))
         return redirect("console:campaign", pk)
     quota = request.POST.get("quota", "").strip()
+    where = {"org": target} if isinstance(target, Org) else {"position": target}
     try:
-        allocate_quota(campaign, org=org, quota=int(quota) if quota.isdigit() else -1, actor=actor(request))
+        allocate_quota(campaign, quota=int(quota) if quota.isdigit() else -1, actor=actor(request), **where)  # type: ignore[arg-type]
     except ValidationError as exc:
         flash_error(request, exc)
     else:
-        messages.success(request, _("已为%(org)s分配 %(n)s 个名额") % {"org": org.name, "n": quota})
+        messages.success(request, _("已为%(org)s分配 %(n)s 个名额") % {"org": target.name, "n": quota})
     return redirect("console:campaign", pk)
 
 

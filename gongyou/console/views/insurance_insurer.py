@@ -1,5 +1,6 @@
 """The insurer's side of a plan (issue 8 §5): its status import (承保 / 拒保, policy numbers)
-uploaded as Excel or CSV with each bad row named, and the incident reports of the plan.
+uploaded as Excel or CSV with each bad row named, and the incident reports of the plan with
+their photos (kept outside the web root; shown one at a time through an audited, scoped view).
 Import through benefits.insurance.import_insurer_statuses (audited per row)."""
 
 from __future__ import annotations
@@ -7,16 +8,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from gongyou.benefits.access import incidents_for, plans_for
-from gongyou.benefits.insurance import import_insurer_statuses
-from gongyou.benefits.models import Incident, InsurancePlan
+from gongyou.benefits.access import incident_photo_for, incidents_for, plans_for
+from gongyou.benefits.errors import Refused
+from gongyou.benefits.insurance import import_insurer_statuses, view_incident_photo
+from gongyou.benefits.models import Incident, IncidentPhoto, InsurancePlan
+from gongyou.benefits.photos import EXTENSIONS
 from gongyou.console.decorators import console_view
 from gongyou.console.views.common import actor, error_text, paginate
 from gongyou.console.views.insurance import organised_plan
@@ -71,10 +74,31 @@ def _incidents(request: HttpRequest, plan: InsurancePlan) -> QuerySet[Incident]:
 
 
 @console_view
+def incident_photo(request: HttpRequest, incident: int, pk: int) -> HttpResponse:
+    """One photo, inline, never cached by a shared cache; every view is in the audit log."""
+    photo = incident_photo_for(request.user, incident, pk)
+    try:
+        handle = view_incident_photo(photo, actor=actor(request))
+    except Refused:
+        raise Http404 from None
+    with handle:  # at most 5 MB (benefits.inputs.MAX_PHOTO_BYTES)
+        response = HttpResponse(handle.read(), content_type=photo.content_type)
+    name = f"incident-{incident}-{pk}{EXTENSIONS[photo.content_type]}"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+PHOTOS = Prefetch("photos", queryset=IncidentPhoto.objects.order_by("id"))
+
+
+@console_view
 def incident_list(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_or_404(plans_for(request.user), pk=pk)
     return render(
-        request, "console/benefits/incidents.html", {"plan": plan, **paginate(request, _incidents(request, plan))}
+        request,
+        "console/benefits/incidents.html",
+        {"plan": plan, **paginate(request, _incidents(request, plan).prefetch_related(PHOTOS))},
     )
 
 

@@ -1,6 +1,7 @@
 import datetime as dt
 import hashlib
 import io
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,11 +12,13 @@ from django.test import override_settings
 from django.utils import timezone
 
 from gongyou.benefits.models import (
+    Allocation,
     Appointment,
     AppointmentSlot,
     Campaign,
     Claim,
     Enrolment,
+    IncidentPhoto,
     InsurancePlan,
     ServiceEvent,
 )
@@ -71,7 +74,9 @@ def seeded(django_db_setup, django_db_blocker):
     """Seed once for the module (the seed takes seconds); each test still runs in its own
     transaction on top and is rolled back."""
     # The same fast hasher the per-test conftest fixture selects, so passwords check in tests.
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=[MD5]):
+    # The demo incident's photo is written under VAR_DIR: a throw-away folder, not the worktree's var/.
+    var_dir = Path(tempfile.mkdtemp(prefix="gongyou-seed-"))
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=[MD5], VAR_DIR=var_dir):
         yield seed()
         # Leave the test database as other modules expect it: empty.
         call_command("flush", interactive=False, verbosity=0)
@@ -222,6 +227,10 @@ def test_benefits_a_campaign_per_season_hand_outs_insurance_and_slots(seeded):
     assert Appointment.objects.filter(slot__in=slots, status="booked").exists()
     served = ServiceEvent.objects.values("kind").distinct()
     assert {"handout", "insurance"} <= {row["kind"] for row in served}
+    # the running campaign's quota down the tree, and an incident report with its photo
+    shares = {a.org.region.code: a for a in Allocation.objects.filter(campaign=running[0], org__isnull=False)}
+    assert set(shares) == {"310104", XUJIAHUI} and shares[XUJIAHUI].parent == shares["310104"]
+    assert IncidentPhoto.objects.filter(incident__enrolment__plan=plan, content_type="image/png").count() == 1
 
 
 def season_kinds(today):

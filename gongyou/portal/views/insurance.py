@@ -26,10 +26,10 @@ from gongyou.benefits.insurance import (
     insurance_ineligibility,
     report_incident,
 )
+from gongyou.benefits.photos import store_incident_photo
 from gongyou.benefits.vocab import EnrolmentChannel, EnrolmentStatus
 from gongyou.core.actors import Actor
 from gongyou.members.models import Membership
-from gongyou.portal.incident_photos import store_incident_photo
 from gongyou.portal.session import member_required
 from gongyou.portal.views.common import page
 

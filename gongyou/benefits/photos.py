@@ -1,5 +1,6 @@
 """Incident photos are kept under VAR_DIR (never under a static or media URL), named by their
-SHA-256 so IncidentPhoto.sha256 finds the file and a re-sent photo is stored once."""
+SHA-256 so IncidentPhoto.sha256 finds the file and a re-sent photo is stored once. The portal
+stores them; staff see them only through an audited, scoped console view (insurance.view_incident_photo)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,12 @@ def incident_storage() -> FileSystemStorage:
     return FileSystemStorage(location=settings.VAR_DIR / "incident_photos")
 
 
+def photo_file_name(content_type: str, sha256: str) -> str:
+    return sha256 + EXTENSIONS[content_type]
+
+
 def incident_photo_name(photo: CleanPhoto) -> str:
-    return photo.sha256 + EXTENSIONS[photo.content_type]
+    return photo_file_name(photo.content_type, photo.sha256)
 
 
 def store_incident_photo(photo: CleanPhoto, content: bytes) -> str:
