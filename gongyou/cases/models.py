@@ -61,7 +61,8 @@ class Case(models.Model):
     )
 
     assigned_org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="cases", verbose_name=_("承办工会"))
-    # Where the case was first assigned: it stays in that org's scope after an escalation.
+    # The union that received the case (the recording officer's, else the first assigned): it
+    # stays in that org's scope after an escalation.
     origin_org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+", verbose_name=_("首办工会"))
 
     # Early warning (disputes above all): what is at stake.
