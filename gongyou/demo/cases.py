@@ -100,7 +100,8 @@ def seed_cases(*, actor: Actor, now: dt.datetime | None = None) -> int:
 
     hardship = submit(
         {"type": "hardship", "topic": "other", "title": "骑行途中摔伤，家庭困难",
-         "description": "送餐途中被车刮倒，右腿骨折，三个月无法跑单。", "amount_fen": 500_000},
+         "description": "送餐途中被车刮倒，右腿骨折，三个月无法跑单。", "amount_fen": 500_000,
+         "street_code": XUJIAHUI},
         ago(15), members[4] if len(members) > 4 else rider,
         hardship=CleanHardship("injury", "妻子无业，两个孩子上学，租房居住。", 4, 300_000, 500_000),
     )
@@ -111,7 +112,7 @@ def seed_cases(*, actor: Actor, now: dt.datetime | None = None) -> int:
 
     submit(
         {"type": "hardship", "topic": "other", "title": "家人重病申请救助",
-         "description": "母亲确诊肺癌，自费部分负担重。", "amount_fen": 800_000},
+         "description": "母亲确诊肺癌，自费部分负担重。", "amount_fen": 800_000, "street_code": XUJIAHUI},
         ago(2), members[5] if len(members) > 5 else rider,
         hardship=CleanHardship("illness", "独自赡养母亲，月收入约 6,000 元。", 2, 600_000, 800_000),
     )
