@@ -45,7 +45,9 @@ def escalate_overdue(now: dt.datetime, *, actor: Actor = COMMAND) -> list[Escala
 
 @transaction.atomic
 def escalate_case(pk: int, now: dt.datetime, *, actor: Actor = COMMAND) -> list[Escalation]:
-    case = Case.objects.select_for_update().select_related("assigned_org__parent").get(pk=pk)
+    # Lock the row alone, then read it (see services.lock_case: a join would hide a moved case).
+    Case.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True).get()
+    case = Case.objects.select_related("assigned_org__parent").get(pk=pk)
     if case.status not in OPEN_STATUSES:
         return []
     periods = deadlines.overdue_periods(case.due_at, now)

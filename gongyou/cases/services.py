@@ -133,7 +133,15 @@ def alert(org: Org, kind: str, text: str, *, at: dt.datetime, case: Case | None 
 
 
 def _locked(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("assigned_org", "person").get(pk=case.pk)
+    return lock_case(case.pk)
+
+
+def lock_case(pk: int) -> Case:
+    """The case row locked, then read with its org and person. Locked alone: on PostgreSQL a row
+    locked through a join drops out of the result when a concurrent transaction moved it to
+    another org while we waited (the join is re-checked against the old org row)."""
+    Case.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True).get()
+    return Case.objects.select_related("assigned_org", "person").get(pk=pk)
 
 
 def _refuse_transition(case: Case, action: str) -> Refused:
@@ -358,7 +366,7 @@ def record_referral_outcome(
 ) -> Referral:
     if outcome == ReferralOutcome.PENDING:
         raise Refused("invalid_choice", _("请选择部门的办理结果"), field="outcome")
-    referral = Referral.objects.select_for_update().select_related("case__assigned_org").get(pk=referral.pk)
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("case__assigned_org").get(pk=referral.pk)
     at = now or timezone.now()
     before = referral.outcome
     referral.outcome = outcome
@@ -439,7 +447,7 @@ def review_hardship(
 ) -> HardshipRelief:
     """Hardship relief (困难救助, seed §二(二)9): review the facts, decide, and the amount granted
     (fen; none when declined). The decision can be taken once."""
-    relief = HardshipRelief.objects.select_for_update().select_related("case__assigned_org").get(pk=relief.pk)
+    relief = HardshipRelief.objects.select_for_update(of=("self",)).select_related("case__assigned_org").get(pk=relief.pk)
     if relief.decision != HardshipDecision.PENDING:
         raise Refused("already_decided", _("这份救助申请已经审核过了"), field="decision", conflict=True)
     if decision == HardshipDecision.APPROVED and amount_granted_fen <= 0:
@@ -469,7 +477,7 @@ def review_hardship(
 
 @transaction.atomic
 def record_hardship_payment(relief: HardshipRelief, paid_on: dt.date, *, actor: Actor) -> HardshipRelief:
-    relief = HardshipRelief.objects.select_for_update().select_related("case__assigned_org").get(pk=relief.pk)
+    relief = HardshipRelief.objects.select_for_update(of=("self",)).select_related("case__assigned_org").get(pk=relief.pk)
     if relief.decision != HardshipDecision.APPROVED:
         raise Refused("not_approved", _("只有批准的救助才能登记发放"), field="paid_on", conflict=True)
     if relief.paid_on is not None:
