@@ -120,6 +120,15 @@ def test_a_rider_asks_for_legal_aid_and_an_officer_handles_it(
     desk.click("nav >> text=预警")
     assert desk.get_by_test_id("red-count").inner_text() == "1"
     screenshot(desk, "cases/07-warnings")
+    desk.click("nav >> text=法律体检")
+    desk.fill("input[name=enterprise_uscc]", world.agent.uscc)
+    desk.fill("input[name=checked_on]", "2026-11-01")
+    desk.fill("textarea[name=findings]", "未与骑手签订书面协议")
+    desk.click("[data-testid=checkup-form] button")
+    desk.wait_for_selector("text=已记录法律体检")
+    screenshot(desk, "cases/09-checkups")
+    desk.goto(f"{base}/console/cases/new/")
+    screenshot(desk, "cases/10-record-form")
 
     # The rider follows it in words.
     phone.reload()
