@@ -31,6 +31,11 @@ OBJECT_TYPES = {
     "members.membershipevent": _l("会籍事件"),
     "members.rosterentry": _l("名册记录"),
     "positions.checkin": _l("阵地签到"),
+    "cases.case": _l("诉求"),
+    "cases.referral": _l("部门转交"),
+    "cases.hardshiprelief": _l("困难救助"),
+    "cases.legalcheckup": _l("法律体检"),
+    "cases.warning": _l("预警"),
 }
 
 FIELDS = {

@@ -251,3 +251,11 @@ def season_kinds(today):
 )
 def test_season_starts_end_with_the_running_season(today, starts):
     assert [d.isoformat() for d in season_starts(dt.date.fromisoformat(today))] == starts
+
+
+def test_it_seeds_cases_with_warnings_and_an_escalation(seeded):
+    from gongyou.cases.models import Case, Escalation, Warning
+
+    assert "诉求" in seeded
+    assert Case.objects.filter(street__code="310104014").count() >= 10
+    assert Warning.objects.filter(kind="cluster").exists() and Escalation.objects.exists()
