@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "gongyou.benefits",
     "gongyou.funds",
     "gongyou.insight",
+    "gongyou.voice",
     "gongyou.portal",
     "gongyou.console",
     "gongyou.demo",
