@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,7 +104,7 @@ def clean_party(row: Mapping[str, Any], errors: FieldErrors, field: str = "parti
 
 
 def clean_meeting(
-    data: Mapping[str, Any], parties: list[Mapping[str, Any]], *, need_parties: bool = True
+    data: Mapping[str, Any], parties: Sequence[Mapping[str, Any]], *, need_parties: bool = True
 ) -> CleanMeeting:
     """A meeting and its parties. A five-party consultation has a party of each of the five kinds
     (seed Annex 3 §三4: unions, government departments, platforms, their affiliates, workers)."""
