@@ -30,11 +30,15 @@ def data(region, **over):
         "effective_to": "2026-12-31", "workers_covered": "100",
     }  # fmt: skip
     base.update(over)
-    return clean_agreement(base, over.pop("subjects", ["pay", "working_time"]) if "subjects" in over else ["pay", "working_time"])
+    return clean_agreement(
+        base, over.pop("subjects", ["pay", "working_time"]) if "subjects" in over else ["pay", "working_time"]
+    )
 
 
 def make(org, region, enterprises=(), **over):
-    return create_agreement(org, data(region, **over), Enterprise.objects.filter(pk__in=[e.pk for e in enterprises]), actor=COMMAND)
+    return create_agreement(
+        org, data(region, **over), Enterprise.objects.filter(pk__in=[e.pk for e in enterprises]), actor=COMMAND
+    )
 
 
 def test_a_signed_agreement_needs_its_dates_and_ends_after_it_starts(world):
@@ -59,9 +63,18 @@ def test_an_org_negotiates_only_for_its_own_region(world):
 
 
 def test_status_moves_forward_only_and_every_change_is_audited(world):
-    agreement = make(world.street_fed, world.street, status="proposed", signed_on="", effective_from="", effective_to="")
-    agreement = update_agreement(agreement, data(world.street, status="negotiating", signed_on="", effective_from=""), Enterprise.objects.none(), actor=COMMAND)
-    agreement = update_agreement(agreement, data(world.street), Enterprise.objects.filter(pk=world.platform.pk), actor=COMMAND)
+    agreement = make(
+        world.street_fed, world.street, status="proposed", signed_on="", effective_from="", effective_to=""
+    )
+    agreement = update_agreement(
+        agreement,
+        data(world.street, status="negotiating", signed_on="", effective_from=""),
+        Enterprise.objects.none(),
+        actor=COMMAND,
+    )
+    agreement = update_agreement(
+        agreement, data(world.street), Enterprise.objects.filter(pk=world.platform.pk), actor=COMMAND
+    )
     assert agreement.status == "signed" and list(agreement.enterprises.all()) == [world.platform]
     with pytest.raises(ValidationError) as exc:
         update_agreement(agreement, data(world.street, status="negotiating"), Enterprise.objects.none(), actor=COMMAND)
@@ -71,7 +84,11 @@ def test_status_moves_forward_only_and_every_change_is_audited(world):
 
 def test_in_force_means_signed_started_and_not_expired(world):
     signed = make(world.street_fed, world.street)
-    assert signed.in_force(TODAY) and not signed.in_force(dt.date(2025, 12, 31)) and not signed.in_force(dt.date(2027, 1, 1))
+    assert (
+        signed.in_force(TODAY)
+        and not signed.in_force(dt.date(2025, 12, 31))
+        and not signed.in_force(dt.date(2027, 1, 1))
+    )
     negotiating = make(world.street_fed, world.street, status="negotiating")
     assert not negotiating.in_force(TODAY)
 
@@ -83,7 +100,14 @@ def test_coverage_by_district_and_industry_counts_agreements_in_force(world):
     make(world.street_fed, world.street, [world.platform, world.agent])
     make(world.district, xuhui, [world.platform], workers_covered="250", effective_to="")
     # 徐汇 × 快递物流: the other street, 40 workers
-    make(world.other_street_fed, world.other_street, [world.no_union_enterprise], industry="express", workers_covered="40", kind="regional")
+    make(
+        world.other_street_fed,
+        world.other_street,
+        [world.no_union_enterprise],
+        industry="express",
+        workers_covered="40",
+        kind="regional",
+    )
     # Not counted: expired, not yet in force, still negotiating, failed
     make(world.street_fed, world.street, workers_covered="999", effective_from="2025-01-01", effective_to="2025-12-31")
     make(world.street_fed, world.street, workers_covered="999", effective_from="2026-07-01")
@@ -92,7 +116,10 @@ def test_coverage_by_district_and_industry_counts_agreements_in_force(world):
     make(world.city, Region.objects.get(code="310000"), industry="ride_hailing", workers_covered="5000")
     # 黄浦 × 快递物流 (the city negotiates for another district)
     make(world.city, huangpu, industry="express", workers_covered="7")
-    rows = [(r.district, r.industry, r.agreements, r.enterprises, r.workers) for r in coverage(Agreement.objects.all(), TODAY)]
+    rows = [
+        (r.district, r.industry, r.agreements, r.enterprises, r.workers)
+        for r in coverage(Agreement.objects.all(), TODAY)
+    ]
     assert rows == [
         ("全市", "ride_hailing", 1, 0, 5000),
         ("黄浦区", "express", 1, 0, 7),
@@ -102,11 +129,13 @@ def test_coverage_by_district_and_industry_counts_agreements_in_force(world):
 
 
 def test_coverage_follows_the_staff_scope(world):
-    from gongyou.voice.access import agreements_in_scope
     from gongyou.core.services import create_staff
+    from gongyou.voice.access import agreements_in_scope
 
     make(world.street_fed, world.street)
     make(world.other_street_fed, world.other_street, industry="express", workers_covered="40")
-    user = create_staff(username="s", password="Gongyou-test-2026!", org=world.street_fed, role="officer", actor=COMMAND)
+    user = create_staff(
+        username="s", password="Gongyou-test-2026!", org=world.street_fed, role="officer", actor=COMMAND
+    )
     rows = coverage(agreements_in_scope(user), TODAY)
     assert [(r.industry, r.workers) for r in rows] == [("food_delivery", 100)]

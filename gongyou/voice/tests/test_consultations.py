@@ -33,7 +33,12 @@ def test_a_meeting_needs_a_party_of_each_of_the_five_kinds():
 def test_bad_fields_are_reported_together():
     with pytest.raises(ValidationError) as exc:
         clean_meeting({"title": "", "held_on": "2026-02-30", "place": ""}, [*FIVE, {"kind": "bogus", "name": "x"}])
-    assert codes(exc) == {"title": ["required"], "held_on": ["invalid_date"], "place": ["required"], "parties": ["bad_kind"]}
+    assert codes(exc) == {
+        "title": ["required"],
+        "held_on": ["invalid_date"],
+        "place": ["required"],
+        "parties": ["bad_kind"],
+    }
 
 
 def test_only_enterprise_parties_link_an_enterprise(world):
@@ -49,13 +54,17 @@ def test_creating_a_meeting_records_parties_and_audits(world):
     assert meeting.parties.count() == 5
     assert party(meeting, "platform").enterprise == world.platform
     assert party(meeting, "worker_rep").attendees == "张三、李四"
-    assert AuditLog.objects.filter(action="voice.create_meeting", object_id=str(meeting.pk), org=world.street_fed).exists()
+    assert AuditLog.objects.filter(
+        action="voice.create_meeting", object_id=str(meeting.pk), org=world.street_fed
+    ).exists()
 
 
 def test_an_item_is_owned_by_a_party_of_the_same_meeting(world, meeting):
     other = make_meeting(world.street_fed, title="另一次会商")
     with pytest.raises(ValidationError) as exc:
-        add_action_item(meeting, clean_item({"title": "x", "due_on": "2026-04-01"}), owner=party(other, "union"), actor=COMMAND)
+        add_action_item(
+            meeting, clean_item({"title": "x", "due_on": "2026-04-01"}), owner=party(other, "union"), actor=COMMAND
+        )
     assert codes(exc) == {"owner": ["bad_owner"]}
 
 
@@ -81,14 +90,18 @@ def test_topic_resolution_item_and_completion(world, meeting):
 
 
 def test_a_done_date_in_the_future_is_refused(meeting):
-    item = add_action_item(meeting, clean_item({"title": "x", "due_on": "2026-04-01"}), owner=party(meeting, "union"), actor=COMMAND)
+    item = add_action_item(
+        meeting, clean_item({"title": "x", "due_on": "2026-04-01"}), owner=party(meeting, "union"), actor=COMMAND
+    )
     with pytest.raises(ValidationError) as exc:
         complete_action_item(item, done_on=dt.date(2999, 1, 1), evidence="x", actor=COMMAND)
     assert codes(exc) == {"done_on": ["future_date"]}
 
 
 def item(meeting, kind, due, done=None):
-    created = add_action_item(meeting, clean_item({"title": f"{kind}{due}", "due_on": due}), owner=party(meeting, kind), actor=COMMAND)
+    created = add_action_item(
+        meeting, clean_item({"title": f"{kind}{due}", "due_on": due}), owner=party(meeting, kind), actor=COMMAND
+    )
     if done:
         complete_action_item(created, done_on=dt.date.fromisoformat(done), evidence="已完成", actor=COMMAND)
     return created
@@ -113,8 +126,19 @@ def test_accountability_counts_on_time_late_overdue_and_pending_per_party(world,
     item(second, "platform", "2026-05-01", done="2026-04-30")
     rows = {r.name: r for r in accountability(ActionItem.objects.all(), today)}
     platform, government, union = rows["示例外卖平台"], rows["徐汇区人社局"], rows["徐家汇街道总工会"]
-    assert (platform.total, platform.done_on_time, platform.done_late, platform.overdue, platform.pending) == (6, 3, 1, 1, 1)
+    assert (platform.total, platform.done_on_time, platform.done_late, platform.overdue, platform.pending) == (
+        6,
+        3,
+        1,
+        1,
+        1,
+    )
     assert platform.on_time_percent == 60.0
-    assert (government.done_on_time, government.overdue, government.judged, government.on_time_percent) == (1, 2, 3, 33.3)
+    assert (government.done_on_time, government.overdue, government.judged, government.on_time_percent) == (
+        1,
+        2,
+        3,
+        33.3,
+    )
     assert (union.pending, union.judged, union.on_time_percent) == (1, 0, None)
     assert [r.name for r in accountability(ActionItem.objects.all(), today)][:2] == ["徐汇区人社局", "示例外卖平台"]

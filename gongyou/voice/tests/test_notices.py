@@ -34,7 +34,13 @@ def received(n):
 
 def test_a_notice_reaches_the_active_orgs_below_the_sender(world):
     n = notice(world.street_fed)
-    assert received(n) == {"徐家汇街道外卖行业工会", "徐家汇街道快递行业工会", "示例外卖平台总部工会", "示例配送代理工会", "徐家汇站分工会"}
+    assert received(n) == {
+        "徐家汇街道外卖行业工会",
+        "徐家汇街道快递行业工会",
+        "示例外卖平台总部工会",
+        "示例配送代理工会",
+        "徐家汇站分工会",
+    }
     assert world.street_fed.name not in received(n) and world.other_street_union.name not in received(n)
     district = notice(world.district, audience="kinds", kinds=[Org.Kind.STREET_FEDERATION])
     assert received(district) == {"徐家汇街道总工会", world.other_street_fed.name}
@@ -56,7 +62,9 @@ def test_an_org_outside_the_senders_scope_is_refused(world):
 
 def test_read_receipts_are_per_org_and_marked_once(world):
     n = notice(world.street_fed)
-    station_staff = create_staff(username="st", password="Gongyou-test-2026!", org=world.station_union, role="viewer", actor=COMMAND)
+    station_staff = create_staff(
+        username="st", password="Gongyou-test-2026!", org=world.station_union, role="viewer", actor=COMMAND
+    )
     assert mark_notice_read(n, world.station_union, station_staff, actor=Actor.staff(station_staff)) is True
     assert mark_notice_read(n, world.station_union, station_staff, actor=Actor.staff(station_staff)) is False
     receipt = NoticeReceipt.objects.get(notice=n, org=world.station_union)
@@ -67,10 +75,18 @@ def test_read_receipts_are_per_org_and_marked_once(world):
 
 def test_staff_see_notices_they_sent_down_or_received(world):
     n = notice(world.street_fed, audience="chosen", orgs=[world.station_union])
-    station = create_staff(username="st", password="Gongyou-test-2026!", org=world.station_union, role="officer", actor=COMMAND)
-    agent = create_staff(username="ag", password="Gongyou-test-2026!", org=world.agent_union, role="officer", actor=COMMAND)
-    other = create_staff(username="ot", password="Gongyou-test-2026!", org=world.other_street_fed, role="officer", actor=COMMAND)
-    district = create_staff(username="di", password="Gongyou-test-2026!", org=world.district, role="officer", actor=COMMAND)
+    station = create_staff(
+        username="st", password="Gongyou-test-2026!", org=world.station_union, role="officer", actor=COMMAND
+    )
+    agent = create_staff(
+        username="ag", password="Gongyou-test-2026!", org=world.agent_union, role="officer", actor=COMMAND
+    )
+    other = create_staff(
+        username="ot", password="Gongyou-test-2026!", org=world.other_street_fed, role="officer", actor=COMMAND
+    )
+    district = create_staff(
+        username="di", password="Gongyou-test-2026!", org=world.district, role="officer", actor=COMMAND
+    )
     assert list(notices_received_for(station)) == [n] and notice_for(station, n.pk) == n
     assert notice_for(district, n.pk) == n  # the sender is in its scope
     from django.http import Http404
@@ -88,7 +104,11 @@ def test_members_see_notices_meant_for_members_of_their_org(world):
     for_members = notice(world.street_fed, to_members=True)
     notice(world.street_fed)  # staff only
     only_express = notice(world.street_fed, audience="chosen", orgs=[world.street_union_express], to_members=True)
-    own = send_notice(member.org, clean_notice({"title": "本会通知", "body": "x", "audience": "all", "to_members": "1"}, [], []), actor=COMMAND)
+    own = send_notice(
+        member.org,
+        clean_notice({"title": "本会通知", "body": "x", "audience": "all", "to_members": "1"}, [], []),
+        actor=COMMAND,
+    )
     assert set(notices_for_member(member)) == {for_members, own}
     assert only_express not in notices_for_member(member)
 
@@ -101,7 +121,9 @@ def test_a_report_goes_to_the_parent_with_its_file(world, settings, tmp_path):
     assert file_storage().exists(stored_name(report.attachment))
     assert (tmp_path / "voice_files" / (report.attachment.sha256 + ".pdf")).read_bytes() == PDF
     city = create_staff(username="c", password="Gongyou-test-2026!", org=world.city, role="officer", actor=COMMAND)
-    other = create_staff(username="o", password="Gongyou-test-2026!", org=world.other_street_fed, role="officer", actor=COMMAND)
+    other = create_staff(
+        username="o", password="Gongyou-test-2026!", org=world.other_street_fed, role="officer", actor=COMMAND
+    )
     assert list(reports_for(city)) == [report] and list(reports_for(other)) == []
     with pytest.raises(ValidationError) as exc:
         send_report(world.city, clean_report({"title": "x", "body": "y"}), actor=COMMAND)
