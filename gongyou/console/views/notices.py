@@ -182,10 +182,11 @@ def notice_receipts_export(request: HttpRequest, pk: int) -> HttpResponse:
 def _reports(request: HttpRequest) -> QuerySet[Report]:
     qs = reports_for(request.user)
     mine = own_org_id(request.user)
+    # Received: every report in scope that others sent (to this org, or to an org below it).
     if _box(request) == "sent":
-        qs = qs.filter(org_id=mine) if mine else qs
+        qs = qs.filter(org_id=mine) if mine else qs.none()
     else:
-        qs = qs.filter(to_org_id=mine) if mine else qs
+        qs = qs.exclude(org_id=mine) if mine else qs
     return qs.order_by("-sent_at", "-id")
 
 
