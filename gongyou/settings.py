@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "gongyou.positions",
     "gongyou.benefits",
     "gongyou.funds",
+    "gongyou.cases",
     "gongyou.insight",
     "gongyou.voice",
     "gongyou.portal",
@@ -254,6 +255,31 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+
+def _case_deadlines(value: str) -> dict[str, tuple[int, int]]:
+    """Per case type (working days to accept, calendar days to resolve): the defaults, with
+    "type=accept/resolve" pairs from the environment on top; a bad pair stops start-up."""
+    deadlines = {
+        "opinion": (2, 15),
+        "complaint": (2, 15),
+        "hardship": (2, 20),
+        "legal_aid": (2, 10),
+        "dispute": (1, 7),
+    }
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        kind, _sep, days = item.partition("=")
+        accept, _slash, resolve = days.partition("/")
+        if kind.strip() not in deadlines or not accept.strip().isdigit() or not resolve.strip().isdigit():
+            raise ImproperlyConfigured(
+                f"GONGYOU_CASE_DEADLINES: {item!r} should be type=accept_working_days/resolve_days, "
+                f"type one of {', '.join(deadlines)}"
+            )
+        if int(accept) < 1 or int(resolve) < 1:
+            raise ImproperlyConfigured(f"GONGYOU_CASE_DEADLINES: {item!r} needs days of at least 1")
+        deadlines[kind.strip()] = (int(accept), int(resolve))
+    return deadlines
+
+
 # Product rules that an operator may tune.
 GONGYOU: dict[str, Any] = {
     # Days after which a pending transfer is accepted automatically (the new org stayed silent).
@@ -274,6 +300,23 @@ GONGYOU: dict[str, Any] = {
     "DUES_SERVICE_SHARE_PERCENT": env_int("GONGYOU_DUES_SERVICE_SHARE_PERCENT", 100, minimum=0),
     # Days between two dues reminders to one member.
     "DUES_REMINDER_INTERVAL_DAYS": env_int("GONGYOU_DUES_REMINDER_INTERVAL_DAYS", 30, minimum=1),
+    # Case deadlines per type (SPEC §6): working days (Mon–Fri) to accept, then calendar days to
+    # resolve. GONGYOU_CASE_DEADLINES overrides some, e.g. "dispute=1/5,legal_aid=2/10".
+    "CASE_DEADLINES": _case_deadlines(env_str("GONGYOU_CASE_DEADLINES", "") or ""),
+    # An overdue case escalates to the next org up once per this many days it stays overdue.
+    "CASE_OVERDUE_PERIOD_DAYS": env_int("GONGYOU_CASE_OVERDUE_PERIOD_DAYS", 3, minimum=1),
+    # A resolved case may be reopened by its worker or staff within this many days.
+    "CASE_REOPEN_DAYS": env_int("GONGYOU_CASE_REOPEN_DAYS", 30, minimum=1),
+    # Early-warning levels (seed Annex 3 §三3): red for collective action or at least this many
+    # workers or fen at stake, yellow from the lower thresholds, green otherwise.
+    "WARNING_RED_WORKERS": env_int("GONGYOU_WARNING_RED_WORKERS", 30, minimum=1),
+    "WARNING_RED_AMOUNT_FEN": env_int("GONGYOU_WARNING_RED_AMOUNT_FEN", 100_000_00, minimum=1),
+    "WARNING_YELLOW_WORKERS": env_int("GONGYOU_WARNING_YELLOW_WORKERS", 10, minimum=1),
+    "WARNING_YELLOW_AMOUNT_FEN": env_int("GONGYOU_WARNING_YELLOW_AMOUNT_FEN", 20_000_00, minimum=1),
+    # Cluster signal: this many opinions/complaints about one enterprise or station and one topic
+    # within this many days raise a warning for the street federation.
+    "WARNING_CLUSTER_CASES": env_int("GONGYOU_WARNING_CLUSTER_CASES", 3, minimum=2),
+    "WARNING_CLUSTER_DAYS": env_int("GONGYOU_WARNING_CLUSTER_DAYS", 7, minimum=1),
 }
 
 # SMS codes for the worker portal: the console backend logs codes (demo, tests); production sets

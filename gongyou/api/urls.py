@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongyou.api.views import benefits, funds, insight, partner, stations
+from gongyou.api.views import benefits, cases, funds, insight, partner, stations
 
 app_name = "api"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("funds/transactions", funds.TransactionsView.as_view(), name="fund_transactions"),
     path("funds/transactions/<int:id>/reverse", funds.ReverseView.as_view(), name="fund_reverse"),
     path("funds/trial-balance", funds.TrialBalanceView.as_view(), name="fund_trial_balance"),
+    path("cases", cases.CasesView.as_view(), name="cases"),
+    path("cases/<str:case_no>", cases.CaseView.as_view(), name="case"),
+    path("cases/<str:case_no>/actions", cases.CaseActionsView.as_view(), name="case_actions"),
     path("insight/served", benefits.ServedView.as_view(), name="insight_served"),
     path("insight/unionless", insight.UnionlessView.as_view(), name="insight_unionless"),
     # Public (no credentials).

@@ -13,6 +13,8 @@ from gongyou.api.tests.conftest import client_for
 from gongyou.benefits.inputs import clean_campaign
 from gongyou.benefits.services import create_campaign
 from gongyou.benefits.tests.conftest import campaign_data
+from gongyou.cases.inputs import clean_case
+from gongyou.cases.services import submit_case
 from gongyou.core.actors import COMMAND
 from gongyou.core.services import issue_staff_token
 from gongyou.core.testing import worker_data
@@ -98,6 +100,28 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
         **{c: dict.fromkeys(METHODS, 401) for c in PARTNERS},
         **{c: dict.fromkeys(METHODS, s) for c, s in NO_CREDENTIAL.items()},
     },
+    # Cases: the case concerns a station in the officer's street (its street federation has it).
+    "cases": {
+        "officer": _only("post", 201),
+        "outsider": _only("post", 201),  # recorded by their own org
+        "viewer": {"get": 405, **dict.fromkeys(WRITES, 403)},
+        **{c: dict.fromkeys(METHODS, 401) for c in PARTNERS},
+        **{c: dict.fromkeys(METHODS, s) for c, s in NO_CREDENTIAL.items()},
+    },
+    "case": {
+        "officer": _only("get", 200),
+        "outsider": _only("get", 404),  # out of scope looks like missing
+        "viewer": {"get": 200, **dict.fromkeys(WRITES, 403)},
+        **{c: dict.fromkeys(METHODS, 401) for c in PARTNERS},
+        **{c: dict.fromkeys(METHODS, s) for c, s in NO_CREDENTIAL.items()},
+    },
+    "case_actions": {
+        "officer": _only("post", 200),
+        "outsider": _only("post", 404),
+        "viewer": {"get": 405, **dict.fromkeys(WRITES, 403)},
+        **{c: dict.fromkeys(METHODS, 401) for c in PARTNERS},
+        **{c: dict.fromkeys(METHODS, s) for c, s in NO_CREDENTIAL.items()},
+    },
     "insight_served": {
         "officer": _only("get", 200),
         "outsider": _only("get", 200),  # their own scope
@@ -163,6 +187,21 @@ def _fund_request(client, endpoint, method, seq, funds):
     return getattr(client, method)(f"/api/v1/funds/{path}", format="json")
 
 
+def _case_request(client, endpoint, method, seq, world):
+    if endpoint == "cases":
+        body = {"type": "complaint", "name": "王五", "phone": "13800138000", "title": f"投诉{seq}", "description": "说明"}
+        return getattr(client, method)("/api/v1/cases", body, format="json")
+    case = submit_case(
+        clean_case({"type": "complaint", "name": "王五", "phone": "13800138000", "title": "投诉", "description": "说明",
+                    "station_code": world.station.code}),
+        channel="staff",
+        actor=COMMAND,
+    )
+    if endpoint == "case":
+        return getattr(client, method)(f"/api/v1/cases/{case.case_no}", format="json")
+    return getattr(client, method)(f"/api/v1/cases/{case.case_no}/actions", {"action": "accept"}, format="json")
+
+
 def _request(client, endpoint, method, member_no, seq, campaign_id):
     if endpoint == "benefit_campaigns":
         return getattr(client, method)("/api/v1/benefits/campaigns", campaign_data(title=f"活动{seq}"), format="json")
@@ -184,10 +223,12 @@ def _request(client, endpoint, method, member_no, seq, campaign_id):
 
 @pytest.mark.parametrize("caller", CALLERS)
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
-def test_permission_matrix(callers, member_no, campaign_id, funds, endpoint, caller):
+def test_permission_matrix(world, callers, member_no, campaign_id, funds, endpoint, caller):
     for seq, method in enumerate(METHODS, start=1):
         expected = MATRIX[endpoint][caller][method]
-        if endpoint.startswith("fund_"):
+        if endpoint.startswith("case"):
+            response = _case_request(callers[caller], endpoint, method, seq, world)
+        elif endpoint.startswith("fund_"):
             response = _fund_request(callers[caller], endpoint, method, seq, funds)
         else:
             response = _request(callers[caller], endpoint, method, member_no, seq, campaign_id)

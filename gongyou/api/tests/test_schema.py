@@ -24,7 +24,12 @@ STAFF_PATHS = {
     "/api/v1/insight/served": "get",
     "/api/v1/insight/unionless": "get",
 }
-PATHS = {**PARTNER_PATHS, **PUBLIC_PATHS, **STAFF_PATHS, **FUNDS_PATHS}
+CASES_PATHS = {
+    "/api/v1/cases": "post",
+    "/api/v1/cases/{case_no}": "get",
+    "/api/v1/cases/{case_no}/actions": "post",
+}
+PATHS = {**PARTNER_PATHS, **PUBLIC_PATHS, **STAFF_PATHS, **FUNDS_PATHS, **CASES_PATHS}
 
 
 @pytest.fixture(scope="module")
@@ -242,3 +247,41 @@ def test_every_funds_answer_fits_the_document(schema, world, personas):
     check(schema, reverse, staff.post("/api/v1/funds/transactions/999999/reverse", {}, format="json"))
     check(schema, trial, staff.get(trial))
     check(schema, trial, client_for(None).get(trial))
+
+
+def test_every_cases_answer_fits_the_document(schema, world, personas):
+    from gongyou.core.actors import COMMAND
+    from gongyou.core.services import issue_staff_token
+
+    staff = client_for(issue_staff_token(personas["street"], actor=COMMAND))
+    viewer = client_for(issue_staff_token(personas["viewer"], actor=COMMAND))
+    outsider = client_for(issue_staff_token(personas["other_street"], actor=COMMAND))
+    create, detail, actions = CASES_PATHS
+    for path, method in CASES_PATHS.items():
+        assert schema["paths"][path][method]["security"] == [{"staffToken": []}]
+    assert {"201", "400", "401", "403"} <= set(schema["paths"][create]["post"]["responses"])
+    assert {"200", "400", "404", "409"} <= set(schema["paths"][actions]["post"]["responses"])
+    body = {
+        "type": "legal_aid",
+        "name": "李四",
+        "phone": "13900139000",
+        "title": "拖欠工资",
+        "description": "站点拖欠三个月工资",
+        "station_code": world.station.code,
+        "workers_involved": 12,
+        "amount_fen": 3_000_000,
+    }
+    created = staff.post(create, body, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["warning_level"] == "yellow"
+    check(schema, create, created)
+    check(schema, create, staff.post(create, {**body, "name": None, "phone": None}, format="json"))  # 400
+    check(schema, create, viewer.post(create, body, format="json"))  # 403
+    case_no = created.json()["case_no"]
+    check(schema, detail, staff.get(f"/api/v1/cases/{case_no}"), "get")
+    check(schema, detail, outsider.get(f"/api/v1/cases/{case_no}"), "get")  # 404
+    path = f"/api/v1/cases/{case_no}/actions"
+    check(schema, actions, staff.post(path, {"action": "accept"}, format="json"), "post")
+    check(schema, actions, staff.post(path, {"action": "accept"}, format="json"), "post")  # 409
+    check(schema, actions, staff.post(path, {"action": "refer"}, format="json"), "post")  # 400
+    check(schema, actions, staff.post(path, {"action": "fly"}, format="json"), "post")  # 400
