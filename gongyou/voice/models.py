@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongyou.cases.models import Case, Warning
 from gongyou.core.choices import Industry
 from gongyou.core.models import Enterprise, Org, Region
 from gongyou.voice.vocab import AgreementKind, AgreementStatus, ItemStatus, NoticeAudience, PartyKind
@@ -85,6 +86,10 @@ class Topic(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="topics")
     title = models.CharField(_("议题"), max_length=200)
     description = models.TextField(_("说明"), blank=True)
+    # The workers' cases and the early warnings the topic takes up (SPEC §6 "topics linked to
+    # cases/opinions").
+    cases = models.ManyToManyField(Case, blank=True, related_name="consultation_topics", verbose_name=_("诉求"))
+    warnings = models.ManyToManyField(Warning, blank=True, related_name="consultation_topics", verbose_name=_("预警"))
 
     class Meta:
         ordering = ["meeting_id", "id"]

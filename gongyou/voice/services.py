@@ -5,6 +5,7 @@ checked that the object is in the actor's scope (voice.access) and that they may
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -15,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongyou.cases.models import Case, Warning
 from gongyou.core import audit
 from gongyou.core.actors import Actor
 from gongyou.core.models import Enterprise, Org, OrgReach, Region
@@ -140,6 +142,22 @@ def add_topic(meeting: Meeting, title: str, description: str = "", *, actor: Act
         raise Refused("bad_title", _("请填写议题（不超过 200 个字）"), field="title")
     topic = Topic.objects.create(meeting=meeting, title=title, description=description.strip())
     audit.record(actor, "voice.add_topic", topic, after={"meeting": meeting.pk, "title": title}, org=meeting.org)
+    return topic
+
+
+@transaction.atomic
+def link_topic(topic: Topic, *, cases: Sequence[Case] = (), warnings: Sequence[Warning] = (), actor: Actor) -> Topic:
+    """Link a topic to the cases and early warnings it takes up. The caller has found each one
+    in the actor's scope (cases.access). Linking twice changes nothing."""
+    topic.cases.add(*cases)
+    topic.warnings.add(*warnings)
+    audit.record(
+        actor,
+        "voice.link_topic",
+        topic,
+        after={"cases": [c.case_no for c in cases], "warnings": [w.pk for w in warnings]},
+        org=topic.meeting.org,
+    )
     return topic
 
 

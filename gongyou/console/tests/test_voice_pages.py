@@ -177,3 +177,26 @@ def test_the_city_cannot_report_up(client, personas):
 def test_the_menu_links_every_voice_page(client, personas, url):
     html = login(client, personas["street"]).get("/console/").content.decode()
     assert f'href="{url}"' in html
+
+
+def test_a_topic_links_cases_and_warnings_in_scope(client, world, personas):
+    from gongyou.cases.inputs import clean_case
+    from gongyou.cases.services import submit_case
+    from gongyou.cases.tests.conftest import case_data
+    from gongyou.core.actors import COMMAND
+
+    case = submit_case(clean_case(case_data(workers_involved=40)), channel="staff", actor=COMMAND, fallback_org=world.street_fed)
+    meeting = make_meeting(world.street_fed)
+    login(client, personas["street"])
+    client.post(f"/console/consultations/{meeting.pk}/add/topic/", {"title": "站点扣款"})
+    topic = meeting.topics.get()
+    warning = case.case_warnings.first()
+    post = {"topic": topic.pk, "case_no": case.case_no.lower(), "warning": warning.pk if warning else ""}
+    client.post(f"/console/consultations/{meeting.pk}/add/link/", post)
+    assert list(topic.cases.all()) == [case]
+    assert list(topic.warnings.all()) == ([warning] if warning else [])
+    assert case.case_no in client.get(f"/console/consultations/{meeting.pk}/").content.decode()
+    # A case out of the staff member's scope is not found: nothing linked.
+    other = submit_case(clean_case(case_data(phone="13800138001")), channel="staff", actor=COMMAND, fallback_org=world.other_street_fed)
+    response = client.post(f"/console/consultations/{meeting.pk}/add/link/", {"topic": topic.pk, "case_no": other.case_no}, follow=True)
+    assert "找不到这个诉求或预警" in response.content.decode() and list(topic.cases.all()) == [case]

@@ -18,6 +18,8 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from gongyou.cases.access import case_in_scope, warning_in_scope, warnings_in_scope
+from gongyou.cases.vocab import WarningStatus
 from gongyou.console.decorators import console_view
 from gongyou.console.views.common import actor, can_write, error_text, flash_error, paginate
 from gongyou.core import excel
@@ -35,6 +37,7 @@ from gongyou.voice.services import (
     complete_action_item,
     create_meeting,
     file_storage,
+    link_topic,
     stored_name,
     update_meeting,
 )
@@ -203,7 +206,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "meeting": meeting,
         "parties": meeting.parties.select_related("enterprise"),
-        "topics": meeting.topics.all(),
+        "topics": meeting.topics.prefetch_related("cases", "warnings"),
+        "open_warnings": warnings_in_scope(request.user).filter(status=WarningStatus.OPEN).order_by("-raised_at")[:100],
         "resolutions": meeting.resolutions.select_related("topic"),
         "items": items,
         "kinds": PartyKind.choices,
@@ -239,6 +243,20 @@ def meeting_add(request: HttpRequest, pk: int, part: str) -> HttpResponse:
             add_party(meeting, party.kind, party.name, party.attendees, party.enterprise_id, actor=act)
         elif part == "topic":
             add_topic(meeting, post.get("title", ""), post.get("description", ""), actor=act)
+        elif part == "link":
+            topic = meeting.topics.filter(pk=post.get("topic", "")).first() if post.get("topic", "").isdigit() else None
+            if topic is None:
+                raise ValidationError(_("请选择议题"), code="bad_topic")
+            case_no = post.get("case_no", "").strip()
+            warning = post.get("warning", "")
+            try:
+                linked_cases = [case_in_scope(request.user, case_no)] if case_no else []
+                linked_warnings = [warning_in_scope(request.user, warning)] if warning.isdigit() else []
+            except Http404:
+                raise ValidationError(_("找不到这个诉求或预警"), code="not_found") from None
+            if not linked_cases and not linked_warnings:
+                raise ValidationError(_("请填写诉求编号或选择预警"), code="required")
+            link_topic(topic, cases=linked_cases, warnings=linked_warnings, actor=act)
         elif part == "resolution":
             topic = meeting.topics.filter(pk=post.get("topic", "")).first() if post.get("topic", "").isdigit() else None
             add_resolution(meeting, post.get("text", ""), topic, actor=act)
