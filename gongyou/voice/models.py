@@ -88,8 +88,8 @@ class Topic(models.Model):
     description = models.TextField(_("说明"), blank=True)
     # The workers' cases and the early warnings the topic takes up (SPEC §6 "topics linked to
     # cases/opinions").
-    cases = models.ManyToManyField(Case, blank=True, related_name="consultation_topics", verbose_name=_("诉求"))
-    warnings = models.ManyToManyField(Warning, blank=True, related_name="consultation_topics", verbose_name=_("预警"))
+    cases = models.ManyToManyField(Case, blank=True, related_name="consultation_topics", verbose_name=_("关联诉求"))
+    warnings = models.ManyToManyField(Warning, blank=True, related_name="consultation_topics", verbose_name=_("关联预警"))
 
     class Meta:
         ordering = ["meeting_id", "id"]
@@ -220,7 +220,7 @@ def in_force_q(today: dt.date) -> Q:
 
 class Notice(models.Model):
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="notices_sent", verbose_name=_("发文工会"))
-    title = models.CharField(_("标题"), max_length=160)
+    title = models.CharField(_("通知标题"), max_length=160)
     body = models.TextField(_("正文"))
     audience = models.CharField(_("发送范围"), max_length=10, choices=NoticeAudience.choices)
     # The org kinds chosen when audience is "kinds" (kept for the record; the receipts are the truth).
@@ -264,7 +264,7 @@ class Report(models.Model):
     to_org = models.ForeignKey(
         Org, on_delete=models.PROTECT, related_name="reports_received", verbose_name=_("接收工会")
     )
-    title = models.CharField(_("标题"), max_length=160)
+    title = models.CharField(_("材料标题"), max_length=160)
     body = models.TextField(_("内容"))
     attachment = models.ForeignKey(
         Attachment, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("附件")

@@ -51,7 +51,7 @@ AGREEMENT_NEXT = {
 class Subject(models.TextChoices):
     """What a collective agreement settles (seed Annex 3 §三5)."""
 
-    PAY = "pay", _("劳动报酬")
+    PAY = "pay", _("工资报酬")
     REWARD_PENALTY = "reward_penalty", _("奖惩规则")
     WORKING_TIME = "working_time", _("工作时间")
     LABOUR_QUOTA = "labour_quota", _("劳动定额")

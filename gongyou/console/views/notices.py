@@ -74,7 +74,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 def notice_export(request: HttpRequest) -> HttpResponse:
     if _box(request) == "sent":
         header = [
-            _("标题"),
+            _("通知标题"),
             _("发文工会"),
             _("发送时间"),
             _("发送范围"),
@@ -88,7 +88,7 @@ def notice_export(request: HttpRequest) -> HttpResponse:
             for n in _notices(request)
         )  # fmt: skip
     else:
-        header = [_("标题"), _("发文工会"), _("发送时间"), _("本单位阅读时间")]
+        header = [_("通知标题"), _("发文工会"), _("发送时间"), _("本单位阅读时间")]
         rows = (
             [
                 n.title,
@@ -201,7 +201,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     return render(request, "console/voice/reports.html", context)
 
 
-REPORT_HEADER = [_l("标题"), _l("报送工会"), _l("接收工会"), _l("报送时间"), _l("阅读时间"), _l("附件")]
+REPORT_HEADER = [_l("材料标题"), _l("报送工会"), _l("接收工会"), _l("报送时间"), _l("阅读时间"), _l("附件")]
 
 
 @console_view

@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
             name='Notice',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=160, verbose_name='标题')),
+                ('title', models.CharField(max_length=160, verbose_name='通知标题')),
                 ('body', models.TextField(verbose_name='正文')),
                 ('audience', models.CharField(choices=[('all', '所辖全部组织'), ('kinds', '指定类型的组织'), ('chosen', '指定组织')], max_length=10, verbose_name='发送范围')),
                 ('kinds', models.JSONField(blank=True, default=list)),
@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
             name='Report',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=160, verbose_name='标题')),
+                ('title', models.CharField(max_length=160, verbose_name='材料标题')),
                 ('body', models.TextField(verbose_name='内容')),
                 ('sent_at', models.DateTimeField(auto_now_add=True, db_index=True)),
                 ('sent_by', models.CharField(max_length=80)),

@@ -14,11 +14,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='topic',
             name='cases',
-            field=models.ManyToManyField(blank=True, related_name='consultation_topics', to='cases.case', verbose_name='诉求'),
+            field=models.ManyToManyField(blank=True, related_name='consultation_topics', to='cases.case', verbose_name='关联诉求'),
         ),
         migrations.AddField(
             model_name='topic',
             name='warnings',
-            field=models.ManyToManyField(blank=True, related_name='consultation_topics', to='cases.warning', verbose_name='预警'),
+            field=models.ManyToManyField(blank=True, related_name='consultation_topics', to='cases.warning', verbose_name='关联预警'),
         ),
     ]
