@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from gongyou.core.actors import COMMAND
 from gongyou.core.models import Enterprise, Org, Station
 from gongyou.demo.funds import seed_funds
+from gongyou.demo.voice import seed_voice
 from gongyou.demo.world import DEFAULT_MEMBERS, Report, Seeder
 from gongyou.members.models import FoundingTask, Membership, RosterEntry, Transfer
 from gongyou.secrets import write_private
@@ -36,6 +37,9 @@ LABELS = {
     "appointments": "预约",
     "fund_transactions": "经费流水",
     "dues_payments": "会费缴纳",
+    "meetings": "五方会商",
+    "agreements": "集体合同",
+    "notices": "通知",
 }
 
 
@@ -66,6 +70,11 @@ class Command(BaseCommand):
         funds = seed_funds(actor=COMMAND)
         report.created["fund_transactions"] += funds.transactions
         report.created["dues_payments"] += funds.payments
+        # Consultations, agreements and notices need the federations, platforms and staff above.
+        voice = seed_voice(actor=COMMAND)
+        report.created["meetings"] += voice.meetings
+        report.created["agreements"] += voice.agreements
+        report.created["notices"] += voice.notices
         self._summary(report, time.monotonic() - started, base_url(options["host"]))
 
     def _summary(self, report: Report, seconds: float, server: str) -> None:
