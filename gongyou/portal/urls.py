@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongyou.portal.views import benefits, card, insurance, join, me, notices, pages, stations
+from gongyou.portal.views import benefits, card, cases, insurance, join, me, notices, pages, stations
 
 app_name = "portal"
 urlpatterns = [
@@ -31,6 +31,12 @@ urlpatterns = [
     path("me/notices/", notices.notices, name="notices"),
     path("me/insurance/<int:pk>/enrol/", insurance.enrol, name="insurance_enrol"),
     path("me/insurance/enrolments/<int:pk>/incident/", insurance.incident, name="incident"),
+    path("me/cases/", cases.my_cases, name="cases"),
+    path("me/cases/verify/", cases.verify, name="case_verify"),
+    path("me/cases/new/", cases.case_new, name="case_new"),
+    path("me/cases/<str:case_no>/", cases.case_detail, name="case"),
+    path("me/cases/<str:case_no>/reopen/", cases.case_reopen, name="case_reopen"),
+    path("me/cases/<str:case_no>/files/<int:pk>/", cases.case_file, name="case_file"),
     # Service positions for workers (phone, no login needed).
     path("stations/", stations.nearest, name="stations"),
     path("stations/results/", stations.results, name="station_results"),

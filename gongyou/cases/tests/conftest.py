@@ -31,6 +31,6 @@ def make_case(world):
 
 
 @pytest.fixture
-def rider(world, make_member):
+def rider(world, make_member):  # noqa: F811 (the imported fixture)
     """A rider of the station: their membership is with the station union."""
     return make_member(501, station_code=world.station.code, employer_uscc=world.agent.uscc, labor_relation="employee")

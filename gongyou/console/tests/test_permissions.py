@@ -51,6 +51,50 @@ AGREEMENT = {"title": "工资集体协议", "kind": "industry", "industry": "foo
              "status": "signed", "signed_on": "2026-01-01", "effective_from": "2026-01-01", "workers_covered": "10"}  # fmt: skip
 FIVE_PARTIES = {"party_kind": ["union", "government", "platform", "affiliate", "worker_rep"],
                 "party_name": ["工会", "人社局", "平台", "代理商", "骑手代表"], "party_enterprise": [""] * 5, "party_attendees": [""] * 5}  # fmt: skip
+def street_case(w, **overrides):
+    """A non-member's case about the station: the street federation has it (station and agent
+    unions, below or beside it, do not see it)."""
+    from gongyou.cases.inputs import clean_case
+    from gongyou.cases.services import submit_case
+    from gongyou.core.actors import COMMAND
+
+    data = {"type": "complaint", "name": "王五", "phone": "13800138000", "title": "扣款", "description": "超时扣款",
+            "station_code": w.station.code, **overrides}
+    return submit_case(clean_case(data), channel="staff", actor=COMMAND)
+
+
+def street_referral(w):
+    from gongyou.cases.services import accept_case, refer_case
+    from gongyou.core.actors import COMMAND
+
+    case = accept_case(street_case(w), actor=COMMAND)
+    return refer_case(case, "mediation", actor=COMMAND)
+
+
+def street_warning(w):
+    return street_case(w, workers_involved=50).case_warnings.get()
+
+
+def street_attachment(w):
+    from gongyou.cases.services import attach_files
+    from gongyou.core.actors import COMMAND
+    from gongyou.core.uploads import CheckedFile, store_evidence
+
+    content = b"\xff\xd8\xff\xe0 permission matrix photo"
+    checked = CheckedFile("p.jpg", "image/jpeg", len(content), __import__("hashlib").sha256(content).hexdigest())
+    store_evidence("case_files", checked, content)
+    case = street_case(w)
+    (row,) = attach_files(case, [checked], actor=COMMAND)
+    return f"/console/cases/{case.case_no}/files/{row.pk}/"
+
+
+def street_checkup(w):
+    import datetime as dt
+
+    from gongyou.cases.services import record_legal_checkup
+    from gongyou.core.actors import COMMAND
+
+    return record_legal_checkup(w.agent, org=w.street_fed, checked_on=dt.date(2026, 11, 1), findings="无", issues_found=0, actor=COMMAND)
 
 
 def everyone(status):
@@ -245,6 +289,38 @@ CASES = [
     # Sent up by the station union: its parent's line and its second manager (the agent union) see it.
     ("report", "get", lambda d, w: f"/console/reports/{voice(w)['report'].pk}/", None, reads(other_street=MISSING)),
     ("report-attachment", "get", lambda d, w: f"/console/reports/{voice(w)['report'].pk}/attachment/", None, everyone(MISSING)),
+    ("cases", "get", lambda d, w: "/console/cases/", None, reads()),
+    ("cases-export", "get", lambda d, w: "/console/cases/export/", None, reads()),
+    ("case-new", "get", lambda d, w: "/console/cases/new/", None, reads()),
+    ("case-new-post", "post", lambda d, w: "/console/cases/new/",
+     lambda d, w: {"type": "opinion", "name": "赵六", "phone": "13900139000", "title": "建议", "description": "多设驿站"}, writes()),
+    ("case", "get", lambda d, w: f"/console/cases/{street_case(w).case_no}/", None,
+     reads(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("case-missing", "get", lambda d, w: "/console/cases/SQ2026000000001/", None, everyone(MISSING)),
+    ("case-action", "post", lambda d, w: f"/console/cases/{street_case(w).case_no}/action/", lambda d, w: {"action": "accept"},
+     writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("case-attach", "post", lambda d, w: f"/console/cases/{street_case(w).case_no}/attach/", lambda d, w: {},
+     writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("case-attachment", "get", lambda d, w: street_attachment(w), None, reads(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("case-hardship", "post", lambda d, w: f"/console/cases/{street_case(w, type='hardship').case_no}/hardship/",
+     lambda d, w: {"decision": "declined", "note": "不符合条件"}, writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("referral-outcome", "post", lambda d, w: f"/console/cases/referrals/{street_referral(w).pk}/outcome/",
+     lambda d, w: {"outcome": "upheld"}, writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("case-alerts-read", "post", lambda d, w: "/console/cases/alerts/read/", lambda d, w: {}, writes()),
+    ("warnings", "get", lambda d, w: "/console/cases/warnings/", None, reads()),
+    ("warnings-export", "get", lambda d, w: "/console/cases/warnings/export/", None, reads()),
+    ("warning-handle", "post", lambda d, w: f"/console/cases/warnings/{street_warning(w).pk}/handle/", lambda d, w: {"note": "已约谈"},
+     writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("hardship", "get", lambda d, w: "/console/cases/hardship/", None, reads()),
+    ("hardship-export", "get", lambda d, w: "/console/cases/hardship/export/", None, reads()),
+    ("checkups", "get", lambda d, w: "/console/cases/checkups/", None, reads()),
+    ("checkups-export", "get", lambda d, w: "/console/cases/checkups/export/", None, reads()),
+    # The agent's enterprise: in the street's territory, and the agent union's own enterprise.
+    ("checkup-new", "post", lambda d, w: "/console/cases/checkups/",
+     lambda d, w: {"enterprise_uscc": w.agent.uscc, "checked_on": "2026-11-01", "findings": "未签书面协议", "issues_found": "1"},
+     writes(other_street=400, station=400)),
+    ("checkup-rectified", "post", lambda d, w: f"/console/cases/checkups/{street_checkup(w).pk}/rectified/",
+     lambda d, w: {"rectified_on": "2026-11-20"}, writes(other_street=MISSING, station=MISSING, agent=MISSING)),
     ("audit", "get", lambda d, w: "/console/audit/", None, everyone(FORBIDDEN)),
     ("audit-export", "get", lambda d, w: "/console/audit/export/", None, everyone(FORBIDDEN)),
 ]

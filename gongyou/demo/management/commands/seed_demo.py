@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from gongyou.core.actors import COMMAND
 from gongyou.core.models import Enterprise, Org, Station
+from gongyou.demo.cases import seed_cases
 from gongyou.demo.funds import seed_funds
 from gongyou.demo.voice import seed_voice
 from gongyou.demo.world import DEFAULT_MEMBERS, Report, Seeder
@@ -37,6 +38,7 @@ LABELS = {
     "appointments": "预约",
     "fund_transactions": "经费流水",
     "dues_payments": "会费缴纳",
+    "cases": "诉求",
     "meetings": "五方会商",
     "agreements": "集体合同",
     "notices": "通知",
@@ -70,6 +72,8 @@ class Command(BaseCommand):
         funds = seed_funds(actor=COMMAND)
         report.created["fund_transactions"] += funds.transactions
         report.created["dues_payments"] += funds.payments
+        # Voice and rights: cases around 徐家汇 with their warnings, referral, relief and escalation.
+        report.created["cases"] += seed_cases(actor=COMMAND)
         # Consultations, agreements and notices need the federations, platforms and staff above.
         voice = seed_voice(actor=COMMAND)
         report.created["meetings"] += voice.meetings
