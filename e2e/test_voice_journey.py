@@ -118,3 +118,37 @@ def test_an_officer_runs_a_consultation_and_a_notice_goes_down_and_is_read(
     receipts = page.get_by_test_id("receipts")
     assert receipts.locator("tr", has_text="徐家汇站分工会").locator(".badge.yes").count() == 1
     screenshot(page, "voice/06-receipts")
+
+
+def test_a_district_officer_records_a_signed_agreement_and_sees_the_coverage(
+    live_server, transactional_db, world, personas, desktop_page, screenshot
+):
+    from gongyou.core.actors import COMMAND
+    from gongyou.core.services import create_staff
+
+    create_staff(username="district", password=PASSWORD, org=world.district, role="officer", actor=COMMAND)
+    page, base = desktop_page, live_server.url
+    login(page, base, "district")
+    page.click("nav >> text=集体合同")
+    page.click("text=登记集体协商")
+    page.fill("input[name=title]", "徐汇区网约送餐行业工资集体协议")
+    page.select_option("select[name=kind]", "industry")
+    page.select_option("select[name=industry]", "food_delivery")
+    page.select_option("select[name=region]", label="徐汇区")
+    page.check("input[name=subjects][value=pay]")
+    page.check("input[name=subjects][value=labour_quota]")
+    page.fill("input[name=employer_side]", "徐汇区餐饮配送行业协会")
+    page.select_option("select[name=status]", "signed")
+    page.fill("input[name=signed_on]", "2026-01-01")
+    page.fill("input[name=effective_from]", "2026-01-01")
+    page.select_option("select[name=enterprises]", label=["示例外卖平台有限公司", "示例配送代理有限公司"])
+    page.fill("input[name=workers_covered]", "1800")
+    screenshot(page, "voice/07-agreement-form")
+    page.click("button:has-text('保存')")
+    page.wait_for_selector("text=生效中")
+    assert page.get_by_test_id("workers").inner_text() == "1800"
+    screenshot(page, "voice/08-agreement")
+    page.click("nav >> text=集体合同覆盖")
+    assert page.get_by_test_id("total-workers").inner_text() == "1800"
+    assert "徐汇区" in page.get_by_test_id("coverage").inner_text()
+    screenshot(page, "voice/09-coverage")
