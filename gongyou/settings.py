@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "gongyou.funds",
     "gongyou.cases",
     "gongyou.insight",
+    "gongyou.voice",
     "gongyou.portal",
     "gongyou.console",
     "gongyou.demo",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongyou.portal.views import benefits, card, cases, dues, insurance, join, me, pages, stations
+from gongyou.portal.views import benefits, card, cases, dues, insurance, join, me, notices, pages, stations
 
 app_name = "portal"
 urlpatterns = [
@@ -29,6 +29,7 @@ urlpatterns = [
     path("me/appointments/<int:pk>/book/", benefits.appointment_book, name="appointment_book"),
     path("me/appointments/<int:pk>/cancel/", benefits.appointment_cancel, name="appointment_cancel"),
     path("me/insurance/", insurance.insurance, name="insurance"),
+    path("me/notices/", notices.notices, name="notices"),
     path("me/insurance/<int:pk>/enrol/", insurance.enrol, name="insurance_enrol"),
     path("me/insurance/enrolments/<int:pk>/incident/", insurance.incident, name="incident"),
     path("me/cases/", cases.my_cases, name="cases"),

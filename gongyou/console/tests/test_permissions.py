@@ -97,6 +97,34 @@ def incident_photo_url(d, w):
 def private_files(settings, tmp_path):
     """Incident photos are written under VAR_DIR: a fresh one per test."""
     settings.VAR_DIR = tmp_path
+
+
+def voice(w):
+    """A meeting of the street federation with an open item, its signed agreement, a notice it
+    sent to every org below it and a report the station union sent up (built once per world)."""
+    if getattr(w, "_voice", None) is None:
+        from gongyou.core.actors import COMMAND
+        from gongyou.core.models import Enterprise
+        from gongyou.voice.inputs import clean_agreement, clean_item, clean_notice, clean_report
+        from gongyou.voice.services import add_action_item, create_agreement, send_notice, send_report
+        from gongyou.voice.tests.conftest import make_meeting
+
+        meeting = make_meeting(w.street_fed)
+        item = add_action_item(meeting, clean_item({"title": "事项", "due_on": "2026-04-01"}), owner=meeting.parties.first(), actor=COMMAND)
+        agreement = create_agreement(w.street_fed, clean_agreement(AGREEMENT | {"region": str(w.street.pk)}, ["pay"]),
+                                     Enterprise.objects.none(), actor=COMMAND)  # fmt: skip
+        notice = send_notice(w.street_fed, clean_notice({"title": "通知", "body": "正文", "audience": "all"}, [], []), actor=COMMAND)
+        report = send_report(w.station_union, clean_report({"title": "上报", "body": "内容"}), actor=COMMAND)
+        w._voice = {"meeting": meeting, "item": item, "agreement": agreement, "notice": notice, "report": report}
+    return w._voice
+
+
+AGREEMENT = {"title": "工资集体协议", "kind": "industry", "industry": "food_delivery", "employer_side": "行业协会",
+             "status": "signed", "signed_on": "2026-01-01", "effective_from": "2026-01-01", "workers_covered": "10"}  # fmt: skip
+FIVE_PARTIES = {"party_kind": ["union", "government", "platform", "affiliate", "worker_rep"],
+                "party_name": ["工会", "人社局", "平台", "代理商", "骑手代表"], "party_enterprise": [""] * 5, "party_attendees": [""] * 5}  # fmt: skip
+
+
 def street_case(w, **overrides):
     """A non-member's case about the station: the street federation has it (station and agent
     unions, below or beside it, do not see it)."""
@@ -336,6 +364,51 @@ CASES = [
     ("job", "get", lambda d, w: "/console/jobs/999999/", None, everyone(MISSING)),
     ("job-panel", "get", lambda d, w: "/console/jobs/999999/panel/", None, everyone(MISSING)),
     ("job-download", "get", lambda d, w: "/console/jobs/999999/download/", None, everyone(MISSING)),
+    ("meetings", "get", lambda d, w: "/console/consultations/", None, reads()),
+    ("meetings-export", "get", lambda d, w: "/console/consultations/export/", None, reads()),
+    ("meeting-new", "post", lambda d, w: "/console/consultations/new/",
+     lambda d, w: {"title": "会商", "held_on": "2026-03-01", "place": "会议室", **FIVE_PARTIES}, writes()),
+    ("meeting", "get", lambda d, w: f"/console/consultations/{voice(w)['meeting'].pk}/", None, reads(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("meeting-edit", "post", lambda d, w: f"/console/consultations/{voice(w)['meeting'].pk}/edit/",
+     lambda d, w: {"title": "会商", "held_on": "2026-03-01", "place": "会议室", "minutes": "纪要"}, writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("meeting-add-topic", "post", lambda d, w: f"/console/consultations/{voice(w)['meeting'].pk}/add/topic/",
+     lambda d, w: {"title": "议题"}, writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("action-items", "get", lambda d, w: "/console/consultations/items/", None, reads()),
+    ("action-items-export", "get", lambda d, w: "/console/consultations/items/export/", None, reads()),
+    ("action-item-done", "post", lambda d, w: f"/console/consultations/items/{voice(w)['item'].pk}/done/",
+     lambda d, w: {"done_on": "2026-03-01", "evidence": "已完成"}, writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("action-item-evidence", "get", lambda d, w: f"/console/consultations/items/{voice(w)['item'].pk}/evidence/", None,
+     everyone(MISSING)),  # nothing attached
+    ("accountability", "get", lambda d, w: "/console/consultations/accountability/", None, reads()),
+    ("accountability-export", "get", lambda d, w: "/console/consultations/accountability/export/", None, reads()),
+    ("agreements", "get", lambda d, w: "/console/agreements/", None, reads()),
+    ("agreements-export", "get", lambda d, w: "/console/agreements/export/", None, reads()),
+    ("agreement-coverage", "get", lambda d, w: "/console/agreements/coverage/", None, reads()),
+    ("agreement-coverage-export", "get", lambda d, w: "/console/agreements/coverage/export/", None, reads()),
+    ("agreement-new-form", "get", lambda d, w: "/console/agreements/new/", None, reads()),
+    # The other street's federation may not negotiate for 徐家汇 (400: the form says why).
+    ("agreement-new", "post", lambda d, w: "/console/agreements/new/",
+     lambda d, w: {**AGREEMENT, "region": w.street.pk, "subjects": ["pay"]}, writes(other_street=400)),
+    ("agreement", "get", lambda d, w: f"/console/agreements/{voice(w)['agreement'].pk}/", None, reads(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("agreement-edit", "post", lambda d, w: f"/console/agreements/{voice(w)['agreement'].pk}/edit/",
+     lambda d, w: {**AGREEMENT, "region": w.street.pk, "subjects": ["pay", "working_time"]}, writes(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("notices", "get", lambda d, w: "/console/notices/", None, reads()),
+    ("notices-sent", "get", lambda d, w: "/console/notices/?box=sent", None, reads()),
+    ("notices-export", "get", lambda d, w: "/console/notices/export/", None, reads()),
+    # A station union has no org below it to send to (400: the form says so).
+    ("notice-new", "post", lambda d, w: "/console/notices/new/",
+     lambda d, w: {"title": "通知", "body": "正文", "audience": "all"}, writes(station=400)),
+    # Sent by the street federation to every org below it: the station and agent unions received it.
+    ("notice", "get", lambda d, w: f"/console/notices/{voice(w)['notice'].pk}/", None, reads(other_street=MISSING)),
+    ("notice-receipts-export", "get", lambda d, w: f"/console/notices/{voice(w)['notice'].pk}/receipts/export/", None,
+     reads(other_street=MISSING, station=MISSING, agent=MISSING)),
+    ("reports", "get", lambda d, w: "/console/reports/", None, reads()),
+    ("reports-export", "get", lambda d, w: "/console/reports/export/", None, reads()),
+    ("report-new", "post", lambda d, w: "/console/reports/new/", lambda d, w: {"title": "上报", "body": "内容"},
+     writes(city=400)),  # the city has no parent
+    # Sent up by the station union: its parent's line and its second manager (the agent union) see it.
+    ("report", "get", lambda d, w: f"/console/reports/{voice(w)['report'].pk}/", None, reads(other_street=MISSING)),
+    ("report-attachment", "get", lambda d, w: f"/console/reports/{voice(w)['report'].pk}/attachment/", None, everyone(MISSING)),
     ("cases", "get", lambda d, w: "/console/cases/", None, reads()),
     ("cases-export", "get", lambda d, w: "/console/cases/export/", None, reads()),
     ("case-new", "get", lambda d, w: "/console/cases/new/", None, reads()),

@@ -259,3 +259,21 @@ def test_it_seeds_cases_with_warnings_and_an_escalation(seeded):
     assert "诉求" in seeded
     assert Case.objects.filter(street__code="310104014").count() >= 10
     assert Warning.objects.filter(kind="cluster").exists() and Escalation.objects.exists()
+
+
+def test_it_seeds_consultations_agreements_and_notices(seeded):
+    from gongyou.voice.models import ActionItem, Agreement, Meeting, NoticeReceipt, Report
+    from gongyou.voice.queries import accountability, coverage
+
+    assert "五方会商 2" in seeded and "集体合同 5" in seeded and "通知 2" in seeded
+    meeting = Meeting.objects.get(title="徐家汇街道外卖骑手权益五方协调会商")
+    assert sorted(meeting.parties.values_list("kind", flat=True)) == sorted(
+        ["union", "government", "platform", "affiliate", "worker_rep"]
+    )
+    rows = {r.kind: r for r in accountability(ActionItem.objects.all(), timezone.localdate())}
+    assert rows["platform"].on_time_percent == 50.0 and rows["government"].overdue == 1 and rows["union"].pending == 1
+    covered = coverage(Agreement.objects.all(), timezone.localdate())
+    assert {(r.district, r.industry, r.workers) for r in covered} == {("全市", "express", 12000), ("徐汇区", "food_delivery", 1800)}
+    assert NoticeReceipt.objects.filter(read_at__isnull=False).exists()
+    assert NoticeReceipt.objects.filter(read_at__isnull=True).exists()
+    assert Report.objects.filter(title="本月骑手意见建议汇总").exists()

@@ -13,6 +13,7 @@ from gongyou.core.actors import COMMAND
 from gongyou.core.models import Enterprise, Org, Station
 from gongyou.demo.cases import seed_cases
 from gongyou.demo.funds import seed_funds
+from gongyou.demo.voice import seed_voice
 from gongyou.demo.world import DEFAULT_MEMBERS, Report, Seeder
 from gongyou.members.models import FoundingTask, Membership, RosterEntry, Transfer
 from gongyou.secrets import write_private
@@ -38,6 +39,9 @@ LABELS = {
     "fund_transactions": "经费流水",
     "dues_payments": "会费缴纳",
     "cases": "诉求",
+    "meetings": "五方会商",
+    "agreements": "集体合同",
+    "notices": "通知",
 }
 
 
@@ -70,6 +74,11 @@ class Command(BaseCommand):
         report.created["dues_payments"] += funds.payments
         # Voice and rights: cases around 徐家汇 with their warnings, referral, relief and escalation.
         report.created["cases"] += seed_cases(actor=COMMAND)
+        # Consultations, agreements and notices need the federations, platforms and staff above.
+        voice = seed_voice(actor=COMMAND)
+        report.created["meetings"] += voice.meetings
+        report.created["agreements"] += voice.agreements
+        report.created["notices"] += voice.notices
         self._summary(report, time.monotonic() - started, base_url(options["host"]))
 
     def _summary(self, report: Report, seconds: float, server: str) -> None:
