@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from gongyou.csp import content_security_policy
-from gongyou.env import env_bool, env_int, env_list, env_networks, env_str
+from gongyou.env import env_bool, env_int, env_list, env_networks, env_str, env_weights
 from gongyou.secrets import previous_local_secret, required_secret, strong_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -273,6 +273,12 @@ GONGYOU: dict[str, Any] = {
     "DUES_SERVICE_SHARE_PERCENT": env_int("GONGYOU_DUES_SERVICE_SHARE_PERCENT", 100, minimum=0),
     # Days between two dues reminders to one member.
     "DUES_REMINDER_INTERVAL_DAYS": env_int("GONGYOU_DUES_REMINDER_INTERVAL_DAYS", 30, minimum=1),
+    # District assessment (考核): weight of each indicator's progress against its target
+    # (gongyou/insight/assessment.py); indicators unknown to the registry stop start-up there.
+    "ASSESSMENT_WEIGHTS": env_weights(
+        "GONGYOU_ASSESSMENT_WEIGHTS",
+        "members_active:30,people_served:30,head_enterprises_with_union:20,stations_with_union:20",
+    ),
 }
 
 # SMS codes for the worker portal: the console backend logs codes (demo, tests); production sets

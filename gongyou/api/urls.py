@@ -18,6 +18,8 @@ urlpatterns = [
     path("funds/trial-balance", funds.TrialBalanceView.as_view(), name="fund_trial_balance"),
     path("insight/served", benefits.ServedView.as_view(), name="insight_served"),
     path("insight/unionless", insight.UnionlessView.as_view(), name="insight_unionless"),
+    path("insight/kpis", insight.KpisView.as_view(), name="insight_kpis"),
+    path("insight/ranking", insight.RankingView.as_view(), name="insight_ranking"),
     # Public (no credentials).
     path("stations/nearby", stations.NearbyView.as_view(), name="nearby"),
 ]
