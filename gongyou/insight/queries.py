@@ -294,7 +294,7 @@ class Reader:
 def _with_shares(values: Values) -> Values:
     result: Values = {}
     for child, counted in values.items():
-        row: dict[str, Any] = {code: 0 for code in INDICATORS} | dict(counted)
+        row: dict[str, Any] = dict.fromkeys(INDICATORS, 0) | dict(counted)
         for code, _label, numerator, denominator in SHARES:
             row[code] = share(row, numerator, denominator)
         result[child] = row
