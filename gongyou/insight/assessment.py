@@ -49,6 +49,10 @@ class Progress:
     progress: float  # 0…1
     points: float
 
+    @property
+    def label(self) -> str:
+        return str(INDICATORS[self.indicator].label)
+
 
 @dataclass
 class DistrictScore:

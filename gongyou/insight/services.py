@@ -101,3 +101,18 @@ def set_target(region: Region, indicator: str, period: int, value: int, *, set_b
         org=set_by,
     )
     return target
+
+
+@transaction.atomic
+def set_targets(values: list[tuple[Region, str, int]], period: int, *, set_by: Org, actor: Actor) -> int:
+    """Several targets at once (the console's target grid), all or none; returns how many changed."""
+    changed = 0
+    for region, indicator, value in values:
+        before = (
+            Target.objects.filter(indicator=indicator, period=period, region=region)
+            .values_list("value", flat=True)
+            .first()
+        )
+        set_target(region, indicator, period, value, set_by=set_by, actor=actor)
+        changed += before != value
+    return changed
