@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from gongyou.core.actors import COMMAND
 from gongyou.core.models import Enterprise, Org, Station
 from gongyou.demo.funds import seed_funds
+from gongyou.demo.insight import seed_insight
 from gongyou.demo.world import DEFAULT_MEMBERS, Report, Seeder
 from gongyou.members.models import FoundingTask, Membership, RosterEntry, Transfer
 from gongyou.secrets import write_private
@@ -36,6 +37,8 @@ LABELS = {
     "appointments": "预约",
     "fund_transactions": "经费流水",
     "dues_payments": "会费缴纳",
+    "targets": "考核目标",
+    "snapshot_rows": "指标快照",
 }
 
 
@@ -66,6 +69,10 @@ class Command(BaseCommand):
         funds = seed_funds(actor=COMMAND)
         report.created["fund_transactions"] += funds.transactions
         report.created["dues_payments"] += funds.payments
+        # Coverage dashboards: 13 months of history, the year's targets, the daily snapshots.
+        insight = seed_insight(actor=COMMAND)
+        report.created["targets"] += insight.targets
+        report.created["snapshot_rows"] += insight.snapshot_rows
         self._summary(report, time.monotonic() - started, base_url(options["host"]))
 
     def _summary(self, report: Report, seconds: float, server: str) -> None:
