@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from gongyou.insight.indicators import INDICATORS, SHARES, Key, share
@@ -29,6 +28,7 @@ from gongyou.insight.served import (
     served_in_month,
     served_since,
 )
+from gongyou.insight.snapshots import MTD, mtd
 
 EPOCH = dt.date(1900, 1, 1)
 
@@ -146,10 +146,11 @@ class Reader:
         found = [d for d in self.run_days if d <= day]
         return found[-1] if found else None
 
-    def period(self, first: dt.date, last: dt.date, *, by_child: bool = False) -> Values:
+    def period(self, first: dt.date, last: dt.date, *, by_child: bool = False, served_only: bool = False) -> Values:
         """Every indicator over the days [first, last]: stocks at `last` (or now when `last` is
         today or later), flows summed, people served distinct over the months of the period.
-        Keyed by child area code when `by_child`, else by "" (the whole area)."""
+        Keyed by child area code when `by_child`, else by "" (the whole area). `served_only`:
+        people served alone (the other indicators are left out, and not queried)."""
         out: Values = defaultdict(lambda: defaultdict(int))
 
         def add(key: Key, code: str, n: int) -> None:
@@ -160,18 +161,29 @@ class Reader:
             out.setdefault("", defaultdict(int))  # the whole area, even when nothing counts
         if self.cutoff is not None:
             d = min(last, self.cutoff)
-            where = Q(indicator__in=HISTORY_STOCKS, day=d) | Q(indicator__in=FLOWS, day__gte=first, day__lte=d)
+            # One simple query per part: each an index range on (indicator, day, …); an OR of
+            # them would make PostgreSQL scan the table.
+            if first.day == 1:
+                # Whole months: the month-to-date rows at each month's end (and at d).
+                ends = {min(month_end(m), d) for m in months_between(first, d)}
+                flows = Q(indicator__in=[mtd(c) for c in FLOWS], day__in=sorted(ends))
+            else:
+                flows = Q(indicator__in=FLOWS, day__gte=first, day__lte=d)
+            parts = [Q(indicator__in=HISTORY_STOCKS, day=d), flows]
             current_day = self._current_day(d)
             if current_day is not None:
-                where |= Q(indicator__in=CURRENT_STOCKS, day=current_day)
-            rows = (
-                self.area.filter(Snapshot.objects.filter(where))
-                .values("indicator", "district_code", "street_code")
-                .annotate(n=Sum("value"))
-                .values_list("indicator", "district_code", "street_code", "n")
-            )
-            for code, district, street, n in rows:
-                add((district, street), code, n)
+                parts.append(Q(indicator__in=CURRENT_STOCKS, day=current_day))
+            if served_only:
+                parts = []
+            for where in parts:
+                rows = (
+                    self.area.filter(Snapshot.objects.filter(where))
+                    .values("indicator", "district_code", "street_code")
+                    .annotate(n=Sum("value"))
+                    .values_list("indicator", "district_code", "street_code", "n")
+                )
+                for code, district, street, n in rows:
+                    add((district, street), code.removesuffix(MTD), n)
             served = (
                 self.area.filter(ServedMonth.objects.filter(month__gte=first_month, month__lte=d))
                 .filter(Q(prev_month__isnull=True) | Q(prev_month__lt=first_month))
@@ -182,7 +194,7 @@ class Reader:
             for district, street, n in served:
                 add((district, street), "people_served", n)
         else:
-            for code in CURRENT_STOCKS:
+            for code in [] if served_only else CURRENT_STOCKS:
                 for key, n in self.current(code).items():
                     add(key, code, n)
             for month in months_between(first, min(last, self.today)):
@@ -190,7 +202,7 @@ class Reader:
                     if self.area.contains(key):
                         add(key, "people_served", n)
         if self.cutoff is None or last > self.cutoff:
-            for code in self._live_codes():
+            for code in [] if served_only else self._live_codes():
                 since = self.live_from
                 if INDICATORS[code].kind == "flow":
                     since = max(since, local_midnight(first))
@@ -228,18 +240,17 @@ class Reader:
             for code, day, n in rows:
                 for m in day_months[day]:
                     table[m][code] += n
+            flow_days = {d: ms for d, ms in day_months.items() if month_start(d) in ms}
             rows = (
                 self.area.filter(
-                    Snapshot.objects.filter(indicator__in=flows, day__gte=months[0], day__lte=ends[months[-1]])
+                    Snapshot.objects.filter(indicator__in=[mtd(c) for c in flows], day__in=list(flow_days))
                 )
-                .annotate(month=TruncMonth("day"))
-                .values("indicator", "month")
+                .values("indicator", "day")
                 .annotate(n=Sum("value"))
-                .values_list("indicator", "month", "n")
+                .values_list("indicator", "day", "n")
             )
-            for code, month, n in rows:
-                if month in table:
-                    table[month][code] += n
+            for code, day, n in rows:
+                table[month_start(day)][code.removesuffix(MTD)] += n
             served = (
                 self.area.filter(ServedMonth.objects.filter(month__gte=months[0], month__lte=months[-1]))
                 .values("month")
@@ -306,7 +317,7 @@ def kpis(area: Area, first_month: dt.date, last_month: dt.date, *, now: dt.datet
     months [first_month, last_month] (both included), and the months."""
     reader = Reader(area, now or timezone.now())
     now_values = reader.period(reader.today, reader.today).get("", {})
-    served = reader.period(first_month, month_end(last_month)).get("", {}).get("people_served", 0)
+    served = reader.period(first_month, month_end(last_month), served_only=True).get("", {}).get("people_served", 0)
     months = reader.monthly(months_between(first_month, last_month))
     return {
         "region": area.code,

@@ -57,12 +57,32 @@ def _stock_rows(code: str, daily: Daily, first: dt.date, last: dt.date) -> Itera
                 yield Snapshot(day=day, indicator=code, district_code=district, street_code=street, value=value)
 
 
+MTD = "@mtd"
+
+
+def mtd(code: str) -> str:
+    """The month-to-date companion of a flow: its running total since the 1st of the month, so
+    a run of whole months reads one row per month and street instead of one per day."""
+    return f"{code}{MTD}"
+
+
 def _flow_rows(code: str, daily: Daily, first: dt.date, last: dt.date) -> Iterator[Snapshot]:
     for day, counts in daily.items():
         if first <= day <= last:
             for (district, street), value in counts.items():
                 if value:
                     yield Snapshot(day=day, indicator=code, district_code=district, street_code=street, value=value)
+    running: Counter[Key] = Counter()
+    for day, changes in daily.items():
+        if month_start(first) <= day < first:
+            running.update(changes)
+    for day in _days(first, last):
+        if day.day == 1:
+            running = Counter()
+        running.update(daily.get(day, Counter()))
+        for (district, street), value in running.items():
+            if value:
+                yield Snapshot(day=day, indicator=mtd(code), district_code=district, street_code=street, value=value)
 
 
 def _current_rows(code: str, counts: Counter[Key], day: dt.date) -> Iterator[Snapshot]:
