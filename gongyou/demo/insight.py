@@ -85,7 +85,7 @@ def _checkins(start: dt.date, today: dt.date) -> int:
         while month <= today:
             day = month + dt.timedelta(days=_mix(person_id, index) % 27)
             at = local_midnight(day) + dt.timedelta(hours=8 + _mix(person_id, index + 50) % 12)
-            alive = joined <= at and (ended is None or at < ended) and at < timezone.now()
+            alive = joined is not None and joined <= at and (ended is None or at < ended) and at < timezone.now()
             if alive and _mix(person_id, index + 100) < 520 and street_id in feds:
                 rows.append(
                     ServiceEvent(person_id=person_id, kind=ServiceKind.CHECKIN, org_id=feds[street_id],

@@ -160,7 +160,8 @@ def build(area: Area, year: int, *, now: dt.datetime | None = None) -> Dashboard
     cards = [Card(code, label(code), _formula(code), totals.get(code), targets.get(code)) for code in COLUMNS]
     children = []
     for region in child_regions(area):
-        values = by_child.get(region.code) or {**dict.fromkeys(COLUMNS, 0), **dict.fromkeys(SHARE_LABELS)}
+        empty: dict[str, Any] = {**dict.fromkeys(COLUMNS, 0), **dict.fromkeys(SHARE_LABELS)}
+        values = by_child.get(region.code) or empty
         children.append(ChildRow(region.code, region.name, values, region.lng, region.lat))
     if area.district and by_child.get(""):
         children.append(ChildRow("", _("街镇不详"), by_child[""]))
