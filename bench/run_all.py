@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["bench_roster.py", "bench_lookup.py", "bench_positions.py"]
+BENCHMARKS = ["bench_roster.py", "bench_lookup.py", "bench_positions.py", "bench_insight.py"]
 
 
 def main() -> int:
