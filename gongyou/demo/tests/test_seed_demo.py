@@ -242,3 +242,19 @@ def season_kinds(today):
 )
 def test_season_starts_end_with_the_running_season(today, starts):
     assert [d.isoformat() for d in season_starts(dt.date.fromisoformat(today))] == starts
+
+
+def test_insight_shows_13_months_of_history_against_targets(seeded):
+    from django.utils import timezone
+
+    from gongyou.insight.models import SnapshotRun, Target
+    from gongyou.insight.queries import Area, Reader, months_between
+    from gongyou.insight.snapshots import default_start
+
+    today = timezone.localdate()
+    assert SnapshotRun.objects.exists()
+    months = Reader(Area()).monthly(months_between(default_start(today), today))
+    assert len(months) == 13
+    assert months[0]["members_active"] < months[6]["members_active"] < months[-1]["members_active"]
+    assert sum(1 for m in months if m["people_served"]) >= 12
+    assert Target.objects.filter(period=today.year, region__level="district").count() >= 16
