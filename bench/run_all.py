@@ -17,6 +17,7 @@ BENCHMARKS = [
     ["bench_positions.py"],
     ["bench_funds.py", "--postings", "1000000", "--service", "100000"],
     ["bench_benefits.py"],
+    ["bench_insight.py"],
 ]
 
 

@@ -54,6 +54,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_weights(name: str, default: str) -> dict[str, int]:
+    """`code:weight,code:weight` (e.g. `members_active:30,people_served:30`): non-negative integers."""
+    value = os.environ.get(name)
+    text = default if value is None or value.strip() == "" else value
+    weights: dict[str, int] = {}
+    for item in text.split(","):
+        code, sep, number = item.strip().partition(":")
+        if not sep or not code.strip() or not number.strip().isdigit():
+            raise ImproperlyConfigured(f"{name} must look like 'code:30,code:20', got {text!r}")
+        weights[code.strip()] = int(number)
+    if not any(weights.values()):
+        raise ImproperlyConfigured(f"{name} needs at least one weight above 0, got {text!r}")
+    return weights
+
+
 def parse_networks(name: str, value: str) -> tuple[IPNetwork, ...]:
     """Comma-separated IP addresses and CIDR blocks ("10.0.0.1, 172.16.0.0/12")."""
     networks: list[IPNetwork] = []

@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from gongyou.csp import content_security_policy
-from gongyou.env import env_bool, env_int, env_list, env_networks, env_str
+from gongyou.env import env_bool, env_int, env_list, env_networks, env_str, env_weights
 from gongyou.secrets import previous_local_secret, required_secret, strong_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -350,6 +350,12 @@ GONGYOU: dict[str, Any] = {
     # within this many days raise a warning for the street federation.
     "WARNING_CLUSTER_CASES": env_int("GONGYOU_WARNING_CLUSTER_CASES", 3, minimum=2),
     "WARNING_CLUSTER_DAYS": env_int("GONGYOU_WARNING_CLUSTER_DAYS", 7, minimum=1),
+    # District assessment (考核): weight of each indicator's progress against its target
+    # (gongyou/insight/assessment.py); indicators unknown to the registry stop start-up there.
+    "ASSESSMENT_WEIGHTS": env_weights(
+        "GONGYOU_ASSESSMENT_WEIGHTS",
+        "members_active:30,people_served:30,head_enterprises_with_union:20,stations_with_union:20",
+    ),
 }
 
 # SMS codes for the worker portal: the console backend logs codes (demo, tests); production sets

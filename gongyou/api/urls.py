@@ -21,6 +21,8 @@ urlpatterns = [
     path("cases/<str:case_no>/actions", cases.CaseActionsView.as_view(), name="case_actions"),
     path("insight/served", benefits.ServedView.as_view(), name="insight_served"),
     path("insight/unionless", insight.UnionlessView.as_view(), name="insight_unionless"),
+    path("insight/kpis", insight.KpisView.as_view(), name="insight_kpis"),
+    path("insight/ranking", insight.RankingView.as_view(), name="insight_ranking"),
     # Public (no credentials).
     path("stations/nearby", stations.NearbyView.as_view(), name="nearby"),
 ]

@@ -25,6 +25,12 @@ def _active_union(ref: str = "pk", kinds: tuple[str, ...] = Org.ENTERPRISE_KINDS
     return Exists(Org.objects.filter(enterprise=OuterRef(ref), status=Org.Status.ACTIVE, kind__in=kinds))
 
 
+def all_unionless_enterprises() -> QuerySet[Enterprise]:
+    """Registered, trading enterprises in a target industry with no active enterprise union,
+    city-wide (the gap list and the `unionless_enterprises` indicator share this rule)."""
+    return Enterprise.objects.filter(left_register=False).exclude(industry="").exclude(_active_union())
+
+
 def unionless_enterprises(
     user: AnyUser, *, district: str = "", street: str = "", industry: str = ""
 ) -> QuerySet[Enterprise]:
@@ -32,7 +38,7 @@ def unionless_enterprises(
     enterprises first, then by active workers on partner rosters, then by open individual
     memberships of people working for them. Territory: a street federation its street, a
     district federation its district (street known or not), the city everything."""
-    qs = Enterprise.objects.filter(left_register=False).exclude(industry="").exclude(_active_union())
+    qs = all_unionless_enterprises()
     territory = enterprise_territory(user)
     if territory is not None:
         qs = qs.filter(territory)

@@ -47,3 +47,85 @@ class RegistryImport(models.Model):
     @property
     def summary(self) -> str:
         return f"created={self.created} updated={self.updated} unchanged={self.unchanged} rejected={len(self.rejected)}"
+
+
+class Snapshot(models.Model):
+    """One indicator's value (insight.indicators) in one street on one day: a stock at the end of
+    the day or a flow during it. A district's rows with `street_code` "" hold what is known only
+    by district (an enterprise whose street the registry could not tell). Districts and the city
+    are sums of these rows, so the 16 districts add up to the city. Written only by
+    `rebuild_snapshots` (insight.snapshots), never edited by hand."""
+
+    day = models.DateField()
+    indicator = models.CharField(max_length=40)
+    district_code = models.CharField(max_length=6)
+    street_code = models.CharField(max_length=9, blank=True)
+    value = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "day", "district_code", "street_code"], name="one_snapshot_per_indicator_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.day} {self.street_code or self.district_code}={self.value}"
+
+
+class ServedMonth(models.Model):
+    """People served, by the month they were served and the last month before it they had been
+    served (None: never before), counted in the street where they work. Distinct persons over
+    any run of months [a, b] is then the sum over months m in [a, b] of rows with prev_month
+    before a (or none) — exact, and additive across streets (insight.indicators.people_served)."""
+
+    month = models.DateField()
+    prev_month = models.DateField(null=True, blank=True)
+    district_code = models.CharField(max_length=6)
+    street_code = models.CharField(max_length=9, blank=True)
+    people = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "district_code"], name="servedmonth_month_district")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.street_code or self.district_code} ← {self.prev_month}: {self.people}"
+
+
+class SnapshotRun(models.Model):
+    """One run of `rebuild_snapshots`: snapshots hold every day up to `built_through` (inclusive);
+    the dashboards add live changes after it (snapshot + delta)."""
+
+    built_from = models.DateField()
+    built_through = models.DateField()
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-finished_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.built_from}…{self.built_through}"
+
+
+class Target(models.Model):
+    """A target for one indicator in one district (set by the city federation) or one street (set
+    by its district federation) for a calendar year (考核年度)."""
+
+    indicator = models.CharField(_("指标"), max_length=40)
+    period = models.PositiveSmallIntegerField(_("年度"))
+    region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区划"))
+    value = models.BigIntegerField(_("目标值"))
+    set_by = models.ForeignKey("core.Org", on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("目标")
+        verbose_name_plural = _("目标")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period", "region"], name="one_target_per_indicator_region")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.period} {self.region_id}={self.value}"

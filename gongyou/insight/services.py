@@ -6,13 +6,16 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongyou.core import audit, jobs
 from gongyou.core.access import AnyUser, staff_profile
 from gongyou.core.actors import Actor
-from gongyou.core.models import Enterprise
+from gongyou.core.errors import FieldErrors
+from gongyou.core.models import Enterprise, Org, Region
 from gongyou.insight.gaps import founding_federation
-from gongyou.insight.models import RegistryImport
+from gongyou.insight.indicators import INDICATORS
+from gongyou.insight.models import RegistryImport, Target
 from gongyou.insight.registry import duplicate_rows, import_extract, read_extract
 from gongyou.members.models import FoundingTask
 from gongyou.members.services import open_founding_task
@@ -98,3 +101,54 @@ def import_registry_chunk(record: RegistryImport, *, actor: Actor) -> RegistryIm
         )
     locked.save()
     return locked
+TARGET_MAX = 10**9
+PERIODS = range(2020, 2101)
+
+
+@transaction.atomic
+def set_target(region: Region, indicator: str, period: int, value: int, *, set_by: Org, actor: Actor) -> Target:
+    """Set (or change) the target of one indicator for one district or street and one year:
+    the city federation sets its districts', a district federation its streets' (seed §三(一):
+    纳入地区党建考核). The caller has checked the region is theirs (insight.access.target_regions).
+    The same value again changes nothing and writes no audit row."""
+    errors = FieldErrors()
+    if indicator not in INDICATORS or not INDICATORS[indicator].targetable:
+        errors.add_code("indicator", _("不能为这个指标设定目标"), "invalid_choice")
+    if period not in PERIODS:
+        errors.add_code("period", _("年度应在2020到2100之间"), "invalid")
+    if not 0 <= value <= TARGET_MAX:
+        errors.add_code("value", _("目标值应为0到10亿之间的整数"), "invalid")
+    errors.raise_if_any()
+    target = Target.objects.select_for_update().filter(indicator=indicator, period=period, region=region).first()
+    before = {"value": target.value} if target is not None else None
+    if target is not None and target.value == value:
+        return target
+    if target is None:
+        target = Target.objects.create(indicator=indicator, period=period, region=region, value=value, set_by=set_by)
+    else:
+        target.value, target.set_by = value, set_by
+        target.save(update_fields=["value", "set_by", "updated_at"])
+    audit.record(
+        actor,
+        "target.set",
+        target,
+        before=before,
+        after={"indicator": indicator, "period": period, "region": region.code, "value": value},
+        org=set_by,
+    )
+    return target
+
+
+@transaction.atomic
+def set_targets(values: list[tuple[Region, str, int]], period: int, *, set_by: Org, actor: Actor) -> int:
+    """Several targets at once (the console's target grid), all or none; returns how many changed."""
+    changed = 0
+    for region, indicator, value in values:
+        before = (
+            Target.objects.filter(indicator=indicator, period=period, region=region)
+            .values_list("value", flat=True)
+            .first()
+        )
+        set_target(region, indicator, period, value, set_by=set_by, actor=actor)
+        changed += before != value
+    return changed

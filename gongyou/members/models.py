@@ -134,7 +134,11 @@ class Membership(models.Model):
                 name="one_open_membership_per_person",
             )
         ]
-        indexes = [models.Index(fields=["org", "status"])]
+        indexes = [
+            models.Index(fields=["org", "status"]),
+            # Today's new members on the coverage dashboards (insight: snapshot + delta).
+            models.Index(fields=["joined_at"], name="membership_joined_at"),
+        ]
 
     def __str__(self) -> str:
         return self.member_no or f"#{self.pk}"
@@ -166,6 +170,8 @@ class MembershipEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        # The coverage snapshots replay the history by day, and add today's changes (insight).
+        indexes = [models.Index(fields=["at"], name="membershipevent_at")]
 
     def __str__(self) -> str:
         return f"{self.membership_id} {self.kind}"

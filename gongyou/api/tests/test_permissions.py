@@ -136,6 +136,27 @@ MATRIX: dict[str, dict[str, dict[str, int]]] = {
         **{c: dict.fromkeys(METHODS, 401) for c in PARTNERS},
         **{c: dict.fromkeys(METHODS, s) for c, s in NO_CREDENTIAL.items()},
     },
+    "insight_kpis": {
+        "officer": _only("get", 200),
+        "outsider": _only("get", 200),  # their own street
+        "viewer": {"get": 200, **dict.fromkeys(WRITES, 403)},
+        **{c: dict.fromkeys(METHODS, 401) for c in PARTNERS},
+        **{c: dict.fromkeys(METHODS, s) for c, s in NO_CREDENTIAL.items()},
+    },
+    "insight_kpis_street": {  # the officer's street: another street's officer gets 404
+        "officer": _only("get", 200),
+        "outsider": _only("get", 404),
+        "viewer": {"get": 200, **dict.fromkeys(WRITES, 403)},
+        **{c: dict.fromkeys(METHODS, 401) for c in PARTNERS},
+        **{c: dict.fromkeys(METHODS, s) for c, s in NO_CREDENTIAL.items()},
+    },
+    "insight_ranking": {
+        "officer": _only("get", 200),
+        "outsider": _only("get", 200),  # an empty ranking: no whole district in scope
+        "viewer": {"get": 200, **dict.fromkeys(WRITES, 403)},
+        **{c: dict.fromkeys(METHODS, 401) for c in PARTNERS},
+        **{c: dict.fromkeys(METHODS, s) for c, s in NO_CREDENTIAL.items()},
+    },
 }
 
 
@@ -212,6 +233,12 @@ def _request(client, endpoint, method, member_no, seq, campaign_id):
         return getattr(client, method)("/api/v1/insight/served", format="json")
     if endpoint == "insight_unionless":
         return getattr(client, method)("/api/v1/insight/unionless?limit=5", format="json")
+    if endpoint == "insight_kpis":
+        return getattr(client, method)("/api/v1/insight/kpis?from=2026-01&to=2026-03", format="json")
+    if endpoint == "insight_kpis_street":
+        return getattr(client, method)("/api/v1/insight/kpis?region=310104014", format="json")
+    if endpoint == "insight_ranking":
+        return getattr(client, method)("/api/v1/insight/ranking?period=2026", format="json")
     if endpoint == "roster":
         return getattr(client, method)("/api/v1/partner/roster", {"workers": []}, format="json")
     if endpoint == "join":

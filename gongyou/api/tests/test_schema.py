@@ -23,6 +23,8 @@ STAFF_PATHS = {
     "/api/v1/benefits/claims": "post",
     "/api/v1/insight/served": "get",
     "/api/v1/insight/unionless": "get",
+    "/api/v1/insight/kpis": "get",
+    "/api/v1/insight/ranking": "get",
 }
 CASES_PATHS = {
     "/api/v1/cases": "post",
@@ -160,7 +162,7 @@ def test_every_staff_answer_fits_the_document(schema, world, personas, make_camp
 
     staff = client_for(issue_staff_token(personas["street"], actor=COMMAND))
     viewer = client_for(issue_staff_token(personas["viewer"], actor=COMMAND))
-    campaigns, claims, served, unionless = STAFF_PATHS
+    campaigns, claims, served, unionless, _kpis, _ranking = STAFF_PATHS
     make_campaign(org=world.street_fed)
     check(schema, campaigns, staff.get(campaigns))
     body = {
@@ -195,6 +197,27 @@ def test_every_staff_answer_fits_the_document(schema, world, personas, make_camp
     check(schema, unionless, found)
     check(schema, unionless, staff.get(unionless, {"limit": "1001"}))
     check(schema, unionless, client_for(None).get(unionless))
+
+
+def test_the_kpis_and_ranking_answers_fit_the_document(schema, world, personas, make_member):
+    from gongyou.core.actors import COMMAND
+    from gongyou.core.services import issue_staff_token
+
+    make_member(1)
+    staff = client_for(issue_staff_token(personas["street"], actor=COMMAND))
+    city = client_for(issue_staff_token(personas["city"], actor=COMMAND))
+    kpis, ranking = "/api/v1/insight/kpis", "/api/v1/insight/ranking"
+    found = staff.get(kpis, {"region": "310104014", "from": "2026-01", "to": "2026-02"})
+    assert found.status_code == 200 and [m["month"] for m in found.json()["months"]] == ["2026-01", "2026-02"]
+    check(schema, kpis, found)
+    check(schema, kpis, city.get(kpis))
+    check(schema, kpis, staff.get(kpis, {"region": "310101"}))  # 404: another district
+    check(schema, kpis, staff.get(kpis, {"from": "2026-13"}))
+    check(schema, kpis, client_for(None).get(kpis))
+    check(schema, ranking, city.get(ranking, {"period": "2026"}))
+    check(schema, ranking, city.get(ranking, {"period": "26"}))
+    params = {p["name"]: p["schema"] for p in schema["paths"][kpis]["get"]["parameters"]}
+    assert params["region"]["pattern"] == r"^(\d{6}|\d{9})$" and params["from"]["pattern"] == r"^\d{4}-\d{2}$"
 
 
 def test_the_unionless_parameters_are_stated_in_the_schema(schema):

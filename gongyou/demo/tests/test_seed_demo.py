@@ -277,3 +277,19 @@ def test_it_seeds_consultations_agreements_and_notices(seeded):
     assert NoticeReceipt.objects.filter(read_at__isnull=False).exists()
     assert NoticeReceipt.objects.filter(read_at__isnull=True).exists()
     assert Report.objects.filter(title="本月骑手意见建议汇总").exists()
+
+
+def test_insight_shows_13_months_of_history_against_targets(seeded):
+    from django.utils import timezone
+
+    from gongyou.insight.models import SnapshotRun, Target
+    from gongyou.insight.queries import Area, Reader, months_between
+    from gongyou.insight.snapshots import default_start
+
+    today = timezone.localdate()
+    assert SnapshotRun.objects.exists()
+    months = Reader(Area()).monthly(months_between(default_start(today), today))
+    assert len(months) == 13
+    assert months[0]["members_active"] < months[6]["members_active"] < months[-1]["members_active"]
+    assert sum(1 for m in months if m["people_served"]) >= 12
+    assert Target.objects.filter(period=today.year, region__level="district").count() >= 16

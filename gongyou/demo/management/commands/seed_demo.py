@@ -13,6 +13,7 @@ from gongyou.core.actors import COMMAND
 from gongyou.core.models import Enterprise, Org, Station
 from gongyou.demo.cases import seed_cases
 from gongyou.demo.funds import seed_funds
+from gongyou.demo.insight import seed_insight
 from gongyou.demo.voice import seed_voice
 from gongyou.demo.world import DEFAULT_MEMBERS, Report, Seeder
 from gongyou.members.models import FoundingTask, Membership, RosterEntry, Transfer
@@ -42,6 +43,8 @@ LABELS = {
     "meetings": "五方会商",
     "agreements": "集体合同",
     "notices": "通知",
+    "targets": "考核目标",
+    "snapshot_rows": "指标快照",
 }
 
 
@@ -79,6 +82,10 @@ class Command(BaseCommand):
         report.created["meetings"] += voice.meetings
         report.created["agreements"] += voice.agreements
         report.created["notices"] += voice.notices
+        # Coverage dashboards: 13 months of history, the year's targets, the daily snapshots.
+        insight = seed_insight(actor=COMMAND)
+        report.created["targets"] += insight.targets
+        report.created["snapshot_rows"] += insight.snapshot_rows
         self._summary(report, time.monotonic() - started, base_url(options["host"]))
 
     def _summary(self, report: Report, seconds: float, server: str) -> None:
