@@ -85,3 +85,23 @@ def test_exactly_once_per_overdue_period_over_random_clocks(world, make_case, cl
     for row in rows:  # never before its period began
         assert row.at >= case.due_at + (row.period - 1) * deadlines.period_length()
     assert [e for e in escalate_overdue(latest) if e.case_id == case.pk] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_scheduled_task_escalates_what_is_overdue_now(world, make_case):
+    """The schedule runs the same escalation hourly (gongyou/cases/tasks.py): a case long overdue
+    moves up once per period it has been overdue, and a second run right after moves nothing."""
+    from gongyou.cases.tasks import escalate_cases
+    from gongyou.core import jobs, schedule
+    from gongyou.core.job_models import BackgroundJob
+
+    assert "gongyou.cases.tasks.escalate_cases" in schedule.discover()
+    case = make_case(fallback_org=world.station_union, now=MONDAY_9 - dt.timedelta(days=30))  # long overdue
+    first = jobs.enqueue(escalate_cases)
+    first.refresh_from_db()
+    assert first.status == BackgroundJob.Status.SUCCEEDED and first.result >= 1
+    case.refresh_from_db()
+    assert case.assigned_org != world.station_union
+    again = jobs.enqueue(escalate_cases)
+    again.refresh_from_db()
+    assert again.result == 0

@@ -122,4 +122,6 @@ def test_the_product_schedule_lists_the_cron_work():
         "gongyou.funds.tasks.lapse_dues",
         "gongyou.portal.tasks.purge_sms_codes",
         "gongyou.core.tasks.purge_finished_jobs",
+        "gongyou.cases.tasks.escalate_cases",
+        "gongyou.insight.tasks.rebuild_snapshots",
     } <= names
