@@ -35,6 +35,7 @@ import ipaddress
 import json
 import os
 import resource
+import shutil
 import socket
 import subprocess
 import sys
@@ -116,7 +117,10 @@ def seed(members: int) -> tuple[str, list[tuple[int, str]]]:
     load_regions()
     world = build_world()
     report = seed_positions(actor=COMMAND)
-    print(f"  seeded regions, orgs and {report.positions:,} service positions in {time.monotonic() - started:.0f} s", flush=True)
+    print(
+        f"  seeded regions, orgs and {report.positions:,} service positions in {time.monotonic() - started:.0f} s",
+        flush=True,
+    )
     token = issue_partner_token(world.platform, actor=COMMAND, name="bench")
     actor = Actor.partner(world.platform)
     joined = []
@@ -272,8 +276,9 @@ def main() -> int:
         raise SystemExit("bounded: 1–200 users and 1–300 seconds per phase")
     host = refuse_remote(args.host)
 
-    with bench_database(keep=args.keep) as url, tempfile.TemporaryDirectory(prefix="gongyou-load-") as tmp:
-        out = Path(tmp)
+    with bench_database(keep=args.keep) as url:
+        # Locust's CSV and logs and gunicorn's error log; kept with --keep.
+        out = Path(tempfile.mkdtemp(prefix="gongyou-load-"))
         database = url.rsplit("/", 1)[1]
         print("Load benchmark (locust → gunicorn → PostgreSQL)")
         print_machine()
@@ -427,6 +432,8 @@ def main() -> int:
                 missed.append(f"RSS {biggest:.0f} MB")
             if served < args.rss_requests:
                 print(f"  (only {served:,} of {args.rss_requests:,} requests within --rss-max-seconds)")
+        if not args.keep:
+            shutil.rmtree(out, ignore_errors=True)
         print()
         if missed:
             print("Goals missed: " + "; ".join(missed))
