@@ -169,9 +169,14 @@ class ServerCpu:
     def __init__(self, master: int, database: str) -> None:
         self.master, self.database = master, database
 
-    def total(self) -> float:
-        pids = children(self.master) + postgres_backends(self.database)
-        return sum(proc_cpu_seconds(pid) for pid in pids)
+    def snapshot(self) -> dict[int, float]:
+        return {pid: proc_cpu_seconds(pid) for pid in children(self.master) + postgres_backends(self.database)}
+
+    @staticmethod
+    def spent(before: dict[int, float], after: dict[int, float]) -> float:
+        """CPU used between two snapshots by the processes alive at the second (a backend that
+        exited in between, e.g. the seeding connection's, must not count as negative time)."""
+        return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
 def rss_mb(master: int) -> list[float]:
@@ -339,11 +344,11 @@ def main() -> int:
             served = 0
             for n, (user_class, name) in enumerate(PHASES):
                 env["BENCH_NEW_SEQ0"] = str(NEW_SEQ0 + n * 1_000_000)
-                cpu_before = cpu.total()
+                cpu_before = cpu.snapshot()
                 rows, locust_cpu = run_locust(
                     user_class, base=base, users=args.users, seconds=args.duration, env=env, prefix=out / user_class
                 )
-                spent = cpu.total() - cpu_before
+                spent = cpu.spent(cpu_before, cpu.snapshot())
                 if name not in rows:
                     raise SystemExit(f"locust reported no {name!r} (see {out / user_class}.log): {sorted(rows)}")
                 row = rows[name]
