@@ -382,7 +382,11 @@ def main() -> int:
                 rss = rss_mb(server.pid)
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=60)  # graceful: workers finish their request
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
             connections.close_all()
 
         healthz = results[HEALTHZ].rps
