@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run serve test lint lint-imports typecheck messages bench clean
+.PHONY: install run serve test lint lint-imports typecheck messages bench bench-load clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ messages: install
 
 bench: install
 	$(PY) bench/run_all.py
+
+# The APIs under load (locust → gunicorn → PostgreSQL); locust only here, never in CI.
+# Arguments through BENCH_LOAD_ARGS, e.g. BENCH_LOAD_ARGS="--users 50 --duration 30".
+bench-load: install
+	$(PY) -m pip install --quiet -r bench/requirements.txt
+	$(PY) bench/bench_load.py $(BENCH_LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var static_collected artifacts

@@ -3,12 +3,41 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import models
 
 from gongyou.core.actors import Actor
 from gongyou.core.models import AuditLog, Org, Region
+
+_batch = threading.local()
+
+
+@contextlib.contextmanager
+def batched() -> Iterator[None]:
+    """Rows recorded inside the block are written in one INSERT when the outermost block ends —
+    still inside the caller's transaction, so they exist exactly when the changes do. A block that
+    raises drops the rows it queued (its transaction or savepoint rolls back their changes too),
+    so a service that retries an attempt wraps each attempt in its own block."""
+    rows: list[AuditLog] | None = getattr(_batch, "rows", None)
+    outer = rows is None
+    if rows is None:
+        rows = _batch.rows = []
+    start = len(rows)
+    try:
+        yield
+    except BaseException:
+        del rows[start:]
+        if outer:
+            _batch.rows = None
+        raise
+    if outer:
+        _batch.rows = None
+        if rows:
+            AuditLog.objects.bulk_create(rows)
 
 
 def record(
@@ -22,7 +51,7 @@ def record(
     org: Org | None = None,
     related_org: Org | None = None,
 ) -> AuditLog:
-    return AuditLog.objects.create(
+    entry = AuditLog(
         org=org if org is not None else home_org(obj),
         related_org=related_org,
         actor_id=actor.user_id,
@@ -34,6 +63,12 @@ def record(
         after=after,
         reason=reason,
     )
+    rows: list[AuditLog] | None = getattr(_batch, "rows", None)
+    if rows is not None:
+        rows.append(entry)  # written by the enclosing `batched` block
+    else:
+        entry.save(force_insert=True)
+    return entry
 
 
 def home_org(obj: models.Model) -> Org | None:

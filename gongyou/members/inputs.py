@@ -105,9 +105,26 @@ class Lookups:
     """Caches streets, stations and enterprises so a 5,000-row batch does a handful of queries."""
 
     def __init__(self) -> None:
-        self.streets = {r.code: r for r in Region.objects.filter(level=Region.Level.STREET)}
+        self._streets: dict[str, Region] | None = None
+        self._street_by_code: dict[str, Region | None] = {}
         self._stations: dict[str, Station | None] = {}
         self._enterprises: dict[str, Enterprise | None] = {}
+
+    @property
+    def streets(self) -> dict[str, Region]:
+        """Every street by code, loaded once (a batch meets many)."""
+        if self._streets is None:
+            self._streets = {r.code: r for r in Region.objects.filter(level=Region.Level.STREET)}
+        return self._streets
+
+    def street(self, code: str) -> Region | None:
+        """One street: from the full map when a batch has loaded it, else by its own indexed
+        query — a single join (the partner API, a form) must not build ~200 Region objects."""
+        if self._streets is not None:
+            return self._streets.get(code)
+        if code not in self._street_by_code:
+            self._street_by_code[code] = Region.objects.filter(level=Region.Level.STREET, code=code).first()
+        return self._street_by_code[code]
 
     def prefetch(self, station_codes: set[str], usccs: set[str]) -> None:
         for s in Station.objects.filter(code__in=station_codes - set(self._stations)):
@@ -211,7 +228,7 @@ def _work(
     if not street_code:
         errors.add_code("street_code", _("请选择工作所在街镇"), "required")
     else:
-        street = lookups.streets.get(street_code)
+        street = lookups.street(street_code)
         if street is None:
             errors.add_code("street_code", _("找不到这个街镇代码"), "unknown_street")
 

@@ -44,6 +44,13 @@ S = Membership.Status
 class JoinResult:
     membership: Membership
     created: bool
+    # The person was unknown until this join (so nothing else can be linked to them yet).
+    new_person: bool = False
+
+
+# A repeat join refreshes the membership's last contact at most this often: the at-risk report
+# counts months without contact, and a platform re-sending its workers must not cost a write each.
+CONTACT_RESOLUTION = dt.timedelta(hours=1)
 
 
 def _conflict(message: str, code: str, field: str = "status") -> ValidationError:
@@ -98,6 +105,34 @@ def open_membership(person: Person) -> Membership | None:
     )
 
 
+def repeat_join(
+    worker: CleanWorker, *, via_enterprise: Enterprise | None = None, annotations: dict[str, Any] | None = None
+) -> JoinResult | None:
+    """The common repeat join, answered from one indexed lookup (the person's ID hash) without a
+    lock or a write: the person already holds an open membership under the same name and, through
+    a platform, is already linked to it. None otherwise — the caller takes the locked path, which
+    decides every other case (first join, a new platform, a different name, a former member).
+    `annotations` lets a channel read what it needs about the person in the same query."""
+    query = Membership.objects.select_related("org", "person").filter(
+        person__id_hash__in=crypto.id_hashes(worker.id_number), status__in=Membership.OPEN_STATUSES
+    )
+    if via_enterprise is not None:
+        linked = Person.platforms.through.objects.filter(person_id=OuterRef("person_id"), enterprise_id=via_enterprise.pk)
+        query = query.annotate(on_platform=Exists(linked))
+    if annotations:
+        query = query.annotate(**annotations)
+    existing = query.first()
+    if existing is None or existing.person.anonymised_at is not None or existing.person.name != worker.name:
+        return None
+    if via_enterprise is not None and not existing.on_platform:  # type: ignore[attr-defined]
+        return None
+    now = timezone.now()
+    if existing.last_contact_at < now - CONTACT_RESOLUTION:
+        Membership.objects.filter(pk=existing.pk).update(last_contact_at=now)
+        existing.last_contact_at = now
+    return JoinResult(existing, False)
+
+
 def join(
     worker: CleanWorker,
     *,
@@ -109,25 +144,34 @@ def join(
     """Join a worker, idempotently: one person (ID number) holds at most one open membership, so
     a repeated join — by any channel, also racing — returns the existing one (SPEC §3).
     The union comes from the joining rule (members.routing.resolve_union)."""
+    return repeat_join(worker, via_enterprise=via_enterprise) or join_locked(
+        worker, channel=channel, actor=actor, via_enterprise=via_enterprise, campaign=campaign
+    )
+
+
+def join_locked(
+    worker: CleanWorker,
+    *,
+    channel: str,
+    actor: Actor,
+    via_enterprise: Enterprise | None = None,
+    campaign: str = "",
+) -> JoinResult:
+    """`join` without the lock-free repeat path (for a caller that has just tried it): the person
+    row is locked, so concurrent joins of one person open one membership."""
     for attempt in range(3):
         try:
-            return _join_once(worker, channel=channel, actor=actor, via_enterprise=via_enterprise, campaign=campaign)
+            # The attempt's audit rows (platform link, join) go in one INSERT; a failed attempt's are dropped.
+            with audit.batched():
+                return _join_once(
+                    worker, channel=channel, actor=actor, via_enterprise=via_enterprise, campaign=campaign
+                )
         except IntegrityError:
-            # Lost a race on the one-open-membership index: the winner's row is now visible.
+            # Lost a race on the one-open-membership index (the winner's row is now visible), or
+            # drew a taken member number.
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
-
-
-def _assign_member_no(membership: Membership) -> None:
-    """A random number (members.numbers), drawn again on the rare collision with a taken one."""
-    for _attempt in range(10):
-        number = new_member_no()
-        if not Membership.objects.filter(member_no=number).exists():
-            membership.member_no = number
-            membership.save(update_fields=["member_no"])
-            return
-    raise RuntimeError("could not draw a free membership number")
 
 
 @transaction.atomic
@@ -138,11 +182,11 @@ def _join_once(
     person, created_person = _locked_person(worker)
     if not created_person and person.anonymised_at is None and person.name != worker.name:
         raise _conflict(_("姓名与身份证号码登记的信息不一致"), "name_mismatch", field="name")
-    if via_enterprise is not None and not person.platforms.filter(pk=via_enterprise.pk).exists():
+    if via_enterprise is not None and (created_person or not person.platforms.filter(pk=via_enterprise.pk).exists()):
         # Linking a platform decides which partner may look the member up: an audited write.
         person.platforms.add(via_enterprise)
         audit.record(actor, "person.add_platform", person, after={"platform": via_enterprise.pk})
-    existing = open_membership(person)
+    existing = None if created_person else open_membership(person)
     if existing is not None:
         Membership.objects.filter(pk=existing.pk).update(last_contact_at=now)
         return JoinResult(existing, False)
@@ -155,7 +199,10 @@ def _join_once(
         person.save()
     routing = resolve_union(worker.work)
     status = S.APPLIED if routing.union.approval_required else S.ACTIVE
+    # A random number (members.numbers), inserted with the row: a collision with a taken number
+    # (one in millions) fails the unique index, and `join_locked` draws again.
     membership = Membership.objects.create(
+        member_no=new_member_no(),
         person=person,
         org=routing.union,
         status=status,
@@ -171,7 +218,6 @@ def _join_once(
         joined_at=now if status == S.ACTIVE else None,
         last_contact_at=now,
     )
-    _assign_member_no(membership)
     add_event(
         membership, "applied" if status == S.APPLIED else "joined", actor=actor, note=routing.record_reason,
         note_code="routing", note_params={"code": routing.code, **routing.params},
@@ -185,7 +231,7 @@ def _join_once(
     )
     if routing.mode == Membership.Mode.INDIVIDUAL and worker.employer is not None:
         check_founding_threshold(worker.employer, worker.street, actor=actor)
-    return JoinResult(membership, True)
+    return JoinResult(membership, True, new_person=created_person)
 
 
 # --- lifecycle ---------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import string
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +25,7 @@ from gongyou.core.actors import Actor
 from gongyou.core.models import Enterprise
 from gongyou.members.inputs import CleanWorker
 from gongyou.members.models import Membership
-from gongyou.members.services import JoinResult, join
+from gongyou.members.services import JoinResult, join_locked, repeat_join
 from gongyou.partners.models import PartnerCredential, PartnerWorkerLink
 
 logger = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ def check_token(token: str) -> PartnerCredential | None:
     prefix = parse_token(token)
     if prefix is None:
         return None
-    credential = PartnerCredential.objects.select_related("enterprise").filter(prefix=prefix).first()
+    credential = PartnerCredential.objects.select_related("enterprise__street").filter(prefix=prefix).first()
     if credential is None:
         return None
     if not hmac.compare_digest(credential.token_hash, token_hash(token)):
@@ -143,11 +143,18 @@ def check_external_id(enterprise: Enterprise, external_id: str, id_hash: str) ->
 
 
 @transaction.atomic
-def link_external_id(enterprise: Enterprise, person_id: int, external_id: str, *, actor: Actor) -> None:
-    """Remember (or update) the platform's id for this person; audited."""
+def link_external_id(
+    enterprise: Enterprise, person_id: int, external_id: str, *, actor: Actor, new_person: bool = False
+) -> None:
+    """Remember (or update) the platform's id for this person; audited. `new_person`: the person
+    was created in this transaction, so no link of theirs can exist yet."""
     if not external_id:
         return
-    link = PartnerWorkerLink.objects.select_for_update().filter(enterprise=enterprise, person_id=person_id).first()
+    link = (
+        None
+        if new_person
+        else PartnerWorkerLink.objects.select_for_update().filter(enterprise=enterprise, person_id=person_id).first()
+    )
     if link is not None and link.external_id == external_id:
         return
     before = {"external_id": link.external_id} if link else None
@@ -163,16 +170,28 @@ def link_external_id(enterprise: Enterprise, person_id: int, external_id: str, *
 
 
 @transaction.atomic
+@audit.batched()
 def join_via_partner(enterprise: Enterprise, worker: CleanWorker, *, actor: Actor) -> JoinResult:
     """A platform applies for a worker (partner channel, SPEC §3): the external id must not belong
     to someone else, the union comes from the joining rule (members.services.join, idempotent per
     person) and the platform's id for the worker is remembered — all in one transaction, so a
     failure anywhere stores nothing. Effects outside the database (messages, notifications) go
-    through transaction.on_commit, never before the join is stored."""
+    through transaction.on_commit, never before the join is stored. Its audit rows (platform
+    link, join, external id) are written in one INSERT at the end."""
+    # The repeat join (a platform re-sending its workers) is one indexed lookup that also reads
+    # the platform's id for the person: when it is unchanged, nothing else is asked or written.
+    own_id = PartnerWorkerLink.objects.filter(enterprise=enterprise, person_id=OuterRef("person_id")).values("external_id")
+    result = repeat_join(worker, via_enterprise=enterprise, annotations={"partner_external_id": Subquery(own_id[:1])})
+    if result is not None and worker.external_id in ("", result.membership.partner_external_id):  # type: ignore[attr-defined]
+        return result
     check_external_id(enterprise, worker.external_id, worker.id_hash)
-    result = join(worker, channel=Membership.Channel.PARTNER, actor=actor, via_enterprise=enterprise)
+    if result is None:
+        result = join_locked(worker, channel=Membership.Channel.PARTNER, actor=actor, via_enterprise=enterprise)
     try:
-        link_external_id(enterprise, result.membership.person_id, worker.external_id, actor=actor)
+        with audit.batched():  # its own block: a link lost to a race drops its audit row with it
+            link_external_id(
+                enterprise, result.membership.person_id, worker.external_id, actor=actor, new_person=result.new_person
+            )
     except IntegrityError:
         # Another request took this external id in the meantime (its savepoint rolled back);
         # the membership stands, as it would without an external id.

@@ -1,0 +1,73 @@
+"""What a partner join costs in queries (issue 13 part 6): a regression here is a regression in
+the load figures of bench/README.md. Counted through the whole request — token, input cleaning,
+the join service, the answer — without SAVEPOINT/RELEASE, which depend on the test's own
+transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from gongyou.core.testing import worker_data
+from gongyou.members.models import Membership
+
+URL = "/api/v1/join"
+
+
+def statements(ctx: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
+
+
+def post(api, data, expected):
+    with CaptureQueriesContext(connection) as ctx:
+        response = api.post(URL, data, format="json")
+    assert response.status_code == expected, response.content
+    return statements(ctx)
+
+
+def test_a_new_join_costs_a_fixed_handful_of_queries(world, api):
+    post(api, worker_data(99, external_id="r-99"), 201)  # the token's last-use stamp is written once a minute
+    sql = post(api, worker_data(1, external_id="r-1"), 201)
+    # token, street, repeat lookup (a miss), external id free?, person lock, person insert, platform
+    # link, routing, membership (with its number), event, link insert, link's home org, and one
+    # INSERT for the three audit rows (platform link, join, external id)
+    assert len(sql) == 13, "\n".join(sql)
+    audit_inserts = [s for s in sql if s.startswith('INSERT INTO "core_auditlog"')]
+    assert len(audit_inserts) == 1 and audit_inserts[0].count("partner:") == 3
+
+
+def test_a_repeat_join_is_one_indexed_lookup(world, api):
+    data = worker_data(2, external_id="r-2")
+    post(api, data, 201)
+    sql = post(api, data, 200)
+    # the token, the street of the input, then one lookup answers: membership, person, union,
+    # platform link and the platform's id for the person in one query — no lock, no write.
+    assert len(sql) == 3, "\n".join(sql)
+    assert all(s.startswith("SELECT") for s in sql)
+    assert "FOR UPDATE" not in sql[-1]
+
+
+def test_a_repeat_join_refreshes_the_last_contact_at_most_hourly(world, api):
+    data = worker_data(3, external_id="r-3")
+    post(api, data, 201)
+    membership = Membership.objects.get()
+    long_ago = timezone.now() - dt.timedelta(days=30)
+    Membership.objects.filter(pk=membership.pk).update(last_contact_at=long_ago)
+    sql = post(api, data, 200)
+    assert len(sql) == 4 and sql[-1].startswith("UPDATE")
+    membership.refresh_from_db()
+    assert membership.last_contact_at > long_ago
+    assert len(post(api, data, 200)) == 3
+
+
+def test_a_repeat_join_with_a_new_external_id_still_checks_and_records_it(world, api):
+    post(api, worker_data(4, external_id="r-4"), 201)
+    sql = post(api, worker_data(4, external_id="r-4-new"), 200)
+    assert any("partners_partnerworkerlink" in s and s.startswith("UPDATE") for s in sql)
+    post(api, worker_data(5, external_id="r-5"), 201)
+    taken = api.post(URL, worker_data(4, external_id="r-5"), format="json")
+    assert taken.status_code == 400
+    assert taken.json()["errors"]["external_id"][0]["code"] == "external_id_taken"
