@@ -285,6 +285,8 @@ SPECTACULAR_SETTINGS = {
         "CampaignStatusEnum": "gongyou.benefits.vocab.CampaignStatus",
         "NewCampaignStatusEnum": "gongyou.api.benefit_serializers.NEW_CAMPAIGN_STATUSES",
         "MembershipStatusEnum": "gongyou.members.models.Membership.Status",
+        "CaseTypeEnum": "gongyou.cases.vocab.CaseType",
+        "CaseStatusEnum": "gongyou.cases.vocab.CaseStatus",
     },
 }
 

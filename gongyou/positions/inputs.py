@@ -249,7 +249,9 @@ class NearbyParams:
                     self._add("type", "unknown_type", _("未知的阵地类型：%(code)s") % {"code": code[:40]})
         self.open_now: bool | None = None
         raw_open = query.get("open_now")
-        if raw_open not in (None, ""):
+        # Present means a boolean: an empty value is refused like any other non-boolean (the API
+        # declares the parameter boolean; the portal's checkbox sends "true" or nothing).
+        if raw_open is not None:
             if raw_open.strip().lower() not in _BOOLS:
                 self._add("open_now", "bad_boolean", _("open_now 只能是 true 或 false"))
             else:

@@ -270,5 +270,6 @@ def test_permission_matrix(world, callers, member_no, campaign_id, funds, endpoi
 def test_the_matrix_covers_every_api_url():
     from gongyou.api import urls
 
-    assert {p.name for p in urls.urlpatterns} == set(MATRIX)
+    # insight_kpis_street is the kpis URL again, asked for one street (a second row, same route).
+    assert {p.name for p in urls.urlpatterns} == set(MATRIX) - {"insight_kpis_street"}
     assert all(set(MATRIX[e]) == set(CALLERS) for e in MATRIX)

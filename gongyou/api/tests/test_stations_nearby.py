@@ -100,6 +100,7 @@ def test_gcj02_in_and_out(client, stations):
         ({"lng": "121.4", "lat": "31.2", "limit": "ten"}, "limit", "invalid"),
         ({"lng": "121.4", "lat": "31.2", "radius_m": "0"}, "radius_m", "out_of_range"),
         ({"lng": "121.4", "lat": "31.2", "open_now": "maybe"}, "open_now", "bad_boolean"),
+        ({"lng": "121.4", "lat": "31.2", "open_now": ""}, "open_now", "bad_boolean"),
         ({"lng": "121.4", "lat": "31.2", "type": "spa"}, "type", "unknown_type"),
     ],
 )
