@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from gongyou.core.errors import FieldErrors
@@ -96,3 +97,18 @@ def open_evidence(folder: str, sha256: str, content_type: str) -> bytes:
     with evidence_storage(folder).open(stored_name(sha256, content_type), "rb") as handle:
         data: bytes = handle.read()
     return data
+
+
+EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
+
+
+def private_file_response(body: bytes, content_type: str, stem: str) -> HttpResponse:
+    """A stored upload served to someone allowed to see it: never rendered as HTML (its checked
+    type, nosniff), never cached, images inline and everything else as a download named
+    `stem` + the type's extension (the uploader's own file name is not echoed back)."""
+    response = HttpResponse(body, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    disposition = "inline" if content_type.startswith("image/") else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{stem}{EXTENSIONS.get(content_type, "")}"'
+    return response

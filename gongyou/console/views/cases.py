@@ -56,6 +56,7 @@ from gongyou.console.decorators import console_view
 from gongyou.console.views.common import actor, can_write, error_text, flash_error, paginate
 from gongyou.core import excel
 from gongyou.core.access import root_org, staff_profile
+from gongyou.core.uploads import private_file_response
 
 # The buttons each status offers on the case page (refer has its own form).
 BUTTONS = {
@@ -246,21 +247,11 @@ def case_attachment(request: HttpRequest, case_no: str, pk: int) -> HttpResponse
 
 
 def attachment_response(attachment: Any) -> HttpResponse:
-    """The stored file, never rendered inline as HTML: its own type, a download name, nosniff."""
     try:
         body = read_attachment(attachment)
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = HttpResponse(body, content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    disposition = "inline" if attachment.content_type.startswith("image/") else "attachment"
-    response["Content-Disposition"] = f"{disposition}; filename=\"case-{attachment.pk}{_ext(attachment.content_type)}\""
-    return response
-
-
-def _ext(content_type: str) -> str:
-    return {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}.get(content_type, "")
+    return private_file_response(body, attachment.content_type, f"case-{attachment.pk}")
 
 
 @console_view

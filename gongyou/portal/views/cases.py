@@ -30,6 +30,7 @@ from gongyou.cases.vocab import OPEN_STATUSES, CaseStatus, CaseType, Channel, Ha
 from gongyou.core import crypto
 from gongyou.core.actors import Actor
 from gongyou.core.models import Region
+from gongyou.core.uploads import private_file_response
 from gongyou.members.models import Membership
 from gongyou.portal.forms import LoginForm
 from gongyou.portal.models import SmsChallenge
@@ -241,9 +242,4 @@ def case_file(request: HttpRequest, case_no: str, pk: int) -> HttpResponse:
         body = read_attachment(attachment)
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = HttpResponse(body, content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    disposition = "inline" if attachment.content_type.startswith("image/") else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="case-{attachment.pk}"'
-    return response
+    return private_file_response(body, attachment.content_type, f"case-{attachment.pk}")
