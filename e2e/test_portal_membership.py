@@ -45,6 +45,9 @@ def test_login_transfer_and_leave(live_server, transactional_db, world, phone_pa
     page.select_option("#id_street_code", world.other_street.code)
     page.click("label.chip:has-text('快递物流')")
     page.fill("#id_reason", "换到湖南路的站点")
+    # Picking the street refreshes the employer list by htmx: let it land before submitting, or a
+    # slow machine posts the form while the swap is still replacing part of it.
+    page.wait_for_load_state("networkidle")
     screenshot(page, "portal/11-transfer-form")
     with page.expect_navigation():
         page.click("button.btn[value=preview]")

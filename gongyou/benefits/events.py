@@ -19,6 +19,7 @@ from gongyou.positions.models import ServicePosition
 ANY_KIND = ""
 
 
+@transaction.atomic  # the event and its roll-ups together, also when called outside a service
 def record_service_event(
     *,
     person: Person,
