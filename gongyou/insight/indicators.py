@@ -52,10 +52,11 @@ def key_of(street_code: str | None, district_code: str | None = None) -> Key | N
     return None
 
 
-def _grouped(qs: QuerySet[Any], *paths: str) -> Counter[Key]:
-    """Rows of `qs` counted per (district, street) through the given street (and district) paths."""
+def _grouped(qs: QuerySet[Any], *paths: str, count: Count | None = None) -> Counter[Key]:
+    """Rows of `qs` counted per (district, street) through the given street (and district) paths
+    (`count`: what is counted, default the rows)."""
     out: Counter[Key] = Counter()
-    for row in qs.order_by().values(*paths).annotate(n=Count("pk")).values_list(*paths, "n"):
+    for row in qs.order_by().values(*paths).annotate(n=count or Count("pk")).values_list(*paths, "n"):
         key = key_of(*row[:-1])
         if key is not None:
             out[key] += row[-1]
@@ -207,19 +208,7 @@ class RosterWorkers(Indicator):
     has_history = False
 
     def current(self) -> Counter[Key]:
-        out: Counter[Key] = Counter()
-        rows = (
-            RosterEntry.objects.filter(active=True)
-            .order_by()
-            .values("street__code")
-            .annotate(n=Count("id_hash", distinct=True))
-            .values_list("street__code", "n")
-        )
-        for code, n in rows:
-            key = key_of(code)
-            if key is not None:
-                out[key] += n
-        return out
+        return _grouped(RosterEntry.objects.filter(active=True), "street__code", count=Count("id_hash", distinct=True))
 
 
 class RosterMembers(Indicator):
@@ -235,20 +224,8 @@ class RosterMembers(Indicator):
 
     def current(self) -> Counter[Key]:
         member = Membership.objects.filter(person__id_hash=OuterRef("id_hash"), status__in=MEMBER_STATUSES)
-        out: Counter[Key] = Counter()
-        rows = (
-            RosterEntry.objects.filter(active=True)
-            .filter(Exists(member))
-            .order_by()
-            .values("street__code")
-            .annotate(n=Count("id_hash", distinct=True))
-            .values_list("street__code", "n")
-        )
-        for code, n in rows:
-            key = key_of(code)
-            if key is not None:
-                out[key] += n
-        return out
+        rows = RosterEntry.objects.filter(active=True).filter(Exists(member))
+        return _grouped(rows, "street__code", count=Count("id_hash", distinct=True))
 
 
 _ENTERPRISE = ("street__code", "district__code")
