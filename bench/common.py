@@ -51,14 +51,44 @@ def _drop(url: str) -> None:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+def _exists(url: str) -> bool:
+    import psycopg
+
+    admin, name = _admin_url(url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
+
+class BenchDatabase(str):
+    """The database URL; `reused` is true when --reuse found a kept database to time again."""
+
+    reused: bool = False
+
+
 @contextlib.contextmanager
-def bench_database(*, keep: bool = False) -> Iterator[str]:
-    """Create the bench database, start Django on it, migrate; drop it afterwards."""
+def bench_database(*, keep: bool = False, reuse: bool = False) -> Iterator[BenchDatabase]:
+    """Create the bench database, start Django on it, migrate; drop it afterwards.
+
+    With `reuse`, a database kept by an earlier `--keep` run is migrated and used as it is (its
+    data key was saved beside it under var/), so the pages can be timed again after a code change
+    without generating a million rows again; reuse implies keep."""
     url = os.environ.get("BENCH_PG_URL", DEFAULT_URL)
-    if "bench" not in _admin_url(url)[1]:
+    name = _admin_url(url)[1]
+    if "bench" not in name:
         # The database is dropped and recreated: refuse names that could be someone's real data.
         raise SystemExit(f"BENCH_PG_URL must name a throw-away database with 'bench' in its name, not {url!r}")
-    _recreate(url)
+    key_file = ROOT / "var" / f"{name}.data-key"
+    reused = reuse and _exists(url) and key_file.exists()
+    if reused:
+        data_key = key_file.read_text().strip()
+        keep = True
+    else:
+        _recreate(url)
+        data_key = secrets.token_urlsafe(32)
+        if keep or reuse:
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(data_key)
+            key_file.chmod(0o600)
     var_dir = tempfile.mkdtemp(prefix="gongyou-bench-")
     os.environ.update(
         {
@@ -67,8 +97,9 @@ def bench_database(*, keep: bool = False) -> Iterator[str]:
             # DEBUG off: Django would otherwise keep every SQL statement in memory.
             "DEBUG": "false",
             "SECRET_KEY": secrets.token_urlsafe(32),
-            # A fresh data key per run: the bench database is thrown away with it.
-            "GONGYOU_DATA_KEY": secrets.token_urlsafe(32),
+            # A fresh data key per run (kept beside a --keep database for --reuse): the bench
+            # database is thrown away with it.
+            "GONGYOU_DATA_KEY": data_key,
             "GONGYOU_VAR_DIR": var_dir,
             # Required without DEBUG (and the demo console backend is refused then); no SMS is
             # sent by a benchmark, so the gateway points at a closed local port.
@@ -85,8 +116,10 @@ def bench_database(*, keep: bool = False) -> Iterator[str]:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    result = BenchDatabase(url)
+    result.reused = reused
     try:
-        yield url
+        yield result
     finally:
         from django.db import connections
 
