@@ -33,6 +33,15 @@ def _tasks_run_immediately(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # Throttle counters and cached dashboard reads (gongyou/insight/queries.py) must not carry
+    # from one test into the next: SQLite reuses ids after a rollback.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2's deliberate slowness is for production logins, not for building personas per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -10,10 +10,13 @@ first `rebuild_snapshots` everything is counted live (small installations, tests
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -31,6 +34,9 @@ from gongyou.insight.served import (
 from gongyou.insight.snapshots import MTD, mtd
 
 EPOCH = dt.date(1900, 1, 1)
+# Snapshot reads are keyed by the rebuild runs, so a new run is seen at once; the timeout only
+# bounds what a cache keeps of generations no longer asked for.
+SNAPSHOT_CACHE_SECONDS = 24 * 3600
 
 HISTORY_STOCKS = [i.code for i in INDICATORS.values() if i.kind == "stock" and i.has_history]
 CURRENT_STOCKS = [i.code for i in INDICATORS.values() if i.kind == "stock" and not i.has_history]
@@ -103,8 +109,14 @@ class Reader:
 
     def __post_init__(self) -> None:
         self.today = timezone.localdate(self.now)
-        days = sorted(set(SnapshotRun.objects.values_list("built_through", flat=True)))
+        runs = list(SnapshotRun.objects.values_list("id", "built_through", "finished_at"))
+        days = sorted({day for _id, day, _at in runs})
         self.run_days: list[dt.date] = days
+        # What the snapshot tables hold changes only with a rebuild run: the snapshot part of a
+        # read is cached under the runs' identity, the live delta never is.
+        self.generation = (
+            f"{len(runs)}.{max(i for i, _d, _a in runs)}.{max(a for _i, _d, a in runs).timestamp()}" if runs else ""
+        )
         self.cutoff: dt.date | None = days[-1] if days else None
         self.live_from = local_midnight(self.cutoff + dt.timedelta(days=1) if self.cutoff else EPOCH)
         self._cache: dict[Any, Counter[Key]] = {}
@@ -160,39 +172,8 @@ class Reader:
         if not by_child:
             out.setdefault("", defaultdict(int))  # the whole area, even when nothing counts
         if self.cutoff is not None:
-            d = min(last, self.cutoff)
-            # One simple query per part: each an index range on (indicator, day, …); an OR of
-            # them would make PostgreSQL scan the table.
-            if first.day == 1:
-                # Whole months: the month-to-date rows at each month's end (and at d).
-                ends = {min(month_end(m), d) for m in months_between(first, d)}
-                flows = Q(indicator__in=[mtd(c) for c in FLOWS], day__in=sorted(ends))
-            else:
-                flows = Q(indicator__in=FLOWS, day__gte=first, day__lte=d)
-            parts = [Q(indicator__in=HISTORY_STOCKS, day=d), flows]
-            current_day = self._current_day(d)
-            if current_day is not None:
-                parts.append(Q(indicator__in=CURRENT_STOCKS, day=current_day))
-            if served_only:
-                parts = []
-            for where in parts:
-                rows = (
-                    self.area.filter(Snapshot.objects.filter(where))
-                    .values("indicator", "district_code", "street_code")
-                    .annotate(n=Sum("value"))
-                    .values_list("indicator", "district_code", "street_code", "n")
-                )
-                for code, district, street, n in rows:
-                    add((district, street), code.removesuffix(MTD), n)
-            served = (
-                self.area.filter(ServedMonth.objects.filter(month__gte=first_month, month__lte=d))
-                .filter(Q(prev_month__isnull=True) | Q(prev_month__lt=first_month))
-                .values("district_code", "street_code")
-                .annotate(n=Sum("people"))
-                .values_list("district_code", "street_code", "n")
-            )
-            for district, street, n in served:
-                add((district, street), "people_served", n)
+            for code, district, street, n in self._snapshot_rows(first, min(last, self.cutoff), served_only):
+                add((district, street), code, n)
         else:
             for code in [] if served_only else CURRENT_STOCKS:
                 for key, n in self.current(code).items():
@@ -215,6 +196,66 @@ class Reader:
                         add(key, "people_served", n)
         return _with_shares(out)
 
+    def _cached(self, key: tuple[Any, ...], compute: Callable[[], list[Any]]) -> list[Any]:
+        area = (self.area.district, self.area.street, self.area.nothing)
+        parts = ":".join(str(part) for part in (self.generation, *area, *key))
+        full = "insight:" + hashlib.sha256(parts.encode()).hexdigest()
+        rows = cache.get(full)
+        if rows is None:
+            rows = compute()
+            cache.set(full, rows, SNAPSHOT_CACHE_SECONDS)
+        return rows
+
+    def _snapshot_rows(self, first: dt.date, d: dt.date, served_only: bool) -> list[tuple[str, str, str, int]]:
+        """(indicator, district, street, value) from the snapshot tables for the days [first, d]
+        (d ≤ the last built day), people served included."""
+
+        def compute() -> list[tuple[str, str, str, int]]:
+            out: list[tuple[str, str, str, int]] = []
+            # One simple query per part: each an index range on (indicator, day, …); an OR of
+            # them would make PostgreSQL scan the table.
+            if first.day == 1:
+                # Whole months: the month-to-date rows at each month's end (and at d).
+                ends = {min(month_end(m), d) for m in months_between(first, d)}
+                flows = Q(indicator__in=[mtd(c) for c in FLOWS], day__in=sorted(ends))
+            else:
+                flows = Q(indicator__in=FLOWS, day__gte=first, day__lte=d)
+            parts = [Q(indicator__in=HISTORY_STOCKS, day=d), flows]
+            current_day = self._current_day(d)
+            if current_day is not None:
+                parts.append(Q(indicator__in=CURRENT_STOCKS, day=current_day))
+            for where in [] if served_only else parts:
+                rows = (
+                    self.area.filter(Snapshot.objects.filter(where))
+                    .values("indicator", "district_code", "street_code")
+                    .annotate(n=Sum("value"))
+                    .values_list("indicator", "district_code", "street_code", "n")
+                )
+                out.extend((code.removesuffix(MTD), district, street, n) for code, district, street, n in rows)
+            first_month = month_start(first)
+            served = (
+                self.area.filter(ServedMonth.objects.filter(month__gte=first_month, month__lte=d))
+                .filter(Q(prev_month__isnull=True) | Q(prev_month__lt=first_month))
+                .values("district_code", "street_code")
+                .annotate(n=Sum("people"))
+                .values_list("district_code", "street_code", "n")
+            )
+            out.extend(("people_served", district, street, n) for district, street, n in served)
+            return out
+
+        return self._cached(("period", first, d, served_only), compute)
+
+    def period_and_children(self, first: dt.date, last: dt.date) -> tuple[dict[str, Any], Values]:
+        """`period` for the whole area and per child area from one set of queries: every figure is
+        counted in exactly one street, so the children add up to the area (shares recomputed)."""
+        by_child = self.period(first, last, by_child=True)
+        total: dict[str, int] = defaultdict(int)
+        for values in by_child.values():
+            for code, n in values.items():
+                if code in INDICATORS:
+                    total[code] += n or 0
+        return _with_shares({"": total})[""], by_child
+
     # -- monthly trend ------------------------------------------------------------------------
 
     def monthly(self, months: list[dt.date]) -> list[dict[str, Any]]:
@@ -229,36 +270,16 @@ class Reader:
             day_months: dict[dt.date, list[dt.date]] = defaultdict(list)
             for m in months:
                 day_months[min(ends[m], cutoff)].append(m)
-            stocks = [c for c in HISTORY_STOCKS if c in TREND]
-            flows = [c for c in FLOWS if c in TREND]
-            rows = (
-                self.area.filter(Snapshot.objects.filter(indicator__in=stocks, day__in=list(day_months)))
-                .values("indicator", "day")
-                .annotate(n=Sum("value"))
-                .values_list("indicator", "day", "n")
-            )
-            for code, day, n in rows:
-                for m in day_months[day]:
-                    table[m][code] += n
-            flow_days = {d: ms for d, ms in day_months.items() if month_start(d) in ms}
-            rows = (
-                self.area.filter(
-                    Snapshot.objects.filter(indicator__in=[mtd(c) for c in flows], day__in=list(flow_days))
-                )
-                .values("indicator", "day")
-                .annotate(n=Sum("value"))
-                .values_list("indicator", "day", "n")
-            )
-            for code, day, n in rows:
-                table[month_start(day)][code.removesuffix(MTD)] += n
-            served = (
-                self.area.filter(ServedMonth.objects.filter(month__gte=months[0], month__lte=months[-1]))
-                .values("month")
-                .annotate(n=Sum("people"))
-                .values_list("month", "n")
-            )
-            for month, n in served:
-                table[month]["people_served"] += n
+            for kind, code, day, n in self._cached(
+                ("monthly", *months), lambda: self._monthly_snapshot_rows(months, day_months)
+            ):
+                if kind == "stock":
+                    for m in day_months[day]:
+                        table[m][code] += n
+                elif kind == "flow":
+                    table[month_start(day)][code] += n
+                else:
+                    table[day]["people_served"] += n
         live_months = [m for m in months if self.cutoff is None or ends[m] > self.cutoff]
         for m in live_months:
             if m > self.today:
@@ -285,6 +306,37 @@ class Reader:
                 _month, served_counts = self.served_delta()
                 table[m]["people_served"] += sum(served_counts.values())
         return [{"month": m, **{code: table[m].get(code, 0) for code in TREND}} for m in months]
+
+    def _monthly_snapshot_rows(
+        self, months: list[dt.date], day_months: dict[dt.date, list[dt.date]]
+    ) -> list[tuple[str, str, dt.date, int]]:
+        """("stock" | "flow" | "served", indicator, day or month, value) for the trend."""
+        out: list[tuple[str, str, dt.date, int]] = []
+        stocks = [c for c in HISTORY_STOCKS if c in TREND]
+        flows = [c for c in FLOWS if c in TREND]
+        rows = (
+            self.area.filter(Snapshot.objects.filter(indicator__in=stocks, day__in=list(day_months)))
+            .values("indicator", "day")
+            .annotate(n=Sum("value"))
+            .values_list("indicator", "day", "n")
+        )
+        out.extend(("stock", code, day, n) for code, day, n in rows)
+        flow_days = [d for d, ms in day_months.items() if month_start(d) in ms]
+        rows = (
+            self.area.filter(Snapshot.objects.filter(indicator__in=[mtd(c) for c in flows], day__in=flow_days))
+            .values("indicator", "day")
+            .annotate(n=Sum("value"))
+            .values_list("indicator", "day", "n")
+        )
+        out.extend(("flow", code.removesuffix(MTD), day, n) for code, day, n in rows)
+        served = (
+            self.area.filter(ServedMonth.objects.filter(month__gte=months[0], month__lte=months[-1]))
+            .values("month")
+            .annotate(n=Sum("people"))
+            .values_list("month", "n")
+        )
+        out.extend(("served", "people_served", month, n) for month, n in served)
+        return out
 
     def _flow_within(self, code: str, month: dt.date, since: dt.datetime) -> Counter[Key]:
         end = local_midnight(next_month(month))

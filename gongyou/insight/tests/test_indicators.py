@@ -143,3 +143,26 @@ def test_every_indicator_has_a_label_and_a_formula():
 
 def test_next_month_wraps_the_year():
     assert next_month(dt.date(2026, 12, 1)) == dt.date(2027, 1, 1)
+
+
+def test_cached_snapshot_reads_follow_each_rebuild_and_never_hide_todays_changes(world, counted):
+    """The snapshot part of a read is cached per rebuild run (insight.queries.Reader._cached):
+    a change of the past shows once a rebuild covers it, a change of today at once."""
+    rebuild()
+    area = Area(district=DISTRICT, street=STREET)
+    assert _now(area)["members_active"] == 2
+    join_worker(5)  # today: the live delta, never cached
+    assert _now(area)["members_active"] == 3
+    # The same read again is served from the cache (no snapshot query)…
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        _now(area)
+    assert not any(t in q["sql"] for q in queries.captured_queries for t in ('"insight_snapshot"', "servedmonth"))
+    # …until a rebuild rewrites the past: a member backdated into last week counts from then on.
+    late = join_worker(6)
+    week_ago = timezone.now() - dt.timedelta(days=7)
+    backdate(late, week_ago)
+    rebuild(since=timezone.localdate() - dt.timedelta(days=8))
+    assert _now(area)["members_active"] == 4
