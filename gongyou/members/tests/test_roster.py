@@ -203,3 +203,49 @@ def test_foreign_keys_are_deferred_again_after_streaming(world):
         # constraint is deferred again; put it right before the end-of-test constraint check.
         cursor.execute("UPDATE members_rosterentry SET street_id = -1 WHERE id = %s", [entry.pk])
         cursor.execute("UPDATE members_rosterentry SET street_id = %s WHERE id = %s", [entry.street_id, entry.pk])
+
+
+def test_the_parallel_path_stores_what_the_serial_path_stores(world, monkeypatch):
+    """Large batches may encrypt in worker processes (core.sealing): the rows, counts, audit
+    and rejections must be those of the serial path, and every ciphertext must decrypt."""
+    from gongyou.core import crypto, sealing
+
+    monkeypatch.setattr(roster, "PARALLEL_MIN_ROWS", 5)
+    rows = [row(i, station_code="ST-001" if i % 2 else None) for i in range(1, 31)]
+    rows[3] = row(4, street_code="999999999")  # rejected the same way on both paths
+    rows[7] = row(1)  # a repeated external id
+    try:
+        serial = upsert_roster(world.platform, rows, actor=COMMAND, crypto_workers=0)
+        parallel = upsert_roster(world.agent, rows, actor=COMMAND, crypto_workers=2)
+    finally:
+        sealing.shutdown()
+    assert (serial.created, serial.rejected) == (parallel.created, parallel.rejected)
+    assert serial.created == 28
+    a, b = state(world.platform), state(world.agent)
+    # Same external ids and compared fields; ciphertexts differ (fresh nonces) but decrypt alike.
+    assert [r[:9] for r in a] == [r[:9] for r in b]
+    assert [(crypto.decrypt(r[9]), crypto.decrypt(r[10])) for r in a] == [(crypto.decrypt(r[9]), crypto.decrypt(r[10])) for r in b]
+    masks = lambda e: list(RosterEntry.objects.filter(enterprise=e).order_by("external_id").values_list("id_masked", "phone_masked"))  # noqa: E731
+    assert masks(world.platform) == masks(world.agent)
+    audits = AuditLog.objects.filter(action="roster.upsert").order_by("id")
+    assert len(audits) == 2 and audits[0].after == audits[1].after
+
+
+def test_the_batch_sealer_agrees_with_the_module_functions():
+    from gongyou.core import crypto
+
+    sealer = crypto.Sealer()
+    number, phone = make_id_number(5), make_phone(5)
+    assert sealer.id_hash(number) == crypto.id_hash(number)
+    assert sealer.phone_hash(phone) == crypto.phone_hash(phone)
+    assert crypto.decrypt(sealer.encrypt(number)) == number
+    assert sealer.encrypt(number).startswith(crypto.current_prefix())
+
+
+def test_the_recorded_names_query_reads_person_columns():
+    from gongyou.members.models import Person
+
+    columns = {f.column for f in Person._meta.concrete_fields}
+    selected = roster._RECORDED_NAMES_SQL.removeprefix("SELECT ").split(" FROM ")[0]
+    assert {c.strip() for c in selected.split(",")} <= columns
+    assert {"anonymised_at", "id_hash"} <= columns
