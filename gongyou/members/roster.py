@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -314,12 +313,9 @@ class _Inserter:
         return self
 
     def _open_copy(self) -> None:
+        # No foreign-key constraint checks a streamed row (models.RosterEntry says why): its
+        # street and station come from the batch's lookups, its enterprise is the batch's own.
         self.cursor = self.stack.enter_context(connection.cursor()).cursor
-        # The foreign keys are DEFERRABLE INITIALLY DEFERRED. Checked at commit, they would run
-        # one by one after the stream; checked per row, they run while Python prepares rows.
-        self.foreign_keys = ", ".join(_roster_foreign_keys())
-        if self.foreign_keys:
-            self.cursor.execute(f"SET CONSTRAINTS {self.foreign_keys} IMMEDIATE")
         self.copy = self.stack.enter_context(self.cursor.copy(_COPY_SQL))
 
     def add(self, external_id: str, row: _Row) -> None:
@@ -368,22 +364,9 @@ class _Inserter:
     def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
         self.stack.__exit__(exc_type, *exc)  # type: ignore[arg-type]
         if exc_type is not None:
-            return  # the transaction is rolled back: nothing to restore
-        if self.copy is not None and self.foreign_keys:
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET CONSTRAINTS {self.foreign_keys} DEFERRED")
+            return  # the transaction is rolled back
         if self.entries:
             RosterEntry.objects.bulk_create(self.entries, batch_size=1000)
-
-
-@functools.cache
-def _roster_foreign_keys() -> tuple[str, ...]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conname FROM pg_constraint WHERE conrelid = 'members_rosterentry'::regclass"
-            " AND contype = 'f' AND condeferrable ORDER BY conname"
-        )
-        return tuple(connection.ops.quote_name(name) for (name,) in cursor.fetchall())
 
 
 # What the audit row shows of a changed roster entry: masked numbers stand in for the hashes,
@@ -548,6 +531,8 @@ def check_roster_file(rows: Sequence[Any], numbers: Sequence[int]) -> list[Error
     people: dict[str, int] = {}  # id_hash → index of the row imported for that person
     external_ids: list[str] = []
     passed: dict[int, tuple[str, CleanWorker]] = {}
+    hashes: dict[int, str] = {}  # each row's ID hash, computed once
+    sealer = crypto.Sealer()
     failed: dict[int, ValidationError] = {}
     for index, raw in enumerate(rows):
         try:
@@ -556,12 +541,13 @@ def check_roster_file(rows: Sequence[Any], numbers: Sequence[int]) -> list[Error
             failed[index] = exc
         else:
             passed[index] = (external_id, worker)
-    names = recorded_names([worker.id_hash for _e, worker in passed.values()])
+            hashes[index] = sealer.id_hash(worker.id_number)
+    names = recorded_names(list(hashes.values()))
     for index, raw in enumerate(rows):
         if index in passed:
             external_id, worker = passed[index]
             try:
-                check_recorded_name(worker, names)
+                check_recorded_name(worker, names, hashes[index])
             except ValidationError as exc:
                 failed[index] = exc
         if index in failed:
@@ -574,14 +560,14 @@ def check_roster_file(rows: Sequence[Any], numbers: Sequence[int]) -> list[Error
             message = _("与第%(row)d行重复，本行不导入（以第%(row)d行为准）") % {"row": first}
             out.append({"external_id": [{"code": "duplicate_in_file", "message": message, "of": first}]})
             continue
-        same = people.get(worker.id_hash)
+        same = people.get(hashes[index])
         if same is not None:
             message = _(
                 "与第%(row)d行（外部编号%(external_id)s）相同：同一个人在一家企业只应有一个外部编号，本行不导入"
             ) % {"row": numbers[same], "external_id": external_ids[same]}
             out.append({"id_number": [{"code": "same_person_in_file", "message": message, "of": numbers[same]}]})
             continue
-        kept[external_id] = people[worker.id_hash] = index
+        kept[external_id] = people[hashes[index]] = index
         out.append({})
     return out
 
