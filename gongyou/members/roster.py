@@ -470,7 +470,8 @@ def upsert_roster(
         crypto_workers = settings.GONGYOU["ROSTER_CRYPTO_WORKERS"]
     workers = crypto_workers if len(passed) >= PARALLEL_MIN_ROWS else 0
     with transaction.atomic():
-        existing = _lock_and_read_existing(enterprise, list({_external_id(r) for r in rows} - {""}))
+        # Only rows that passed their checks are looked up (and with the external id they are stored under).
+        existing = _lock_and_read_existing(enterprise, list({external_id for _i, _r, external_id, *_rest in passed}))
         with _Inserter(enterprise, now, sealer, workers) as inserter:
             for index, raw, external_id, worker, active, id_hash in passed:
                 try:
