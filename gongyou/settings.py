@@ -324,6 +324,10 @@ GONGYOU: dict[str, Any] = {
     # Individual members of one enterprise in a street federation's area that open a founding task.
     "FOUNDING_TASK_THRESHOLD": env_int("GONGYOU_FOUNDING_TASK_THRESHOLD", 25, minimum=1),
     "ROSTER_BATCH_MAX": env_int("GONGYOU_ROSTER_BATCH_MAX", 5000, minimum=1),
+    # Worker processes that encrypt the new rows of a large roster batch (members.roster,
+    # core.sealing). 0: none, the batch's own process does it (what pays on a 2-CPU machine
+    # shared with PostgreSQL; bench/README.md).
+    "ROSTER_CRYPTO_WORKERS": env_int("GONGYOU_ROSTER_CRYPTO_WORKERS", 0, minimum=0),
     "PRIVACY_NOTICE_VERSION": env_str("GONGYOU_PRIVACY_NOTICE_VERSION", "2026-11"),
     # The same feedback (sender, position, score, problem, text) sent again within this many
     # minutes is the same report (a double tap, a resubmitted form): one inbox item.

@@ -59,6 +59,12 @@ def _previous() -> _Key | None:
     return _keys(previous) if previous and previous != settings.GONGYOU_DATA_KEY else None
 
 
+def current_master_key() -> str:
+    """GONGYOU_DATA_KEY itself: only for handing to worker processes that seal values
+    (core.sealing), which must not read Django's settings."""
+    return str(settings.GONGYOU_DATA_KEY)
+
+
 def current_prefix() -> str:
     """What every ciphertext sealed with the current key starts with."""
     return f"{_VERSION}:{_current().kid}:"
@@ -69,6 +75,31 @@ def encrypt(plaintext: str) -> str:
     nonce = os.urandom(12)
     sealed = key.aead.encrypt(nonce, plaintext.encode(), None)
     return f"{_VERSION}:{key.kid}:{base64.b64encode(nonce + sealed).decode()}"
+
+
+class Sealer:
+    """encrypt and keyed_hash under the key current when it was made, for many values in a row:
+    the key is looked up once instead of through the settings on every value (a roster batch
+    seals tens of thousands). Same output as the module functions."""
+
+    def __init__(self, master: str | None = None) -> None:
+        key = _current() if master is None else _keys(master)
+        self._aead = key.aead
+        self._mac_key = key.mac
+        self._prefix = f"{_VERSION}:{key.kid}:"
+
+    def encrypt(self, plaintext: str) -> str:
+        nonce = os.urandom(12)
+        return self._prefix + base64.b64encode(nonce + self._aead.encrypt(nonce, plaintext.encode(), None)).decode()
+
+    def keyed_hash(self, kind: str, value: str) -> str:
+        return hmac.digest(self._mac_key, f"{kind}:{value}".encode(), "sha256").hex()
+
+    def id_hash(self, id_number: str) -> str:
+        return self.keyed_hash("id", id_number)
+
+    def phone_hash(self, phone: str) -> str:
+        return self.keyed_hash("phone", phone)
 
 
 def decrypt(token: str) -> str:
@@ -96,7 +127,9 @@ def decrypt(token: str) -> str:
 
 
 def _mac(key: _Key, kind: str, value: str) -> str:
-    return hmac.new(key.mac, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+    # hmac.digest is the one-shot C path: the same bytes as hmac.new(...).hexdigest(), without
+    # building an HMAC object per value (a roster import hashes two values per row).
+    return hmac.digest(key.mac, f"{kind}:{value}".encode(), "sha256").hex()
 
 
 def keyed_hash(kind: str, value: str) -> str:

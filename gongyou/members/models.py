@@ -303,7 +303,14 @@ class RosterEntry(models.Model):
 
     # The (enterprise, external_id) unique index serves enterprise lookups; every extra index
     # here is paid on each of the hundreds of thousands of rows a roster import writes.
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="roster", db_index=False)
+    # No foreign-key constraints in the database (db_constraint=False): checked per row they
+    # were half of PostgreSQL's work in a roster import (bench/README.md). The only writer,
+    # members.roster, takes every street and station from the rows it has just read (a code
+    # nobody knows is refused) and the enterprise is the batch's own; enterprises, streets and
+    # stations are never deleted (marked instead), and PROTECT still holds for the ORM.
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="roster", db_index=False, db_constraint=False
+    )
     external_id = models.CharField(max_length=64)
     name = models.CharField(max_length=64)
     id_hash = models.CharField(max_length=64)
@@ -312,9 +319,9 @@ class RosterEntry(models.Model):
     phone_hash = models.CharField(max_length=64)
     phone_enc = models.TextField()
     phone_masked = models.CharField(max_length=11)
-    street = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    street = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", db_constraint=False)
     station = models.ForeignKey(
-        Station, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+        Station, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
     labor_relation = models.CharField(max_length=12, choices=LaborRelation.choices)
     industry = models.CharField(max_length=20, choices=Industry.choices)

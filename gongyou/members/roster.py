@@ -16,19 +16,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
 
-from gongyou.core import audit, crypto
+from gongyou.core import audit, crypto, sealing
 from gongyou.core.actors import SYSTEM, Actor
 from gongyou.core.choices import Industry, LaborRelation, record_language
 from gongyou.core.errors import ErrorDict, FieldErrors, RowError, django_errors
@@ -47,11 +47,16 @@ _INDUSTRIES = frozenset(Industry.values)
 _RELATIONS = frozenset(LaborRelation.values)
 # First key of the PostgreSQL advisory lock that serialises roster batches of one enterprise.
 _LOCK_NAMESPACE = 0x524F53  # "ROS"
+# A batch with at least this many valid rows encrypts its new rows in worker processes when
+# settings.GONGYOU["ROSTER_CRYPTO_WORKERS"] allows it (core.sealing); smaller ones, like most
+# partner API calls, stay on the simple serial path.
+PARALLEL_MIN_ROWS = 2000
 # PostgreSQL-only reads with one array parameter (tests check the column lists against the models).
 _EXISTING_SQL = (
     "SELECT external_id, id, name, id_hash, phone_hash, street_id, station_id, labor_relation, industry, active"
     " FROM members_rosterentry WHERE enterprise_id = %s AND external_id = ANY(%s)"
 )
+_RECORDED_NAMES_SQL = "SELECT id_hash, name FROM members_person WHERE anonymised_at IS NULL AND id_hash = ANY(%s)"
 _MEMBER_HASHES_SQL = (
     "SELECT p.id_hash FROM members_person p JOIN members_membership m ON m.person_id = p.id"
     " WHERE m.status = %s AND p.id_hash = ANY(%s)"
@@ -242,10 +247,16 @@ def _prefetch(lookups: Lookups, rows: Sequence[Any]) -> None:
     usccs: set[str] = set()
     for row in rows:
         if isinstance(row, Mapping):
-            with contextlib.suppress(ValidationError):
-                stations.add(clean_text(row.get("station_code"), numbers=True))
-            with contextlib.suppress(ValidationError):
-                usccs.add(validate_uscc(clean_text(row.get("employer_uscc"), numbers=True)))
+            code = row.get("station_code")
+            if type(code) is str and is_clean_text(code):
+                stations.add(code)  # what clean_text returns for it, without its checks
+            elif code is not None:
+                with contextlib.suppress(ValidationError):
+                    stations.add(clean_text(code, numbers=True))
+            uscc = row.get("employer_uscc")
+            if uscc is not None and uscc != "":  # validate_uscc refuses both: nothing to load
+                with contextlib.suppress(ValidationError):
+                    usccs.add(validate_uscc(clean_text(uscc, numbers=True)))
     stations.discard("")
     lookups.prefetch(stations, usccs)
     for code in stations:
@@ -254,13 +265,6 @@ def _prefetch(lookups: Lookups, rows: Sequence[Any]) -> None:
         lookups.enterprise(uscc)
 
 
-def _new_entry_values(row: _Row) -> tuple[str, str, str, str]:
-    """(id_enc, id_masked, phone_enc, phone_masked) of a row."""
-    w = row.worker
-    return (
-        crypto.encrypt(w.id_number), crypto.mask_id_number(w.id_number),
-        crypto.encrypt(w.phone), crypto.mask_phone(w.phone),
-    )
 
 
 def _lock_and_read_existing(enterprise: Enterprise, external_ids: list[str]) -> dict[str, tuple[Any, ...]]:
@@ -288,12 +292,17 @@ _COPY_SQL = (
 class _Inserter:
     """Stores new rows as they are cleaned. On PostgreSQL they stream through COPY, so the
     server stores, indexes and checks rows while Python validates and encrypts the next ones;
-    elsewhere they are bulk-created at the end."""
+    elsewhere they are bulk-created at the end. With `workers`, rows are only collected by
+    add() and finish() has them encrypted in worker processes (core.sealing), streaming each
+    chunk while the workers seal the next."""
 
-    def __init__(self, enterprise: Enterprise, now: dt.datetime) -> None:
+    def __init__(self, enterprise: Enterprise, now: dt.datetime, sealer: crypto.Sealer, workers: int = 0) -> None:
         self.enterprise = enterprise
         self.now = now
         self.stamp = now.isoformat()
+        self.sealer = sealer
+        self.workers = workers
+        self.pending: list[tuple[str, _Row]] = []
         self.created: list[str] = []
         self.entries: list[RosterEntry] = []
         self.stack = contextlib.ExitStack()
@@ -304,23 +313,45 @@ class _Inserter:
         return self
 
     def _open_copy(self) -> None:
+        # No foreign-key constraint checks a streamed row (models.RosterEntry says why): its
+        # street and station come from the batch's lookups, its enterprise is the batch's own.
         self.cursor = self.stack.enter_context(connection.cursor()).cursor
-        # The foreign keys are DEFERRABLE INITIALLY DEFERRED. Checked at commit, they would run
-        # one by one after the stream; checked per row, they run while Python prepares rows.
-        self.foreign_keys = ", ".join(_roster_foreign_keys())
-        if self.foreign_keys:
-            self.cursor.execute(f"SET CONSTRAINTS {self.foreign_keys} IMMEDIATE")
         self.copy = self.stack.enter_context(self.cursor.copy(_COPY_SQL))
 
     def add(self, external_id: str, row: _Row) -> None:
+        if self.workers:
+            self.pending.append((external_id, row))
+            return
+        w = row.worker
+        encrypt = self.sealer.encrypt
+        self._store(
+            external_id,
+            row,
+            (encrypt(w.id_number), crypto.mask_id_number(w.id_number), encrypt(w.phone), crypto.mask_phone(w.phone)),
+        )
+
+    def finish(self) -> None:
+        """Store the rows add() collected for the workers (nothing to do on the serial path)."""
+        pending, self.pending = self.pending, []
+        if not pending:
+            return
+        pairs = [(row.worker.id_number, row.worker.phone) for _external_id, row in pending]
+        done = 0
+        for chunk in sealing.seal_in_workers(pairs, workers=self.workers):
+            for (external_id, row), values in zip(pending[done : done + len(chunk)], chunk, strict=True):
+                self._store(external_id, row, values)
+            done += len(chunk)
+
+    def _store(self, external_id: str, row: _Row, sealed: sealing.Sealed) -> None:
+        """sealed: (id_enc, id_masked, phone_enc, phone_masked)."""
         self.created.append(external_id)
         if self.postgres:
             if self.copy is None:
                 self._open_copy()
             stamp = self.stamp
-            self.copy.write_row((self.enterprise.pk, external_id, *_new_entry_values(row), stamp, stamp, stamp, *row.compared()))
+            self.copy.write_row((self.enterprise.pk, external_id, *sealed, stamp, stamp, stamp, *row.compared()))
             return
-        id_enc, id_masked, phone_enc, phone_masked = _new_entry_values(row)
+        id_enc, id_masked, phone_enc, phone_masked = sealed
         self.entries.append(
             RosterEntry(
                 enterprise=self.enterprise, external_id=external_id, id_enc=id_enc, id_masked=id_masked,
@@ -333,22 +364,9 @@ class _Inserter:
     def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
         self.stack.__exit__(exc_type, *exc)  # type: ignore[arg-type]
         if exc_type is not None:
-            return  # the transaction is rolled back: nothing to restore
-        if self.copy is not None and self.foreign_keys:
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET CONSTRAINTS {self.foreign_keys} DEFERRED")
+            return  # the transaction is rolled back
         if self.entries:
             RosterEntry.objects.bulk_create(self.entries, batch_size=1000)
-
-
-@functools.cache
-def _roster_foreign_keys() -> tuple[str, ...]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conname FROM pg_constraint WHERE conrelid = 'members_rosterentry'::regclass"
-            " AND contype = 'f' AND condeferrable ORDER BY conname"
-        )
-        return tuple(connection.ops.quote_name(name) for (name,) in cursor.fetchall())
 
 
 # What the audit row shows of a changed roster entry: masked numbers stand in for the hashes,
@@ -391,6 +409,11 @@ def recorded_names(id_hashes: list[str]) -> dict[str, str]:
     """id_hash → name of the people already on record (not anonymised) among these."""
     found: dict[str, str] = {}
     unique = list(set(id_hashes))
+    if connection.vendor == "postgresql":
+        # One array parameter: the ORM's 1,000-item IN lists cost more to build than the lookups.
+        with connection.cursor() as cursor:
+            cursor.execute(_RECORDED_NAMES_SQL, [unique])
+            return dict(cursor.fetchall())
     for start in range(0, len(unique), 1000):
         chunk = unique[start : start + 1000]
         found.update(
@@ -399,22 +422,30 @@ def recorded_names(id_hashes: list[str]) -> dict[str, str]:
     return found
 
 
-def check_recorded_name(worker: CleanWorker, names: dict[str, str]) -> None:
+def check_recorded_name(worker: CleanWorker, names: dict[str, str], id_hash: str | None = None) -> None:
     """A row naming a person on record under another name is refused, as the join refuses it
     (members.services.join): otherwise anyone's ID number with any name would put them on a
-    roster and open their membership to lookups."""
-    recorded = names.get(worker.id_hash)
+    roster and open their membership to lookups. `id_hash`: worker.id_hash when already known."""
+    recorded = names.get(worker.id_hash if id_hash is None else id_hash)
     if recorded is not None and recorded != worker.name:
         raise ValidationError({"name": [ValidationError(_("姓名与身份证号码登记的信息不一致"), code="name_mismatch")]})
 
 
 def upsert_roster(
-    enterprise: Enterprise, rows: Sequence[Any], *, actor: Actor, lookups: Lookups | None = None
+    enterprise: Enterprise,
+    rows: Sequence[Any],
+    *,
+    actor: Actor,
+    lookups: Lookups | None = None,
+    crypto_workers: int | None = None,
 ) -> RosterResult:
     """Upsert one batch (≤ ROSTER_BATCH_MAX rows) of a platform's roster by external_id:
     created / updated / unchanged counts, and every bad row rejected with its errors while the
-    good rows are stored. Active rows that are new or changed may propose transfers."""
+    good rows are stored. Active rows that are new or changed may propose transfers.
+    `crypto_workers`: worker processes that encrypt the new rows of a batch of at least
+    PARALLEL_MIN_ROWS valid rows (default settings.GONGYOU["ROSTER_CRYPTO_WORKERS"]; 0 = none)."""
     lookups = lookups or Lookups()
+    sealer = crypto.Sealer()  # one key look-up for the batch's hashes and ciphertexts
     _prefetch(lookups, rows)
     result = RosterResult()
     cleaner = _RowCleaner(enterprise, lookups)
@@ -425,29 +456,34 @@ def upsert_roster(
     task: Outbox | None = None
     # Clean every row first: whether a row names a person already on record under another name
     # is one query for the whole batch.
-    passed: list[tuple[int, Any, str, CleanWorker, bool]] = []
+    passed: list[tuple[int, Any, str, CleanWorker, bool, str]] = []
     for index, raw in enumerate(rows):
         try:
             external_id, worker, active = cleaner.clean(raw)
         except ValidationError as exc:
             result.rejected.append({"index": index, "external_id": _external_id(raw), "errors": django_errors(exc)})
             continue
-        passed.append((index, raw, external_id, worker, active))
-    names = recorded_names([worker.id_hash for _i, _r, _e, worker, _a in passed])
+        # Each row's ID hash is computed once here (the name check and the stored row use it).
+        passed.append((index, raw, external_id, worker, active, sealer.id_hash(worker.id_number)))
+    names = recorded_names([id_hash for *_rest, id_hash in passed])
+    if crypto_workers is None:
+        crypto_workers = settings.GONGYOU["ROSTER_CRYPTO_WORKERS"]
+    workers = crypto_workers if len(passed) >= PARALLEL_MIN_ROWS else 0
     with transaction.atomic():
-        existing = _lock_and_read_existing(enterprise, list({_external_id(r) for r in rows} - {""}))
-        with _Inserter(enterprise, now) as inserter:
-            for index, raw, external_id, worker, active in passed:
+        # Only rows that passed their checks are looked up (and with the external id they are stored under).
+        existing = _lock_and_read_existing(enterprise, list({external_id for _i, _r, external_id, *_rest in passed}))
+        with _Inserter(enterprise, now, sealer, workers) as inserter:
+            for index, raw, external_id, worker, active, id_hash in passed:
                 try:
                     if external_id in cleaned:
                         raise ValidationError(
                             {"external_id": [ValidationError(_("同一批次中外部编号重复"), code="duplicate_in_batch")]}
                         )
-                    check_recorded_name(worker, names)
+                    check_recorded_name(worker, names, id_hash)
                 except ValidationError as exc:
                     result.rejected.append({"index": index, "external_id": _external_id(raw), "errors": django_errors(exc)})
                     continue
-                row = cleaned[external_id] = _Row(index, worker, active, worker.id_hash, worker.phone_hash)
+                row = cleaned[external_id] = _Row(index, worker, active, id_hash, sealer.phone_hash(worker.phone))
                 found = existing.get(external_id)
                 if found is None:
                     inserter.add(external_id, row)
@@ -458,6 +494,7 @@ def upsert_roster(
                     continue
                 if active:
                     changed_hashes.append(row.id_hash)
+            inserter.finish()
         updated, changes = _update(changed, now) if changed else ([], {})
         result.created, result.updated = len(inserter.created), len(updated)
         if inserter.created or updated:
@@ -495,6 +532,8 @@ def check_roster_file(rows: Sequence[Any], numbers: Sequence[int]) -> list[Error
     people: dict[str, int] = {}  # id_hash → index of the row imported for that person
     external_ids: list[str] = []
     passed: dict[int, tuple[str, CleanWorker]] = {}
+    hashes: dict[int, str] = {}  # each row's ID hash, computed once
+    sealer = crypto.Sealer()
     failed: dict[int, ValidationError] = {}
     for index, raw in enumerate(rows):
         try:
@@ -503,12 +542,13 @@ def check_roster_file(rows: Sequence[Any], numbers: Sequence[int]) -> list[Error
             failed[index] = exc
         else:
             passed[index] = (external_id, worker)
-    names = recorded_names([worker.id_hash for _e, worker in passed.values()])
+            hashes[index] = sealer.id_hash(worker.id_number)
+    names = recorded_names(list(hashes.values()))
     for index, raw in enumerate(rows):
         if index in passed:
             external_id, worker = passed[index]
             try:
-                check_recorded_name(worker, names)
+                check_recorded_name(worker, names, hashes[index])
             except ValidationError as exc:
                 failed[index] = exc
         if index in failed:
@@ -521,14 +561,14 @@ def check_roster_file(rows: Sequence[Any], numbers: Sequence[int]) -> list[Error
             message = _("与第%(row)d行重复，本行不导入（以第%(row)d行为准）") % {"row": first}
             out.append({"external_id": [{"code": "duplicate_in_file", "message": message, "of": first}]})
             continue
-        same = people.get(worker.id_hash)
+        same = people.get(hashes[index])
         if same is not None:
             message = _(
                 "与第%(row)d行（外部编号%(external_id)s）相同：同一个人在一家企业只应有一个外部编号，本行不导入"
             ) % {"row": numbers[same], "external_id": external_ids[same]}
             out.append({"id_number": [{"code": "same_person_in_file", "message": message, "of": numbers[same]}]})
             continue
-        kept[external_id] = people[worker.id_hash] = index
+        kept[external_id] = people[hashes[index]] = index
         out.append({})
     return out
 

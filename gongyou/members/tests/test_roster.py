@@ -190,16 +190,92 @@ def test_concurrent_replays_of_one_batch_store_it_once(tworld):
     assert RosterEntry.objects.count() == 40
 
 
-def test_foreign_keys_are_deferred_again_after_streaming(world):
-    """The COPY path checks RosterEntry's foreign keys per row while streaming; afterwards the
-    transaction must be back to the schema's deferred checking."""
-    upsert_roster(world.platform, [row(1), row(2)], actor=COMMAND)
-    if connection.vendor != "postgresql":
-        pytest.skip("COPY streaming is PostgreSQL only")
-    assert len(roster._roster_foreign_keys()) == 3
-    entry = RosterEntry.objects.get(external_id="rider-1")
-    with connection.cursor() as cursor:
-        # A dangling street id is accepted for the moment (checked at commit) only if the
-        # constraint is deferred again; put it right before the end-of-test constraint check.
-        cursor.execute("UPDATE members_rosterentry SET street_id = -1 WHERE id = %s", [entry.pk])
-        cursor.execute("UPDATE members_rosterentry SET street_id = %s WHERE id = %s", [entry.street_id, entry.pk])
+def test_unknown_streets_and_stations_are_refused_without_database_constraints(world):
+    """RosterEntry's foreign keys have no database constraint (a roster import's biggest cost
+    on PostgreSQL's side): the service alone keeps every stored reference real. A street or
+    station code nobody knows is refused on the fast path, the general path and an update,
+    and what is stored points at existing rows."""
+    from gongyou.core.models import Region, Station
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_constraint WHERE conrelid = 'members_rosterentry'::regclass AND contype = 'f'"
+            )
+            assert cursor.fetchone()[0] == 0
+    result = upsert_roster(
+        world.platform,
+        [
+            row(1),
+            row(2, street_code="310104999"),  # canonical form, no such street
+            row(3, station_code="ST-404"),  # no such station
+            row(4, street_code=" 310104999000 "),  # the general path
+            row(5, station_code=" ST-404 "),
+        ],
+        actor=COMMAND,
+    )
+    assert result.created == 1
+    assert {i: set(f) for i, f in codes(result).items()} == {1: {"street_code"}, 2: {"station_code"}, 3: {"street_code"}, 4: {"station_code"}}
+    for changed in (row(1, street_code="310104999"), row(1, station_code="ST-404")):  # an update too
+        update = upsert_roster(world.platform, [changed], actor=COMMAND)
+        assert update.updated == 0 and len(update.rejected) == 1
+    streets = set(Region.objects.values_list("pk", flat=True))
+    stations = set(Station.objects.values_list("pk", flat=True))
+    for street_id, station_id in RosterEntry.objects.values_list("street_id", "station_id"):
+        assert street_id in streets and (station_id is None or station_id in stations)
+
+
+def test_a_station_on_a_roster_cannot_be_deleted_through_the_orm(world):
+    """PROTECT is Django's, not the database's: it still holds without the constraint."""
+    from django.db.models import ProtectedError
+
+    upsert_roster(world.platform, [row(1, station_code="ST-001")], actor=COMMAND)
+    with pytest.raises(ProtectedError) as refused:
+        world.station.delete()
+    assert any(isinstance(o, RosterEntry) for o in refused.value.protected_objects)
+
+
+def test_the_parallel_path_stores_what_the_serial_path_stores(world, monkeypatch):
+    """Large batches may encrypt in worker processes (core.sealing): the rows, counts, audit
+    and rejections must be those of the serial path, and every ciphertext must decrypt."""
+    from gongyou.core import crypto, sealing
+
+    monkeypatch.setattr(roster, "PARALLEL_MIN_ROWS", 5)
+    rows = [row(i, station_code="ST-001" if i % 2 else None) for i in range(1, 31)]
+    rows[3] = row(4, street_code="999999999")  # rejected the same way on both paths
+    rows[7] = row(1)  # a repeated external id
+    try:
+        serial = upsert_roster(world.platform, rows, actor=COMMAND, crypto_workers=0)
+        parallel = upsert_roster(world.agent, rows, actor=COMMAND, crypto_workers=2)
+    finally:
+        sealing.shutdown()
+    assert (serial.created, serial.rejected) == (parallel.created, parallel.rejected)
+    assert serial.created == 28
+    a, b = state(world.platform), state(world.agent)
+    # Same external ids and compared fields; ciphertexts differ (fresh nonces) but decrypt alike.
+    assert [r[:9] for r in a] == [r[:9] for r in b]
+    assert [(crypto.decrypt(r[9]), crypto.decrypt(r[10])) for r in a] == [(crypto.decrypt(r[9]), crypto.decrypt(r[10])) for r in b]
+    masks = lambda e: list(RosterEntry.objects.filter(enterprise=e).order_by("external_id").values_list("id_masked", "phone_masked"))  # noqa: E731
+    assert masks(world.platform) == masks(world.agent)
+    audits = AuditLog.objects.filter(action="roster.upsert").order_by("id")
+    assert len(audits) == 2 and audits[0].after == audits[1].after
+
+
+def test_the_batch_sealer_agrees_with_the_module_functions():
+    from gongyou.core import crypto
+
+    sealer = crypto.Sealer()
+    number, phone = make_id_number(5), make_phone(5)
+    assert sealer.id_hash(number) == crypto.id_hash(number)
+    assert sealer.phone_hash(phone) == crypto.phone_hash(phone)
+    assert crypto.decrypt(sealer.encrypt(number)) == number
+    assert sealer.encrypt(number).startswith(crypto.current_prefix())
+
+
+def test_the_recorded_names_query_reads_person_columns():
+    from gongyou.members.models import Person
+
+    columns = {f.column for f in Person._meta.concrete_fields}
+    selected = roster._RECORDED_NAMES_SQL.removeprefix("SELECT ").split(" FROM ")[0]
+    assert {c.strip() for c in selected.split(",")} <= columns
+    assert {"anonymised_at", "id_hash"} <= columns
