@@ -25,8 +25,9 @@ def run_roster_import(staged_id: int, actor_label: str, actor_user_id: int | Non
     actor = Actor(label=actor_label, user_id=actor_user_id)
     staged = RosterImport.objects.get(pk=staged_id)
     jobs.progress(staged.position, staged.total)
+    file_rows = services.staged_rows(staged) if staged.status == RosterImport.Status.RUNNING else []
     while staged.status == RosterImport.Status.RUNNING:
-        staged = services.import_next_chunk(staged, actor=actor)
+        staged = services.import_next_chunk(staged, actor=actor, file_rows=file_rows)
         jobs.progress(staged.position, staged.total)
     return {"created": staged.created, "updated": staged.updated, "rejected": len(staged.rejected)}
 

@@ -62,10 +62,15 @@ def test_import_runs_in_chunks_and_reports_rejected_rows(street_client, world, m
     bad = good(4)
     bad[4] = "999999999"
     _, staged = upload(street_client, [good(1), good(2), good(1), bad, good(5)])
+    reads = []
+    read_file = services._file_rows
+    monkeypatch.setattr(services, "_file_rows", lambda s: reads.append(s.pk) or read_file(s))
     street_client.post(f"/console/roster/{staged.pk}/", {"enterprise": world.agent.pk})
-    # A background job imports it (here at once: tests run jobs inside the request), 3 chunks.
+    # A background job imports it (here at once: tests run jobs inside the request), 3 chunks,
+    # from one decryption of the staged file (not one per chunk).
     job = BackgroundJob.objects.get(key=f"roster_import:{staged.pk}")
     assert (job.status, job.done, job.total, job.attempts) == ("succeeded", 5, 5, 1)
+    assert reads == [staged.pk]
     assert AuditLog.objects.filter(action="roster_import.finish").count() == 1
     response = street_client.get(f"/console/roster/{staged.pk}/progress/")
     staged.refresh_from_db()
