@@ -36,7 +36,7 @@ HISTORY_STOCKS = [i.code for i in INDICATORS.values() if i.kind == "stock" and i
 CURRENT_STOCKS = [i.code for i in INDICATORS.values() if i.kind == "stock" and not i.has_history]
 FLOWS = [i.code for i in INDICATORS.values() if i.kind == "flow"]
 TREND = ["members_active", "new_members", "transfers", "people_served", "head_enterprises_with_union",
-         "stations_with_union", "founding_tasks_opened", "founding_tasks_closed"]  # fmt: skip
+         "stations_with_union", "founding_tasks_opened", "founding_tasks_closed", "cases_submitted", "cases_open"]  # fmt: skip
 
 
 @dataclass(frozen=True)
