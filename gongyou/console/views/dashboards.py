@@ -108,7 +108,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 @require_GET
 def industries(request: HttpRequest) -> HttpResponse:
     area = _area(request)
-    rows = by_industry(area)
+    view = by_industry(area)
+    rows = view.rows
     header = [
         _("行业"),
         _("在册会员"),
@@ -129,7 +130,7 @@ def industries(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "xlsx":
         return excel.export(_("行业视图"), header, ([r["name"], *[r[k] for k in keys]] for r in rows))
     context = {"rows": rows, "header": header, "keys": keys, "crumbs": _crumbs(request.user, area), "query": request.GET.urlencode(),
-               "name": dashboard.area_name(area)}  # fmt: skip
+               "name": dashboard.area_name(area), "as_of": view.as_of}  # fmt: skip
     return render(request, "console/insight/industries.html", context)
 
 
@@ -142,7 +143,7 @@ ENTERPRISE_HEADER = [
 @require_GET
 def enterprises(request: HttpRequest) -> HttpResponse:
     area = _area(request)
-    qs = by_enterprise(area)
+    qs, as_of = by_enterprise(area)
     header = [_(h) for h in ENTERPRISE_HEADER]
     if request.GET.get("export") == "xlsx":
         data = (
@@ -152,7 +153,7 @@ def enterprises(request: HttpRequest) -> HttpResponse:
         )  # fmt: skip
         return excel.export(_("企业视图"), header, data)
     context = {**paginate(request, qs), "header": header, "crumbs": _crumbs(request.user, area),
-               "name": dashboard.area_name(area), "region": area.code or ""}  # fmt: skip
+               "name": dashboard.area_name(area), "region": area.code or "", "as_of": as_of}  # fmt: skip
     return render(request, "console/insight/enterprises.html", context)
 
 
