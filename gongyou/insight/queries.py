@@ -121,8 +121,8 @@ class Reader:
         """Changes of a live indicator from `since` to now, within the area."""
         cache_key = (code, since)
         if cache_key not in self._cache:
-            counts = INDICATORS[code].since(since)
-            self._cache[cache_key] = Counter({k: v for k, v in counts.items() if self.area.contains(k)})
+            for counted, counts in INDICATORS[code].since_batch(since).items():
+                self._cache[(counted, since)] = Counter({k: v for k, v in counts.items() if self.area.contains(k)})
         return self._cache[cache_key]
 
     def current(self, code: str) -> Counter[Key]:
