@@ -109,6 +109,7 @@ class Reader:
         self.live_from = local_midnight(self.cutoff + dt.timedelta(days=1) if self.cutoff else EPOCH)
         self._cache: dict[Any, Counter[Key]] = {}
         self._served: tuple[dt.date, Counter[ServedKey]] | None = None
+        self._periods: dict[tuple[dt.date, dt.date, bool], list[tuple[Key, str, int]]] = {}
 
     # -- live parts ---------------------------------------------------------------------------
 
@@ -152,13 +153,20 @@ class Reader:
         Keyed by child area code when `by_child`, else by "" (the whole area). `served_only`:
         people served alone (the other indicators are left out, and not queried)."""
         out: Values = defaultdict(lambda: defaultdict(int))
-
-        def add(key: Key, code: str, n: int) -> None:
-            out[self.area.child(key) if by_child else ""][code] += n
-
-        first_month = month_start(first)
         if not by_child:
             out.setdefault("", defaultdict(int))  # the whole area, even when nothing counts
+        for key, code, n in self._counted(first, last, served_only):
+            out[self.area.child(key) if by_child else ""][code] += n
+        return _with_shares(out)
+
+    def _counted(self, first: dt.date, last: dt.date, served_only: bool) -> list[tuple[Key, str, int]]:
+        """What `period` adds up, per (district, street) key, read once per request: a dashboard
+        asks for the same period as a whole and by child area."""
+        cache_key = (first, last, served_only)
+        if cache_key in self._periods:
+            return self._periods[cache_key]
+        found: list[tuple[Key, str, int]] = []
+        first_month = month_start(first)
         if self.cutoff is not None:
             d = min(last, self.cutoff)
             # One simple query per part: each an index range on (indicator, day, …); an OR of
@@ -183,7 +191,7 @@ class Reader:
                     .values_list("indicator", "district_code", "street_code", "n")
                 )
                 for code, district, street, n in rows:
-                    add((district, street), code.removesuffix(MTD), n)
+                    found.append(((district, street), code.removesuffix(MTD), n))
             served = (
                 self.area.filter(ServedMonth.objects.filter(month__gte=first_month, month__lte=d))
                 .filter(Q(prev_month__isnull=True) | Q(prev_month__lt=first_month))
@@ -192,28 +200,29 @@ class Reader:
                 .values_list("district_code", "street_code", "n")
             )
             for district, street, n in served:
-                add((district, street), "people_served", n)
+                found.append(((district, street), "people_served", n))
         else:
             for code in [] if served_only else CURRENT_STOCKS:
                 for key, n in self.current(code).items():
-                    add(key, code, n)
+                    found.append((key, code, n))
             for month in months_between(first, min(last, self.today)):
                 for key, n in by_key(served_in_month(month, self.now), first_month).items():
                     if self.area.contains(key):
-                        add(key, "people_served", n)
+                        found.append((key, "people_served", n))
         if self.cutoff is None or last > self.cutoff:
             for code in [] if served_only else self._live_codes():
                 since = self.live_from
                 if INDICATORS[code].kind == "flow":
                     since = max(since, local_midnight(first))
                 for key, n in self.delta(code, since).items():
-                    add(key, code, n)
+                    found.append((key, code, n))
             if self.cutoff is not None:
                 month, counts = self.served_delta()
                 if first_month <= month <= last:
                     for key, n in by_key(counts, first_month).items():
-                        add(key, "people_served", n)
-        return _with_shares(out)
+                        found.append((key, "people_served", n))
+        self._periods[cache_key] = found
+        return found
 
     # -- monthly trend ------------------------------------------------------------------------
 
