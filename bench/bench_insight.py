@@ -166,6 +166,8 @@ def main() -> int:
                     "/console/insight/?region=310104"
                 ),
                 "console /console/insight/ranking/": lambda: console.get("/console/insight/ranking/"),
+                "console /console/insight/industries/ (city)": lambda: console.get("/console/insight/industries/"),
+                "console /console/insight/enterprises/ (city)": lambda: console.get("/console/insight/enterprises/"),
                 "api /api/v1/insight/kpis (city, 13 months)": lambda: api.get("/api/v1/insight/kpis"),
             }
             print(f"  load average before timing: {load_average()}")
@@ -178,6 +180,17 @@ def main() -> int:
                     f"  {name}: HTTP {status}, median {median:.1f} ms, p95 {p95:.1f} ms, "
                     f"CPU median {cpu:.1f} ms {'' if meets else 'MISSES'}"
                 )
+            # What the industry and enterprise views cost when counted live (before their snapshot
+            # rows existed), for comparison: a few runs, not part of the target.
+            from gongyou.insight.breakdowns import live_by_enterprise, live_by_industry
+            from gongyou.insight.queries import Area
+
+            for name, call in {
+                "live industry count (city, no snapshot)": lambda: live_by_industry(Area()),
+                "live enterprise page (city, no snapshot)": lambda: list(live_by_enterprise(Area())[:50]),
+            }.items():
+                median, p95, cpu = timings(call, runs=5)
+                print(f"  {name}: median {median:.1f} ms, p95 {p95:.1f} ms, CPU median {cpu:.1f} ms (for comparison)")
         print(f"  target < {TARGET_MS:.0f} ms median and p95: {'meets' if ok else 'MISSES'}")
         return 0 if ok else 2
 
