@@ -76,6 +76,17 @@ class ChildRow:
     def cells(self) -> list[Any]:
         return [self.values.get(c) for c in COLUMNS]
 
+    @property
+    def texts(self) -> list[str]:
+        """The cells as the table shows them: formatting a few hundred numbers here instead of in
+        the template (Django localises each one) takes a third of the city page's CPU off."""
+        return [text(v) for v in self.cells]
+
+
+def text(value: Any) -> str:
+    """A figure as shown in a table ("—" for none); no thousands separator, as Django's default."""
+    return "—" if value is None else str(value)
+
 
 @dataclass
 class Dashboard:

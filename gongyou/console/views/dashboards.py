@@ -99,7 +99,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "child_level": "district" if area.level == "city" else "street",
         "report_month": f"{timezone.localdate():%Y-%m}",
         "trend_labels": [(c, dashboard.label(c)) for c in TREND],
-        "month_rows": [(f"{m['month']:%Y-%m}", [m[c] for c in TREND]) for m in board.months],
+        "month_rows": [(f"{m['month']:%Y-%m}", [dashboard.text(m[c]) for c in TREND]) for m in board.months],
     }
     return render(request, "console/insight/dashboard.html", context)
 
