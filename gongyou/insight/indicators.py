@@ -447,12 +447,16 @@ def _placed(qs: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
 _CASE_PLACE = _("按事发街镇计（不详的按会员工作街镇，再不详的按首办工会所在街镇或区）")
 
 
+def _case_formula(what: Any, where: Any) -> Any:
+    return format_lazy(_("{what}，{where}"), what=what, where=where)
+
+
 class CasesSubmitted(Indicator):
     """Cases (诉求, cases.Case) submitted that day, every type, where the case counts (_placed)."""
 
     code = "cases_submitted"
     label = _("新增诉求")
-    formula = format_lazy("{}，{}", _("当期提交的诉求数（意见建议、投诉、困难救助、法律援助、劳动争议）"), _CASE_PLACE)
+    formula = _case_formula(_("当期提交的诉求数（意见建议、投诉、困难救助、法律援助、劳动争议）"), _CASE_PLACE)
     kind = "flow"
     live = True
     targetable = False
@@ -494,9 +498,9 @@ class CasesOfType(CasesSubmitted):
     def __init__(self, case_type: CaseType) -> None:
         self.case_type = case_type.value
         self.code = f"cases_{case_type.value}"  # type: ignore[misc]
-        self.label = format_lazy("{}：{}", _("新增诉求"), case_type.label)  # type: ignore[misc]
-        self.formula = format_lazy(  # type: ignore[misc]
-            "{}，{}", format_lazy(_("当期提交的“{type}”类诉求数"), type=case_type.label), _CASE_PLACE
+        self.label = format_lazy(_("新增诉求（{type}）"), type=case_type.label)  # type: ignore[misc]
+        self.formula = _case_formula(  # type: ignore[misc]
+            format_lazy(_("当期提交的“{type}”类诉求数"), type=case_type.label), _CASE_PLACE
         )
 
 
@@ -509,7 +513,7 @@ class CasesOpen(Indicator):
 
     code = "cases_open"
     label = _("在办诉求")
-    formula = format_lazy("{}，{}", _("状态为已提交、已受理或办理中的诉求数（按诉求办理记录逐日累计）"), _CASE_PLACE)
+    formula = _case_formula(_("状态为已提交、已受理或办理中的诉求数（按诉求办理记录逐日累计）"), _CASE_PLACE)
     kind = "stock"
     live = True
     targetable = False
@@ -536,9 +540,7 @@ class CasesOverdue(Indicator):
 
     code = "cases_overdue"
     label = _("超期诉求")
-    formula = format_lazy(
-        "{}，{}", _("在办诉求中已超过当前阶段（受理或办结）时限的诉求数（即逾期上报的诉求）"), _CASE_PLACE
-    )
+    formula = _case_formula(_("在办诉求中已超过当前阶段（受理或办结）时限的诉求数（即逾期上报的诉求）"), _CASE_PLACE)
     kind = "stock"
     has_history = False
     targetable = False
