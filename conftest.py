@@ -42,6 +42,13 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _dashboards_count_today_on_every_read(settings):
+    # Tests change something and read the figures at once; the shared minute of today's counts
+    # (GONGYOU_INSIGHT_LIVE_SECONDS) has its own test in gongyou/insight/tests/test_indicators.py.
+    settings.GONGYOU = {**settings.GONGYOU, "INSIGHT_LIVE_SECONDS": 0}
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2's deliberate slowness is for production logins, not for building personas per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

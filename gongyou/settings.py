@@ -328,6 +328,10 @@ GONGYOU: dict[str, Any] = {
     # core.sealing). 0: none, the batch's own process does it (what pays on a 2-CPU machine
     # shared with PostgreSQL; bench/README.md).
     "ROSTER_CRYPTO_WORKERS": env_int("GONGYOU_ROSTER_CRYPTO_WORKERS", 0, minimum=0),
+    # Seconds the dashboards reuse today's changes counted city-wide (insight.queries.Reader):
+    # at a million members each count joins a few thousand of today's rows, so the readers of one
+    # minute share one count. 0: counted on every page.
+    "INSIGHT_LIVE_SECONDS": env_int("GONGYOU_INSIGHT_LIVE_SECONDS", 60, minimum=0),
     "PRIVACY_NOTICE_VERSION": env_str("GONGYOU_PRIVACY_NOTICE_VERSION", "2026-11"),
     # The same feedback (sender, position, score, problem, text) sent again within this many
     # minutes is the same report (a double tap, a resubmitted form): one inbox item.

@@ -4,7 +4,8 @@ formula (shown on the dashboards), whether it is a stock (a level at the end of 
 
 Everything is counted in a street: members and people served where they work (the person's work
 street), enterprises and stations where they are registered/located (an enterprise whose street
-the registry could not tell counts in its district only). So streets add up to their district and
+the registry could not tell counts in its district only), cases where they happened (see
+_placed). So streets add up to their district and
 the 16 districts add up to the city.
 
 Three ways an indicator is produced, used by insight.snapshots and insight.queries:
@@ -22,11 +23,16 @@ import datetime as dt
 from collections import Counter, defaultdict
 from typing import Any, ClassVar
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Case as SqlCase
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, When
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from gongyou.cases.models import Case, CaseEvent
+from gongyou.cases.vocab import OPEN_STATUSES, CaseType
 from gongyou.core.models import Enterprise, Org, Region, Station
 from gongyou.insight.gaps import all_unionless_enterprises
 from gongyou.members.models import FoundingTask, Membership, MembershipEvent, RosterEntry, Transfer
@@ -103,6 +109,11 @@ class Indicator:
 
     def since(self, start: dt.datetime) -> Counter[Key]:
         return _flat(self.history_between(start))
+
+    def since_batch(self, start: dt.datetime) -> dict[str, Counter[Key]]:
+        """`since` of this indicator and of any others one query counts together (the case
+        flows), by code: the Reader asks once for all of them."""
+        return {self.code: self.since(start)}
 
     def history_between(self, start: dt.datetime) -> Daily:
         raise NotImplementedError
@@ -410,6 +421,135 @@ class FoundingTasksClosed(Indicator):
         return _daily(self._closed().filter(closed_at__gte=start), "closed_at", *_TASK)
 
 
+# Where a case counts: the street where it happened (Case.street: the station's, else the
+# enterprise's, else the one named — the street federation it belongs to), else the street where
+# the member works, else the street or district of the union that received it (origin_org, which
+# an escalation does not change). A case with none of these (received by the city federation
+# about no place) counts in the city only through no district — like every unplaced row here.
+_CASE_STREET, _CASE_DISTRICT = "_case_street", "_case_district"
+
+
+def _placed(qs: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
+    """`qs` (cases, or rows with a `case`) annotated with the case's street and district paths."""
+    region = f"{prefix}origin_org__region"
+    return qs.annotate(
+        **{
+            _CASE_STREET: Coalesce(
+                F(f"{prefix}street__code"),
+                F(f"{prefix}person__work_street__code"),
+                SqlCase(When(**{f"{region}__level": Region.Level.STREET}, then=F(f"{region}__code"))),
+            ),
+            _CASE_DISTRICT: SqlCase(When(**{f"{region}__level": Region.Level.DISTRICT}, then=F(f"{region}__code"))),
+        }
+    )
+
+
+_CASE_PLACE = _("按事发街镇计（不详的按会员工作街镇，再不详的按首办工会所在街镇或区）")
+
+
+def _case_formula(what: Any, where: Any) -> Any:
+    return format_lazy(_("{what}，{where}"), what=what, where=where)
+
+
+class CasesSubmitted(Indicator):
+    """Cases (诉求, cases.Case) submitted that day, every type, where the case counts (_placed)."""
+
+    code = "cases_submitted"
+    label = _("新增诉求")
+    formula = _case_formula(_("当期提交的诉求数（意见建议、投诉、困难救助、法律援助、劳动争议）"), _CASE_PLACE)
+    kind = "flow"
+    live = True
+    targetable = False
+    case_type: str | None = None
+
+    def _cases(self) -> QuerySet[Case]:
+        qs = Case.objects.all() if self.case_type is None else Case.objects.filter(type=self.case_type)
+        return _placed(qs)
+
+    def history(self, until: dt.datetime) -> Daily:
+        return _daily(self._cases().filter(submitted_at__lt=until), "submitted_at", _CASE_STREET, _CASE_DISTRICT)
+
+    def history_between(self, start: dt.datetime) -> Daily:
+        return _daily(self._cases().filter(submitted_at__gte=start), "submitted_at", _CASE_STREET, _CASE_DISTRICT)
+
+    def since_batch(self, start: dt.datetime) -> dict[str, Counter[Key]]:
+        """All case flows (every type and the total) since `start` from one grouped query."""
+        out: dict[str, Counter[Key]] = {
+            code: Counter() for code in ("cases_submitted", *(f"cases_{t}" for t in CaseType))
+        }
+        rows = (
+            _placed(Case.objects.filter(submitted_at__gte=start))
+            .order_by()
+            .values("type", _CASE_STREET, _CASE_DISTRICT)
+            .annotate(n=Count("pk"))
+            .values_list("type", _CASE_STREET, _CASE_DISTRICT, "n")
+        )
+        for case_type, street, district, n in rows:
+            key = key_of(street, district)
+            if key is not None:
+                out["cases_submitted"][key] += n
+                out[f"cases_{case_type}"][key] += n
+        return out
+
+
+class CasesOfType(CasesSubmitted):
+    """Cases of one type (cases.vocab.CaseType) submitted that day, where the case counts."""
+
+    def __init__(self, case_type: CaseType) -> None:
+        self.case_type = case_type.value
+        self.code = f"cases_{case_type.value}"  # type: ignore[misc]
+        self.label = format_lazy(_("新增诉求（{type}）"), type=case_type.label)  # type: ignore[misc]
+        self.formula = _case_formula(  # type: ignore[misc]
+            format_lazy(_("当期提交的“{type}”类诉求数"), type=case_type.label), _CASE_PLACE
+        )
+
+
+class CasesOpen(Indicator):
+    """Cases open at the end of the day (submitted, accepted or in progress: cases.vocab.
+    OPEN_STATUSES, the statuses in which a deadline runs): from the case history, each event that
+    moves a case into those statuses (submission, reopening) adds one, each that moves it out
+    (resolution, refusal, closing) takes one away. Live count: `Case.objects.filter(status__in=
+    OPEN_STATUSES)`."""
+
+    code = "cases_open"
+    label = _("在办诉求")
+    formula = _case_formula(_("状态为已提交、已受理或办理中的诉求数（按诉求办理记录逐日累计）"), _CASE_PLACE)
+    kind = "stock"
+    live = True
+    targetable = False
+
+    def _changes(self, events: QuerySet[CaseEvent]) -> Daily:
+        events = _placed(events, "case__")
+        entered = events.filter(to_status__in=OPEN_STATUSES).exclude(from_status__in=OPEN_STATUSES)
+        left = events.filter(from_status__in=OPEN_STATUSES).exclude(to_status__in=OPEN_STATUSES)
+        daily = _daily(entered, "at", _CASE_STREET, _CASE_DISTRICT)
+        return _daily(left, "at", _CASE_STREET, _CASE_DISTRICT, sign=-1, into=daily)
+
+    def history(self, until: dt.datetime) -> Daily:
+        return self._changes(CaseEvent.objects.filter(at__lt=until))
+
+    def history_between(self, start: dt.datetime) -> Daily:
+        return self._changes(CaseEvent.objects.filter(at__gte=start))
+
+
+class CasesOverdue(Indicator):
+    """Overdue cases: open cases past the deadline of their current stage (accept, then resolve) —
+    exactly the cases `manage.py escalate_cases` escalates (cases.escalation.overdue_cases).
+    A deadline's past is not recorded (accepting or reopening replaces it), so this is counted on
+    each rebuild day only."""
+
+    code = "cases_overdue"
+    label = _("超期诉求")
+    formula = _case_formula(_("在办诉求中已超过当前阶段（受理或办结）时限的诉求数（即逾期上报的诉求）"), _CASE_PLACE)
+    kind = "stock"
+    has_history = False
+    targetable = False
+
+    def current(self) -> Counter[Key]:
+        overdue = Case.objects.filter(status__in=OPEN_STATUSES, due_at__lte=timezone.now())
+        return _grouped(_placed(overdue), _CASE_STREET, _CASE_DISTRICT)
+
+
 INDICATORS: dict[str, Indicator] = {
     i.code: i
     for i in (
@@ -429,6 +569,10 @@ INDICATORS: dict[str, Indicator] = {
         BlindSpots(),
         FoundingTasksOpened(),
         FoundingTasksClosed(),
+        CasesSubmitted(),
+        *(CasesOfType(t) for t in CaseType),
+        CasesOpen(),
+        CasesOverdue(),
     )
 }
 

@@ -3,6 +3,8 @@ that were refused with their reasons (downloadable beside the summary)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -129,3 +131,68 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.period} {self.region_id}={self.value}"
+
+
+class IndustrySnapshot(models.Model):
+    """The industry view's figures (insight.breakdowns) per industry and street, written by each
+    `rebuild_snapshots` for its last day; only the last build's rows are kept. `members` is the
+    level at the end of `day` (the view adds the membership changes since); the rest is what the
+    rebuild counted ("as of" that day on the page). Rows with both codes "" hold what has no
+    place (a member without a work street, an enterprise without a district): the city counts
+    them, no district does — as the live count does."""
+
+    day = models.DateField()
+    industry = models.CharField(max_length=20, blank=True)
+    district_code = models.CharField(max_length=6, blank=True)
+    street_code = models.CharField(max_length=9, blank=True)
+    members = models.IntegerField(default=0)
+    roster_workers = models.IntegerField(default=0)
+    enterprises = models.IntegerField(default=0)
+    enterprises_with_union = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["district_code", "street_code"], name="industrysnap_place")]
+
+    def __str__(self) -> str:
+        return f"{self.industry} {self.street_code or self.district_code} @ {self.day}"
+
+
+class EnterpriseSnapshot(models.Model):
+    """One row of the enterprise view (insight.breakdowns.by_enterprise) as the last
+    `rebuild_snapshots` counted it: enterprises on the register that are head enterprises or have
+    a roster, stations or employed members. Only the last build's rows are kept."""
+
+    day = models.DateField()
+    enterprise = models.OneToOneField("core.Enterprise", on_delete=models.CASCADE, related_name="+")
+    uscc = models.CharField(max_length=18)  # copied for the view's order without a join
+    district_code = models.CharField(max_length=6, blank=True)
+    street_code = models.CharField(max_length=9, blank=True)
+    is_head = models.BooleanField(default=False)
+    roster_workers = models.IntegerField(default=0)
+    members = models.IntegerField(default=0)
+    has_union = models.BooleanField(default=False)
+    station_count = models.IntegerField(default=0)
+    stations_with_union = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["district_code", "street_code"], name="enterprisesnap_place"),
+            # The view's order, so a page of the city is read off the index.
+            models.Index(fields=["-is_head", "-roster_workers", "-members", "uscc"], name="enterprisesnap_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.uscc} @ {self.day}"
+
+    # The enterprise view's template and export read these like an annotated Enterprise.
+    @property
+    def name(self) -> str:
+        return self.enterprise.name
+
+    @property
+    def district(self) -> Any:
+        return self.enterprise.district
+
+    @property
+    def street(self) -> Any:
+        return self.enterprise.street

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
@@ -42,7 +43,7 @@ HISTORY_STOCKS = [i.code for i in INDICATORS.values() if i.kind == "stock" and i
 CURRENT_STOCKS = [i.code for i in INDICATORS.values() if i.kind == "stock" and not i.has_history]
 FLOWS = [i.code for i in INDICATORS.values() if i.kind == "flow"]
 TREND = ["members_active", "new_members", "transfers", "people_served", "head_enterprises_with_union",
-         "stations_with_union", "founding_tasks_opened", "founding_tasks_closed"]  # fmt: skip
+         "stations_with_union", "founding_tasks_opened", "founding_tasks_closed", "cases_submitted", "cases_open"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ class Reader:
         self.live_from = local_midnight(self.cutoff + dt.timedelta(days=1) if self.cutoff else EPOCH)
         self._cache: dict[Any, Counter[Key]] = {}
         self._served: tuple[dt.date, Counter[ServedKey]] | None = None
+        self._periods: dict[tuple[dt.date, dt.date, bool], list[tuple[Key, str, int]]] = {}
 
     # -- live parts ---------------------------------------------------------------------------
 
@@ -133,9 +135,23 @@ class Reader:
         """Changes of a live indicator from `since` to now, within the area."""
         cache_key = (code, since)
         if cache_key not in self._cache:
-            counts = INDICATORS[code].since(since)
-            self._cache[cache_key] = Counter({k: v for k, v in counts.items() if self.area.contains(k)})
+            batch = self._shared_live(("since", code, since), lambda: INDICATORS[code].since_batch(since))
+            for counted, counts in batch.items():
+                self._cache[(counted, since)] = Counter({k: v for k, v in counts.items() if self.area.contains(k)})
         return self._cache[cache_key]
+
+    def _shared_live(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """A city-wide live count, shared by every reader for INSIGHT_LIVE_SECONDS (then counted
+        again): the area is applied afterwards, so one count serves all scopes."""
+        seconds = settings.GONGYOU["INSIGHT_LIVE_SECONDS"]
+        if not seconds:
+            return compute()
+        full = "insight-live:" + hashlib.sha256(":".join(map(str, key)).encode()).hexdigest()
+        found = cache.get(full)
+        if found is None:
+            found = compute()
+            cache.set(full, found, seconds)
+        return found
 
     def current(self, code: str) -> Counter[Key]:
         """A stock without history counted now (only before the first rebuild)."""
@@ -147,7 +163,9 @@ class Reader:
 
     def served_delta(self) -> tuple[dt.date, Counter[ServedKey]]:
         if self._served is None:
-            month, counts = served_since(self.live_from, self.now)
+            month, counts = self._shared_live(
+                ("served", self.live_from, month_start(self.today)), lambda: served_since(self.live_from, self.now)
+            )
             self._served = (month, Counter({k: v for k, v in counts.items() if self.area.contains((k[0], k[1]))}))
         return self._served
 
@@ -164,37 +182,45 @@ class Reader:
         Keyed by child area code when `by_child`, else by "" (the whole area). `served_only`:
         people served alone (the other indicators are left out, and not queried)."""
         out: Values = defaultdict(lambda: defaultdict(int))
-
-        def add(key: Key, code: str, n: int) -> None:
-            out[self.area.child(key) if by_child else ""][code] += n
-
-        first_month = month_start(first)
         if not by_child:
             out.setdefault("", defaultdict(int))  # the whole area, even when nothing counts
+        for key, code, n in self._counted(first, last, served_only):
+            out[self.area.child(key) if by_child else ""][code] += n
+        return _with_shares(out)
+
+    def _counted(self, first: dt.date, last: dt.date, served_only: bool) -> list[tuple[Key, str, int]]:
+        """What `period` adds up, per (district, street) key, read once per request: a dashboard
+        asks for the same period as a whole and by child area."""
+        cache_key = (first, last, served_only)
+        if cache_key in self._periods:
+            return self._periods[cache_key]
+        found: list[tuple[Key, str, int]] = []
+        first_month = month_start(first)
         if self.cutoff is not None:
             for code, district, street, n in self._snapshot_rows(first, min(last, self.cutoff), served_only):
-                add((district, street), code, n)
+                found.append(((district, street), code, n))
         else:
             for code in [] if served_only else CURRENT_STOCKS:
                 for key, n in self.current(code).items():
-                    add(key, code, n)
+                    found.append((key, code, n))
             for month in months_between(first, min(last, self.today)):
                 for key, n in by_key(served_in_month(month, self.now), first_month).items():
                     if self.area.contains(key):
-                        add(key, "people_served", n)
+                        found.append((key, "people_served", n))
         if self.cutoff is None or last > self.cutoff:
             for code in [] if served_only else self._live_codes():
                 since = self.live_from
                 if INDICATORS[code].kind == "flow":
                     since = max(since, local_midnight(first))
                 for key, n in self.delta(code, since).items():
-                    add(key, code, n)
+                    found.append((key, code, n))
             if self.cutoff is not None:
                 month, counts = self.served_delta()
                 if first_month <= month <= last:
                     for key, n in by_key(counts, first_month).items():
-                        add(key, "people_served", n)
-        return _with_shares(out)
+                        found.append((key, "people_served", n))
+        self._periods[cache_key] = found
+        return found
 
     def _cached(self, key: tuple[Any, ...], compute: Callable[[], list[Any]]) -> list[Any]:
         area = (self.area.district, self.area.street, self.area.nothing)

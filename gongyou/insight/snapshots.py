@@ -4,7 +4,8 @@
 A run covers the days after the last run's `built_through` up to yesterday (or a chosen range):
 it deletes those days' rows and writes them again in one transaction, so running it twice, or
 over a range already built, changes nothing. Stocks with a recorded past are rebuilt exactly for
-every day; stocks without one (rosters, at-risk…) are recorded on the run's last day only."""
+every day; stocks without one (rosters, at-risk…) are recorded on the run's last day only, and so
+are the rows of the industry and enterprise views (insight.breakdown_rows)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterator
 from django.db import transaction
 from django.utils import timezone
 
+from gongyou.insight.breakdown_rows import enterprise_rows, industry_rows, replace_breakdowns
 from gongyou.insight.indicators import INDICATORS, Daily, Key
 from gongyou.insight.models import ServedMonth, Snapshot, SnapshotRun
 from gongyou.insight.served import local_midnight, month_start, next_month, served_in_month
@@ -127,11 +129,14 @@ def rebuild(
             rows.extend(_flow_rows(indicator.code, indicator.history(until), since, through))
     say("people_served …")
     served = list(_served_rows(since, through, until))
+    say("industry and enterprise views …")
+    industries, enterprises = industry_rows(through, until), enterprise_rows(through)
     with transaction.atomic():
         Snapshot.objects.filter(day__gte=since, day__lte=through).delete()
         ServedMonth.objects.filter(month__gte=month_start(since), month__lte=through).delete()
         Snapshot.objects.bulk_create(rows, batch_size=BATCH)
         ServedMonth.objects.bulk_create(served, batch_size=BATCH)
+        replace_breakdowns(industries, enterprises)
         run = SnapshotRun.objects.create(
             built_from=since, built_through=through, started_at=started, finished_at=timezone.now(), rows=len(rows)
         )

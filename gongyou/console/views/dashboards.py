@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -99,7 +100,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         "child_level": "district" if area.level == "city" else "street",
         "report_month": f"{timezone.localdate():%Y-%m}",
         "trend_labels": [(c, dashboard.label(c)) for c in TREND],
-        "month_rows": [(f"{m['month']:%Y-%m}", [m[c] for c in TREND]) for m in board.months],
+        "month_rows": [(f"{m['month']:%Y-%m}", [dashboard.text(m[c]) for c in TREND]) for m in board.months],
+        "live_seconds": settings.GONGYOU["INSIGHT_LIVE_SECONDS"],
     }
     return render(request, "console/insight/dashboard.html", context)
 
@@ -108,7 +110,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 @require_GET
 def industries(request: HttpRequest) -> HttpResponse:
     area = _area(request)
-    rows = by_industry(area)
+    view = by_industry(area)
+    rows = view.rows
     header = [
         _("行业"),
         _("在册会员"),
@@ -129,7 +132,7 @@ def industries(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "xlsx":
         return excel.export(_("行业视图"), header, ([r["name"], *[r[k] for k in keys]] for r in rows))
     context = {"rows": rows, "header": header, "keys": keys, "crumbs": _crumbs(request.user, area), "query": request.GET.urlencode(),
-               "name": dashboard.area_name(area)}  # fmt: skip
+               "name": dashboard.area_name(area), "as_of": view.as_of}  # fmt: skip
     return render(request, "console/insight/industries.html", context)
 
 
@@ -142,7 +145,7 @@ ENTERPRISE_HEADER = [
 @require_GET
 def enterprises(request: HttpRequest) -> HttpResponse:
     area = _area(request)
-    qs = by_enterprise(area)
+    qs, as_of = by_enterprise(area)
     header = [_(h) for h in ENTERPRISE_HEADER]
     if request.GET.get("export") == "xlsx":
         data = (
@@ -152,7 +155,7 @@ def enterprises(request: HttpRequest) -> HttpResponse:
         )  # fmt: skip
         return excel.export(_("企业视图"), header, data)
     context = {**paginate(request, qs), "header": header, "crumbs": _crumbs(request.user, area),
-               "name": dashboard.area_name(area), "region": area.code or ""}  # fmt: skip
+               "name": dashboard.area_name(area), "region": area.code or "", "as_of": as_of}  # fmt: skip
     return render(request, "console/insight/enterprises.html", context)
 
 

@@ -166,3 +166,24 @@ def test_cached_snapshot_reads_follow_each_rebuild_and_never_hide_todays_changes
     backdate(late, week_ago)
     rebuild(since=timezone.localdate() - dt.timedelta(days=8))
     assert _now(area)["members_active"] == 4
+
+
+def test_todays_changes_are_counted_once_a_minute_for_every_reader(world, counted, settings):
+    """GONGYOU_INSIGHT_LIVE_SECONDS: today's city-wide counts are shared by all readers (each
+    applies its own area) until they expire, then counted again."""
+    settings.GONGYOU = {**settings.GONGYOU, "INSIGHT_LIVE_SECONDS": 60}
+    rebuild()
+    street, district = Area(district=DISTRICT, street=STREET), Area(district=DISTRICT)
+    assert _now(street)["members_active"] == 2
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert _now(district)["members_active"] == 3  # another scope, the same shared count
+    assert not any("members_membershipevent" in q["sql"] for q in queries.captured_queries)
+    join_worker(5)
+    assert _now(street)["members_active"] == 2  # within the minute: not yet
+    cache.clear()  # the minute is over
+    assert _now(street)["members_active"] == 3
+    assert _now(Area(district="310101"))["members_active"] == 0  # scope still applied
