@@ -12,6 +12,7 @@ from django.db import models
 
 from gongyou.core.actors import Actor
 from gongyou.core.models import AuditLog, Org, Region
+from gongyou.core.prepared import PreparedQuery
 
 _batch = threading.local()
 
@@ -81,11 +82,15 @@ def home_org(obj: models.Model) -> Org | None:
         street = getattr(enterprise, "street", None)
     if not isinstance(street, Region):
         return None
-    return (
-        Org.objects.filter(kind=Org.Kind.STREET_FEDERATION, region=street, status=Org.Status.ACTIVE)
-        .order_by("id")
-        .first()
-    )
+    return _STREET_FEDERATION.first(region_id=street.pk)
+
+
+# Asked for many audit rows of a join (a platform link, an external id): compiled once.
+_STREET_FEDERATION: PreparedQuery[Org] = PreparedQuery(
+    lambda region_id: Org.objects.filter(
+        kind=Org.Kind.STREET_FEDERATION, region_id=region_id, status=Org.Status.ACTIVE
+    ).order_by("id")[:1]
+)
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:

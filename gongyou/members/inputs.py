@@ -16,6 +16,7 @@ from gongyou.core import crypto
 from gongyou.core.choices import Industry, LaborRelation
 from gongyou.core.errors import FieldErrors
 from gongyou.core.models import Enterprise, Region, Station
+from gongyou.core.prepared import PreparedQuery
 from gongyou.core.validators import (
     clean_text,
     normalise_region_code,
@@ -101,6 +102,12 @@ def _with_text_errors(errors: FieldErrors, bad: FieldErrors) -> None:
     errors.errors.update(bad.errors)
 
 
+# One street by its code: every single join asks it, so it is compiled once (gongyou.core.prepared).
+_STREET: PreparedQuery[Region] = PreparedQuery(
+    lambda code: Region.objects.filter(level=Region.Level.STREET, code=code).order_by("pk")[:1]
+)
+
+
 class Lookups:
     """Caches streets, stations and enterprises so a 5,000-row batch does a handful of queries."""
 
@@ -123,7 +130,7 @@ class Lookups:
         if self._streets is not None:
             return self._streets.get(code)
         if code not in self._street_by_code:
-            self._street_by_code[code] = Region.objects.filter(level=Region.Level.STREET, code=code).first()
+            self._street_by_code[code] = _STREET.first(code=code)
         return self._street_by_code[code]
 
     def prefetch(self, station_codes: set[str], usccs: set[str]) -> None:

@@ -12,12 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Case, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongyou.core.choices import Industry, LaborRelation, record_language
 from gongyou.core.models import Org, Station
+from gongyou.core.prepared import PreparedQuery
 from gongyou.members.work import WorkContext
 
 REASONS = {
@@ -61,8 +63,20 @@ class Routing:
             return self.reason
 
 
+_ACTIVE: dict[tuple[str, ...], PreparedQuery[Org]] = {}
+
+
 def _active(**filters: object) -> Org | None:
-    return Org.objects.filter(status=Org.Status.ACTIVE, **filters).order_by("id").first()
+    """The first active org matching `filters` (a model instance stands for its key). Every join
+    asks one to three of these, so each set of filter names is compiled once (gongyou.core.prepared)."""
+    values = {name: value.pk if isinstance(value, models.Model) else value for name, value in filters.items()}
+    names = tuple(sorted(values))
+    query = _ACTIVE.get(names)
+    if query is None:
+        query = _ACTIVE[names] = PreparedQuery(
+            lambda **given: Org.objects.filter(status=Org.Status.ACTIVE, **given).order_by("id")[:1]
+        )
+    return query.first(**values)
 
 
 def _station_union(station: Station, **filters: object) -> Org | None:

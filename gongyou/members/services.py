@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ from gongyou.core import audit, crypto
 from gongyou.core.actors import Actor
 from gongyou.core.choices import record_language
 from gongyou.core.models import Enterprise, Org, Region
+from gongyou.core.prepared import PreparedQuery
 from gongyou.core.validators import validate_mobile
 from gongyou.members.history import add_event
 from gongyou.members.inputs import CleanWorker
@@ -105,23 +107,46 @@ def open_membership(person: Person) -> Membership | None:
     )
 
 
+RepeatAnnotations = Callable[[Any], dict[str, Any]]
+_REPEAT_QUERIES: dict[tuple[bool, RepeatAnnotations | None], PreparedQuery[Membership]] = {}
+
+
+def _repeat_query(via_platform: bool, annotations: RepeatAnnotations | None) -> PreparedQuery[Membership]:
+    """The repeat join's one lookup, compiled once per shape (gongyou.core.prepared)."""
+    key = (via_platform, annotations)
+    if key not in _REPEAT_QUERIES:
+
+        def build(id_hashes: tuple[str, ...], enterprise_id: int = 0) -> QuerySet[Membership]:
+            query = Membership.objects.select_related("org", "person").filter(
+                person__id_hash__in=id_hashes, status__in=Membership.OPEN_STATUSES
+            )
+            if via_platform:
+                linked = Person.platforms.through.objects.filter(person_id=OuterRef("person_id"), enterprise_id=enterprise_id)
+                query = query.annotate(on_platform=Exists(linked))
+            if annotations:
+                query = query.annotate(**annotations(enterprise_id))
+            return query.order_by("pk")[:1]
+
+        _REPEAT_QUERIES[key] = PreparedQuery(build)
+    return _REPEAT_QUERIES[key]
+
+
 def repeat_join(
-    worker: CleanWorker, *, via_enterprise: Enterprise | None = None, annotations: dict[str, Any] | None = None
+    worker: CleanWorker, *, via_enterprise: Enterprise | None = None, annotations: RepeatAnnotations | None = None
 ) -> JoinResult | None:
     """The common repeat join, answered from one indexed lookup (the person's ID hash) without a
     lock or a write: the person already holds an open membership under the same name and, through
     a platform, is already linked to it. None otherwise — the caller takes the locked path, which
     decides every other case (first join, a new platform, a different name, a former member).
-    `annotations` lets a channel read what it needs about the person in the same query."""
-    query = Membership.objects.select_related("org", "person").filter(
-        person__id_hash__in=crypto.id_hashes(worker.id_number), status__in=Membership.OPEN_STATUSES
-    )
+    `annotations(enterprise_id)` lets a channel read what it needs about the person in the same
+    query: a module-level function (the compiled query is kept per function), its expressions
+    given the platform's id (`via_enterprise`) as the one value that changes."""
+    hashes = tuple(crypto.id_hashes(worker.id_number))
+    query = _repeat_query(via_enterprise is not None, annotations)
     if via_enterprise is not None:
-        linked = Person.platforms.through.objects.filter(person_id=OuterRef("person_id"), enterprise_id=via_enterprise.pk)
-        query = query.annotate(on_platform=Exists(linked))
-    if annotations:
-        query = query.annotate(**annotations)
-    existing = query.first()
+        existing = query.first(id_hashes=hashes, enterprise_id=via_enterprise.pk)
+    else:
+        existing = query.first(id_hashes=hashes)
     if existing is None or existing.person.anonymised_at is not None or existing.person.name != worker.name:
         return None
     if via_enterprise is not None and not existing.on_platform:  # type: ignore[attr-defined]

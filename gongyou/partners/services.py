@@ -13,6 +13,7 @@ import hmac
 import logging
 import secrets
 import string
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from gongyou.core import audit
 from gongyou.core.actors import Actor
 from gongyou.core.models import Enterprise
+from gongyou.core.prepared import PreparedQuery
 from gongyou.members.inputs import CleanWorker
 from gongyou.members.models import Membership
 from gongyou.members.services import JoinResult, join_locked, repeat_join
@@ -99,12 +101,18 @@ def parse_token(token: str) -> str | None:
     return prefix
 
 
+# Every partner request asks this: compiled once (gongyou.core.prepared). The prefix is unique.
+_CREDENTIAL: PreparedQuery[PartnerCredential] = PreparedQuery(
+    lambda prefix: PartnerCredential.objects.select_related("enterprise__street").filter(prefix=prefix)[:1]
+)
+
+
 def check_token(token: str) -> PartnerCredential | None:
     """The live credential this token belongs to, or None (unknown, wrong secret, revoked)."""
     prefix = parse_token(token)
     if prefix is None:
         return None
-    credential = PartnerCredential.objects.select_related("enterprise__street").filter(prefix=prefix).first()
+    credential = _CREDENTIAL.first(prefix=prefix)
     if credential is None:
         return None
     if not hmac.compare_digest(credential.token_hash, token_hash(token)):
@@ -127,15 +135,21 @@ def touch_credential(credential: PartnerCredential, *, now: dt.datetime | None =
 # --- workers' external ids ----------------------------------------------------------------------
 
 
+# Asked by every join that brings a new external id: compiled once (gongyou.core.prepared).
+_EXTERNAL_ID_TAKEN: PreparedQuery[PartnerWorkerLink] = PreparedQuery(
+    lambda enterprise_id, external_id, id_hash: PartnerWorkerLink.objects.filter(
+        enterprise_id=enterprise_id, external_id=external_id
+    )
+    .exclude(person__id_hash=id_hash)
+    .only("pk")[:1]
+)
+
+
 def check_external_id(enterprise: Enterprise, external_id: str, id_hash: str) -> None:
     """Refuse, before anything is stored, an external id this platform already uses for someone else."""
     if not external_id:
         return
-    taken = (
-        PartnerWorkerLink.objects.filter(enterprise=enterprise, external_id=external_id)
-        .exclude(person__id_hash=id_hash)
-        .exists()
-    )
+    taken = _EXTERNAL_ID_TAKEN.first(enterprise_id=enterprise.pk, external_id=external_id, id_hash=id_hash) is not None
     if taken:
         raise ValidationError(
             {"external_id": [ValidationError(_("这个外部编号已用于本平台的另一名劳动者"), code="external_id_taken")]}
@@ -169,8 +183,12 @@ def link_external_id(
 # --- joining through a partner ------------------------------------------------------------------
 
 
-@transaction.atomic
-@audit.batched()
+def _own_external_id(enterprise_id: Any) -> dict[str, Subquery]:
+    """The platform's id for the person, read by the repeat join's one query."""
+    own_id = PartnerWorkerLink.objects.filter(enterprise_id=enterprise_id, person_id=OuterRef("person_id"))
+    return {"partner_external_id": Subquery(own_id.values("external_id")[:1])}
+
+
 def join_via_partner(enterprise: Enterprise, worker: CleanWorker, *, actor: Actor) -> JoinResult:
     """A platform applies for a worker (partner channel, SPEC §3): the external id must not belong
     to someone else, the union comes from the joining rule (members.services.join, idempotent per
@@ -179,11 +197,21 @@ def join_via_partner(enterprise: Enterprise, worker: CleanWorker, *, actor: Acto
     through transaction.on_commit, never before the join is stored. Its audit rows (platform
     link, join, external id) are written in one INSERT at the end."""
     # The repeat join (a platform re-sending its workers) is one indexed lookup that also reads
-    # the platform's id for the person: when it is unchanged, nothing else is asked or written.
-    own_id = PartnerWorkerLink.objects.filter(enterprise=enterprise, person_id=OuterRef("person_id")).values("external_id")
-    result = repeat_join(worker, via_enterprise=enterprise, annotations={"partner_external_id": Subquery(own_id[:1])})
+    # the platform's id for the person: when it is unchanged, nothing else is asked or written —
+    # not even a transaction is opened (its one possible write, the hourly contact stamp, is a
+    # single UPDATE).
+    result = repeat_join(worker, via_enterprise=enterprise, annotations=_own_external_id)
     if result is not None and worker.external_id in ("", result.membership.partner_external_id):  # type: ignore[attr-defined]
         return result
+    return _join_via_partner(enterprise, worker, actor=actor, repeat=result)
+
+
+@transaction.atomic
+@audit.batched()
+def _join_via_partner(enterprise: Enterprise, worker: CleanWorker, *, actor: Actor, repeat: JoinResult | None) -> JoinResult:
+    """join_via_partner past its read-only repeat path: everything in one transaction and one
+    audit INSERT. `repeat`: the person's open membership, found by that path (a new external id)."""
+    result = repeat
     check_external_id(enterprise, worker.external_id, worker.id_hash)
     if result is None:
         result = join_locked(worker, channel=Membership.Channel.PARTNER, actor=actor, via_enterprise=enterprise)

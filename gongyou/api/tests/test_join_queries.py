@@ -71,3 +71,14 @@ def test_a_repeat_join_with_a_new_external_id_still_checks_and_records_it(world,
     taken = api.post(URL, worker_data(4, external_id="r-5"), format="json")
     assert taken.status_code == 400
     assert taken.json()["errors"]["external_id"][0]["code"] == "external_id_taken"
+
+
+def test_a_repeat_join_opens_no_transaction(world, api):
+    # Read-only: no atomic block, so no BEGIN/COMMIT in production (a SAVEPOINT inside the test's
+    # own transaction here) — one round trip and a commit less per repeat.
+    data = worker_data(6, external_id="r-6")
+    post(api, data, 201)
+    with CaptureQueriesContext(connection) as ctx:
+        assert api.post(URL, data, format="json").status_code == 200
+    assert not [q for q in ctx.captured_queries if "SAVEPOINT" in q["sql"]]
+    assert len(ctx.captured_queries) == 3

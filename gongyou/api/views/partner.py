@@ -23,13 +23,15 @@ from gongyou.api.serializers import (
     MemberSerializer,
     RosterRequestSerializer,
     RosterResultSerializer,
+    join_data,
+    member_data,
 )
 from gongyou.api.views.base import PartnerView
 from gongyou.core.actors import Actor
 from gongyou.members.inputs import clean_worker
 from gongyou.members.numbers import is_valid_member_no
 from gongyou.members.roster import upsert_roster
-from gongyou.partners.access import visible_memberships
+from gongyou.partners.access import visible_member
 from gongyou.partners.services import join_via_partner
 
 ERRORS_401 = OpenApiResponse(ErrorSerializer, description="没有令牌，或令牌无效、已吊销")
@@ -118,7 +120,7 @@ class JoinView(PartnerView):
         worker = clean_worker(request.data, default_employer=enterprise)
         result = join_via_partner(enterprise, worker, actor=Actor.partner(enterprise))
         code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
-        return Response(JoinResponseSerializer(result.membership).data, status=code)
+        return Response(join_data(result.membership), status=code)
 
 
 class MemberView(PartnerView):
@@ -138,10 +140,10 @@ class MemberView(PartnerView):
         number = member_no.strip().upper()
         membership = None
         if is_valid_member_no(number):
-            membership = visible_memberships(self.enterprise(request)).filter(member_no=number).first()
+            membership = visible_member(self.enterprise(request), number)
         if membership is None:
             # Malformed, missing and "not yours" look the same, and count as a failure: only
             # someone counting through numbers meets many of them.
             FailureThrottle().record(request)
             raise exceptions.NotFound(_("找不到这名会员"))
-        return Response(MemberSerializer(membership).data)
+        return Response(member_data(membership))

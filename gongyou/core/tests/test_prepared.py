@@ -1,0 +1,63 @@
+"""core.prepared.PreparedQuery: the same rows and objects as the queryset it was built from
+(select_related, annotations, converters), new values on every call, one compilation."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.models import Exists, OuterRef
+from django.test.utils import CaptureQueriesContext
+
+from gongyou.core.models import Org, Region
+from gongyou.core.prepared import PreparedQuery
+
+
+def test_it_answers_like_the_queryset_with_new_values_each_call(world):
+    query = PreparedQuery(lambda code: Region.objects.filter(level=Region.Level.STREET, code=code).order_by("pk")[:1])
+    street = Region.objects.filter(level=Region.Level.STREET).order_by("pk")[0]
+    other = Region.objects.filter(level=Region.Level.STREET).order_by("-pk")[0]
+    assert query.first(code=street.code) == street
+    assert query.first(code=other.code) == other
+    assert query.first(code="no-such-code") is None
+    assert query.first(code=street.code).name == street.name  # type: ignore[union-attr]
+
+
+def test_select_related_annotations_and_tuples(world):
+    def build(kinds: tuple[str, ...], region_id: int):
+        has_children = Org.objects.filter(parent_id=OuterRef("pk"))
+        return (
+            Org.objects.select_related("region", "parent")
+            .filter(kind__in=kinds, region_id=region_id)
+            .annotate(has_children=Exists(has_children))
+            .order_by("pk")
+        )
+
+    query = PreparedQuery(build)
+    org = Org.objects.exclude(region=None).exclude(parent=None).order_by("pk")[0]
+    expected = list(build((org.kind, "no-such-kind"), org.region_id))
+    got = query.all(kinds=(org.kind, "no-such-kind"), region_id=org.region_id)
+    assert got == expected
+    assert [o.has_children for o in got] == [o.has_children for o in expected]  # type: ignore[attr-defined]
+    region, parent = org.region, org.parent
+    with CaptureQueriesContext(connection) as ctx:
+        assert got[0].region == region and got[0].parent == parent  # loaded with the row
+    assert len(ctx.captured_queries) == 0
+    # Another tuple length compiles its own statement.
+    assert query.all(kinds=(org.kind,), region_id=org.region_id) == list(build((org.kind,), org.region_id))
+
+
+def test_a_value_that_does_not_reach_the_sql_as_it_is_is_refused(world):
+    query = PreparedQuery(lambda name: Org.objects.filter(name__contains=name))
+    with pytest.raises(ValueError, match="do not reach the SQL"):
+        query.all(name="街道")
+    with pytest.raises(TypeError):
+        PreparedQuery(lambda flag: Org.objects.filter(approval_required=flag)).all(flag=True)
+
+
+def test_one_statement_per_call(world):
+    query = PreparedQuery(lambda pk: Org.objects.filter(pk=pk))
+    pks = list(Org.objects.values_list("pk", flat=True)[:3])
+    with CaptureQueriesContext(connection) as ctx:
+        for pk in pks:
+            assert query.first(pk=pk).pk == pk  # type: ignore[union-attr]
+    assert len(ctx.captured_queries) == len(pks)
