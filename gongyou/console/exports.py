@@ -51,8 +51,15 @@ def _insured(user: Any, params: dict[str, Any]) -> Built:
     return _("投保名单"), INSURED_COLUMNS, insured_list_rows(plan)
 
 
+def _arrears(user: Any, params: dict[str, Any]) -> Built:
+    from gongyou.console.views.funds import arrears_sheet
+
+    return arrears_sheet(user)
+
+
 BUILDERS: dict[str, Callable[[Any, dict[str, Any]], Built]] = {
     "members": _members,
+    "arrears": _arrears,
     "insured": _insured,
 }
 

@@ -106,6 +106,19 @@ def test_arrears_lists_the_scope_exports_and_reminds_only_it(client, world, pers
     assert list(DuesReminder.objects.values_list("membership_id", flat=True)) == [mine.pk]
 
 
+def test_a_long_arrears_list_is_exported_by_a_background_job(client, world, personas, schedule, settings):
+    from gongyou.core.models import BackgroundJob
+
+    mine = join_worker(1)
+    settings.GONGYOU_EXPORT_INLINE_ROWS = 0
+    login(client, personas["street"])
+    response = client.get("/console/dues/arrears/export/")
+    job = BackgroundJob.objects.get(task_path="gongyou.console.tasks.build_export")
+    assert response.status_code == 302 and response["Location"] == f"/console/jobs/{job.pk}/"
+    table = read_table(client.get(f"/console/jobs/{job.pk}/download/").content, "a.xlsx")
+    assert [r[0] for r in table[1:]] == [mine.member_no]
+
+
 def test_home_shows_the_funding_of_the_scope(client, world, personas):
     street = open_account(world.street_fed, "union_street", actor=COMMAND)
     record_opening_balance(street, posting(777), actor=COMMAND)

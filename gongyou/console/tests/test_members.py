@@ -176,3 +176,17 @@ def test_the_member_page_lists_the_members_station_visits(street_client, client,
     # Out of scope the page (and so the visits) is a 404.
     client.force_login(personas["other_street"])
     assert client.get(url).status_code == 404
+
+
+def test_a_long_list_shows_an_estimated_count(street_client, console_data, monkeypatch):
+    """Beyond EXACT_COUNT_UP_TO rows the pager takes PostgreSQL's row estimate and says so ("约");
+    a shorter list is counted exactly (issue 13 part 7)."""
+    from gongyou.console.views import common
+
+    html = street_client.get("/console/members/").content.decode()
+    assert "约 " not in html and "共 " in html
+    if connection.vendor != "postgresql":
+        pytest.skip("the estimate is PostgreSQL's planner's")
+    monkeypatch.setattr(common, "EXACT_COUNT_UP_TO", 1)  # the street's list has more than one row
+    html = street_client.get("/console/members/").content.decode()
+    assert "约 " in html and console_data.street_member.member_no in html

@@ -19,11 +19,12 @@ def street_client(client, personas):
 
 
 def test_home_counts_the_scope_in_a_fixed_number_of_queries(street_client, console_data, django_assert_num_queries):
-    # session, user, staff profile, its org (top bar), scope subquery-based counts: by status,
+    # session, user, staff profile, its org (top bar), scope subquery-based counts: the scope's
+    # size up to the exact-count bound (a city's million is counted per status instead), by status,
     # incoming transfers, open tasks, at risk, the city's root (people served reads the year's
     # roll-ups when the scope is the whole city), people served (total and by kind), the funding
     # panel's balances by source; plus the session's activity stamp.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = street_client.get("/console/")
     ctx = response.context
     assert ctx["applied"] == 1

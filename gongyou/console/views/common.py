@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +19,46 @@ from gongyou.core.access import staff_profile
 from gongyou.core.actors import Actor
 
 PER_PAGE = 50
+# Lists counted exactly up to this many rows; beyond it the pager shows PostgreSQL's planner
+# estimate ("约 N 条"): an exact COUNT(*) over a city's million members costs more than the whole
+# 300 ms page budget (issue 13 part 7), and nobody pages to the 20,000th page of a list.
+EXACT_COUNT_UP_TO = 10_000
+
+
+class ListPaginator(Paginator):  # type: ignore[type-arg]
+    """Counts at most EXACT_COUNT_UP_TO + 1 rows (count_or_estimate); a longer list gets the
+    planner's row estimate (never less than what was counted) and `estimated` is set, so the
+    page says "约"."""
+
+    estimated = False
+
+    @cached_property
+    def count(self) -> int:
+        qs = self.object_list
+        if not isinstance(qs, QuerySet):
+            return super().count
+        n, self.estimated = count_or_estimate(qs)
+        return n
+
+
+def count_or_estimate(qs: QuerySet[Any]) -> tuple[int, bool]:
+    """(rows, estimated): exact up to EXACT_COUNT_UP_TO, the planner's estimate beyond it (on
+    PostgreSQL; other databases count exactly)."""
+    if connections[qs.db].vendor != "postgresql":
+        return qs.count(), False
+    bounded = qs.order_by()[: EXACT_COUNT_UP_TO + 1].count()
+    if bounded <= EXACT_COUNT_UP_TO:
+        return bounded, False
+    return max(_planner_rows(qs), bounded), True
+
+
+def _planner_rows(qs: QuerySet[Any]) -> int:
+    """The planner's estimate of the rows `qs` returns (EXPLAIN, not run), rounded to three
+    significant digits since it is only an estimate."""
+    plan = json.loads(qs.order_by().explain(format="json"))
+    rows = int(plan[0]["Plan"]["Plan Rows"])
+    digits = max(len(str(rows)) - 3, 0)
+    return round(rows, -digits)
 
 
 def actor(request: HttpRequest) -> Actor:
@@ -24,7 +67,7 @@ def actor(request: HttpRequest) -> Actor:
 
 def paginate(request: HttpRequest, qs: QuerySet[Any], per_page: int = PER_PAGE) -> dict[str, Any]:
     """A page of `qs` plus the current query string without `page`, for the pager links."""
-    page: Page[Any] = Paginator(qs, per_page).get_page(request.GET.get("page"))
+    page: Page[Any] = ListPaginator(qs, per_page).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return {"page": page, "rows": page.object_list, "query": params.urlencode()}
