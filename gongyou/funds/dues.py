@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -189,6 +189,9 @@ def record_dues_payment(
         income=income,
         share=share,
     )
+    # Payments only ever extend the paid period (covers_from follows the last covers_until).
+    Membership.objects.filter(pk=locked.pk).update(dues_paid_until=covers_until)
+    locked.dues_paid_until = covers_until
     audit.record(
         actor,
         "funds.record_dues_payment",
@@ -265,13 +268,17 @@ def arrears(
     `behind_since` keeps only those owing since that day or earlier (the lapse rule)."""
     on = on or timezone.localdate()
     cutoff = behind_since or on
+    # The paid period is kept on the membership (record_dues_payment), so this is an index walk in
+    # the list's order, not a grouping of every payment in the scope.
     qs = memberships.filter(_covered(on), status__in=OWING, joined_at__isnull=False).annotate(
-        paid_until=Max("dues_payments__covers_until"), joined_on=TruncDate("joined_at")
+        paid_until=F("dues_paid_until"), joined_on=TruncDate("joined_at")
     )
     # Never paid: owing since the first of the month they joined.
-    never = Q(paid_until__isnull=True, joined_on__lt=_add_months(cutoff.replace(day=1), 1))
-    behind = Q(paid_until__lt=cutoff)
-    return qs.filter(never | behind).select_related("person", "org").order_by("paid_until", "joined_at", "pk")
+    next_month = _add_months(cutoff.replace(day=1), 1)
+    joined_before = timezone.make_aware(dt.datetime.combine(next_month, dt.time.min))
+    never = Q(dues_paid_until__isnull=True, joined_at__lt=joined_before)
+    behind = Q(dues_paid_until__lt=cutoff)
+    return qs.filter(never | behind).select_related("person", "org").order_by("dues_paid_until", "joined_at", "pk")
 
 
 def lapse_unpaid_dues(*, on: dt.date | None = None, actor: Actor) -> list[Membership]:

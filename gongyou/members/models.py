@@ -123,6 +123,10 @@ class Membership(models.Model):
     joined_at = models.DateTimeField(_("入会时间"), null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     last_contact_at = models.DateTimeField(_("最近联系"), db_index=True)
+    # The last day paid for (funds.dues.record_dues_payment keeps it: the latest payment's
+    # covers_until). Kept on the membership so the arrears list walks an index instead of
+    # grouping every payment of a city's members per page.
+    dues_paid_until = models.DateField(_("会费缴至"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("会籍")
@@ -141,6 +145,8 @@ class Membership(models.Model):
             # The console's member list, newest application first, pages by walking this index
             # (scanned backwards) instead of sorting a city's million memberships per page.
             models.Index(fields=["applied_at", "id"], name="membership_applied_order"),
+            # The arrears list's order (funds.dues.arrears): longest owing first.
+            models.Index(fields=["dues_paid_until", "joined_at", "id"], name="membership_dues_order"),
         ]
 
     def __str__(self) -> str:

@@ -210,3 +210,26 @@ def test_dues_status_for_the_portal(world, schedule, member):
     paid = dues_status(member, on=TODAY)
     assert (paid.paid_until, paid.owing_since) == (until, None)
     assert dues_status(member, on=until + dt.timedelta(days=1)).owing_since == until + dt.timedelta(days=1)
+
+
+def test_the_membership_keeps_the_last_day_paid_for_and_the_backfill_agrees(world, schedule, member):
+    """Membership.dues_paid_until (what the arrears list walks) is the latest payment's
+    covers_until after every payment; the migration's backfill computes the same."""
+    assert Membership.objects.get(pk=member.pk).dues_paid_until is None
+    first = pay(member, 1000, "K-1").payment
+    assert Membership.objects.get(pk=member.pk).dues_paid_until == first.covers_until
+    second = pay(member, 3000, "K-2").payment
+    assert second.covers_until > first.covers_until
+    assert Membership.objects.get(pk=member.pk).dues_paid_until == second.covers_until
+    pay(member, 3000, "K-2")  # a replay changes nothing
+    assert Membership.objects.get(pk=member.pk).dues_paid_until == second.covers_until
+
+    import importlib
+
+    from django.apps import apps
+
+    backfill = importlib.import_module("gongyou.funds.migrations.0003_backfill_dues_paid_until").backfill
+    Membership.objects.update(dues_paid_until=None)
+    backfill(apps, None)
+    assert Membership.objects.get(pk=member.pk).dues_paid_until == second.covers_until
+    assert list(arrears(Membership.objects.filter(pk=member.pk), on=second.covers_until + dt.timedelta(days=1)))
