@@ -78,6 +78,9 @@ def bench_database(*, keep: bool = False, reuse: bool = False) -> Iterator[Bench
         # The database is dropped and recreated: refuse names that could be someone's real data.
         raise SystemExit(f"BENCH_PG_URL must name a throw-away database with 'bench' in its name, not {url!r}")
     key_file = ROOT / "var" / f"{name}.data-key"
+    if reuse and _exists(url) and not key_file.exists():
+        # Recreating would throw away what --reuse was asked to keep (a million rows).
+        raise SystemExit(f"--reuse: {name} exists but its data key {key_file} does not; refusing to recreate it")
     reused = reuse and _exists(url) and key_file.exists()
     if reused:
         data_key = key_file.read_text().strip()
