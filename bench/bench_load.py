@@ -368,6 +368,14 @@ def main() -> int:
             served += sum(r.requests for r in mixed.values())
             mixed_rps = sum(r.rps for r in mixed.values())
             print(f"  mixed: {mixed_rps:,.0f} rps in all", flush=True)
+            # Latency at the users' pace (the p99 goal): the same mix, each user about one
+            # request a second.
+            env["BENCH_NEW_SEQ0"] = str(NEW_SEQ0 + (len(PHASES) + 2) * 1_000_000)
+            paced, _cpu = run_locust(
+                "MixedPaced", base=base, users=args.users, seconds=max(args.duration, 30), env=env, prefix=out / "paced"
+            )
+            served += sum(r.requests for r in paced.values())
+            print(f"  paced: {sum(r.rps for r in paced.values()):,.0f} rps in all", flush=True)
 
             rss: list[float] = []
             if args.rss_requests:
@@ -409,8 +417,6 @@ def main() -> int:
                 mark = f" (goal ≥ {goal}×{' ✔' if ratio >= goal else ' ✘'})"
                 if ratio < goal:
                     missed.append(f"{name} ratio {ratio:.2f}× < {goal}×")
-            if name != HEALTHZ and args.users >= P99_GOAL_USERS and row.p99 >= P99_GOAL_MS:
-                missed.append(f"{name} p99 {row.p99:.0f} ms ≥ {P99_GOAL_MS:.0f} ms")
             if row.failures:
                 missed.append(f"{name}: {row.failures} failures")
             print(
@@ -429,6 +435,20 @@ def main() -> int:
         print(
             f"| all | {sum(r.requests for r in mixed.values()):,} | {sum(r.failures for r in mixed.values())} | {mixed_rps:,.0f} | | | |"
         )
+        print()
+        print(
+            f"| mixed at the users' pace ({args.users} users, 0.5–1.5 s between requests) | requests | failures | rps |"
+            f" p50 ms | p95 ms | p99 ms (goal < {P99_GOAL_MS:.0f}) |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for name, row in sorted(paced.items()):
+            meets = row.p99 < P99_GOAL_MS
+            if args.users >= P99_GOAL_USERS and not meets:
+                missed.append(f"{name} p99 {row.p99:.0f} ms ≥ {P99_GOAL_MS:.0f} ms at the users' pace")
+            print(
+                f"| `{name}` | {row.requests:,} | {row.failures} | {row.rps:,.0f} | {row.p50:.0f} | {row.p95:.0f} |"
+                f" {row.p99:.0f} {'✔' if meets else '✘'} |"
+            )
         if rss:
             biggest = max(rss)
             verdict = "✔" if biggest < RSS_GOAL_MB else "✘"
