@@ -42,10 +42,11 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
-def _dashboards_count_today_on_every_read(settings):
+def _figures_counted_on_every_read(settings):
     # Tests change something and read the figures at once; the shared minute of today's counts
-    # (GONGYOU_INSIGHT_LIVE_SECONDS) has its own test in gongyou/insight/tests/test_indicators.py.
-    settings.GONGYOU = {**settings.GONGYOU, "INSIGHT_LIVE_SECONDS": 0}
+    # (GONGYOU_INSIGHT_LIVE_SECONDS) and the coverage page's shared counts (GONGYOU_COVERAGE_SECONDS)
+    # have their own tests (gongyou/insight/tests/test_indicators.py, positions/tests/test_coverage.py).
+    settings.GONGYOU = {**settings.GONGYOU, "INSIGHT_LIVE_SECONDS": 0, "COVERAGE_SECONDS": 0}
 
 
 @pytest.fixture(autouse=True)

@@ -332,6 +332,9 @@ GONGYOU: dict[str, Any] = {
     # at a million members each count joins a few thousand of today's rows, so the readers of one
     # minute share one count. 0: counted on every page.
     "INSIGHT_LIVE_SECONDS": env_int("GONGYOU_INSIGHT_LIVE_SECONDS", 60, minimum=0),
+    # Seconds the coverage page (positions.coverage) reuses its worker counts per set of streets:
+    # they scan every roster row and membership of the streets. 0: counted on every page.
+    "COVERAGE_SECONDS": env_int("GONGYOU_COVERAGE_SECONDS", 600, minimum=0),
     "PRIVACY_NOTICE_VERSION": env_str("GONGYOU_PRIVACY_NOTICE_VERSION", "2026-11"),
     # The same feedback (sender, position, score, problem, text) sent again within this many
     # minutes is the same report (a double tap, a resubmitted form): one inbox item.

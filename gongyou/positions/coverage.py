@@ -13,12 +13,15 @@ platform), `grid_coverage` counts per cell the workers with no station within th
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count
 
@@ -64,30 +67,59 @@ class StreetCoverage:
         return "street_point" if self.street.lng is not None else "unknown"
 
 
-def _worker_groups() -> list[tuple[int, int | None, int]]:
-    """(street, station or None, distinct workers) over the roster ∪ open memberships. A person
-    counted in a street by both a roster row and a membership counts once, at the station either
-    source names."""
+def _cached(key: str, street_ids: list[int], compute: Callable[[], Any]) -> Any:
+    """The counts below scan every roster row and membership of the streets (seconds for a whole
+    city of a million): they are shared for GONGYOU_COVERAGE_SECONDS (the page says so)."""
+    seconds = settings.GONGYOU["COVERAGE_SECONDS"]
+    if not seconds:
+        return compute()
+    full = f"coverage:{key}:" + hashlib.sha256(",".join(map(str, sorted(street_ids))).encode()).hexdigest()
+    found = cache.get(full)
+    if found is None:
+        found = compute()
+        cache.set(full, found, seconds)
+    return found
+
+
+def _worker_groups(street_ids: list[int]) -> list[tuple[int, int | None, int]]:
+    """(street, station or None, distinct workers) over the roster ∪ open memberships of the
+    streets. A person counted in a street by both a roster row and a membership counts once, at
+    the station either source names."""
     roster_t, person_t, member_t = RosterEntry._meta.db_table, Person._meta.db_table, Membership._meta.db_table
     statuses = list(Membership.OPEN_STATUSES)
     marks = ", ".join(["%s"] * len(statuses))
+    # A street officer's few streets are read through the street indexes, not the whole city.
+    everywhere = len(street_ids) >= Region.objects.filter(level=Region.Level.STREET).count()
+    in_streets = ", ".join(["%s"] * len(street_ids)) or "NULL"
+    roster_where, person_where = ("", "") if everywhere else (
+        f" AND r.street_id IN ({in_streets})", f" AND p.work_street_id IN ({in_streets})"
+    )  # fmt: skip
     sql = f"""
         SELECT street_id, station_id, COUNT(*) FROM (
             SELECT street_id, id_hash, MAX(station_id) AS station_id FROM (
                 SELECT r.street_id AS street_id, r.station_id AS station_id, r.id_hash AS id_hash
-                FROM {roster_t} r WHERE r.active = %s
+                FROM {roster_t} r WHERE r.active = %s{roster_where}
                 UNION
                 SELECT p.work_street_id, p.station_id, p.id_hash FROM {person_t} p
-                JOIN {member_t} m ON m.person_id = p.id WHERE m.status IN ({marks})
+                JOIN {member_t} m ON m.person_id = p.id WHERE m.status IN ({marks}){person_where}
             ) u GROUP BY street_id, id_hash
         ) w GROUP BY street_id, station_id
     """  # noqa: S608 (table names from model metadata, values are parameters)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [True, *statuses])
-        return [(street, station, n) for street, station, n in cursor.fetchall()]
+    params = [True] + ([] if everywhere else street_ids) + statuses + ([] if everywhere else street_ids)
+
+    def compute() -> list[tuple[int, int | None, int]]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [(street, station, n) for street, station, n in cursor.fetchall()]
+
+    return _cached("groups", street_ids, compute)  # type: ignore[no-any-return]
 
 
 def _source_counts(street_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
+    return _cached("sources", street_ids, lambda: _count_sources(street_ids))  # type: ignore[no-any-return]
+
+
+def _count_sources(street_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
     """(roster workers, members) per street, each in one grouped query."""
     statuses = list(Membership.OPEN_STATUSES)
     roster = dict(
@@ -127,7 +159,7 @@ def street_coverage(streets: Iterable[Region], *, radius_m: int | None = None) -
     relay = np.array(
         list(open_positions.filter(kind=Kind.RELAY_STATION).values_list("lng", "lat")), dtype=np.float64
     ).reshape(-1, 2)
-    groups = [g for g in _worker_groups() if g[0] in by_id]
+    groups = [g for g in _worker_groups(list(by_id)) if g[0] in by_id]
     station_ids = {station for _street, station, _n in groups if station is not None}
     located_stations: dict[int, tuple[float, float]] = {}
     for pk, lng, lat in Station.objects.filter(pk__in=station_ids).values_list("pk", "lng", "lat"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -83,6 +84,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
             "workers_total": sum(r.workers for r in rows),
             "located_total": sum(r.located_workers for r in rows),
             "unlocated": sum(1 for r in rows if r.street.lng is None),
+            "count_minutes": (settings.GONGYOU["COVERAGE_SECONDS"] + 59) // 60,
         },
     )
 

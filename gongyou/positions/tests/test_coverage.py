@@ -124,3 +124,29 @@ def test_blind_spots_rank_by_workers_out_of_reach(world, make_position):
     # The other street has an open relay station inside (far away): never listed, whatever the distance.
     rows = street_coverage([world.street, world.other_street], radius_m=1000)
     assert [r.street for r in rows if r.blind] == [world.street]
+
+
+def test_worker_counts_are_shared_for_a_while_and_read_only_the_streets_asked_for(world, workforce, settings):
+    """GONGYOU_COVERAGE_SECONDS: the roster ∪ members counts of a set of streets are reused until
+    they expire; a street officer's streets are counted by themselves (the other street's
+    workers never enter), with the same figures as when the whole city is counted."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gongyou.core.models import Region
+
+    every = list(Region.objects.filter(level=Region.Level.STREET))
+    city = {r.street.code: r.workers for r in street_coverage(every)}
+    with CaptureQueriesContext(connection) as queries:
+        mine = street_coverage([world.street])
+    assert [(r.street.code, r.workers) for r in mine] == [(world.street.code, city[world.street.code])]
+    grouped = [q["sql"] for q in queries.captured_queries if "UNION" in q["sql"]]
+    assert len(grouped) == 1 and "street_id IN" in grouped[0]
+
+    settings.GONGYOU = {**settings.GONGYOU, "COVERAGE_SECONDS": 600}
+    assert street_coverage([world.street])[0].workers == 5
+    join(clean_worker(worker_data(40)), channel="online", actor=COMMAND)
+    assert street_coverage([world.street])[0].workers == 5  # within the ten minutes: not yet
+    cache.clear()  # they are over
+    assert street_coverage([world.street])[0].workers == 6
