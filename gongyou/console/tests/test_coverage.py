@@ -78,3 +78,11 @@ def test_a_street_officer_cannot_set_another_streets_point(client, world, person
     csv_file = io.BytesIO(f"街镇代码,经度,纬度\n{world.other_street.code},121.44,31.19\n".encode())
     csv_file.name = "points.csv"
     assert "找不到这个街镇代码" in client.post("/stations/manage/street-points/", {"file": csv_file}).content.decode()
+
+
+def test_the_coverage_page_says_how_often_workers_are_counted(client, world, personas, workforce, settings):
+    client.force_login(personas["street"])
+    settings.GONGYOU = {**settings.GONGYOU, "COVERAGE_SECONDS": 600}
+    assert "劳动者人数每 10 分钟重新统计一次" in client.get("/stations/manage/coverage/").content.decode()
+    settings.GONGYOU = {**settings.GONGYOU, "COVERAGE_SECONDS": 0}
+    assert "重新统计一次" not in client.get("/stations/manage/coverage/").content.decode()

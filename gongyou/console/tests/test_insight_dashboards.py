@@ -107,3 +107,14 @@ def test_dashboards_run_a_bounded_number_of_queries(client, world, personas, mem
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few) <= 45, [q["sql"][:120] for q in many]
+
+
+def test_the_dashboard_says_how_often_todays_changes_are_counted(client, world, personas, members, settings):
+    from gongyou.insight.snapshots import rebuild
+
+    rebuild()  # the sentence belongs to the "snapshot + today's changes" reading
+    client.force_login(personas["city"])
+    settings.GONGYOU = {**settings.GONGYOU, "INSIGHT_LIVE_SECONDS": 60}
+    assert "今日变化每 60 秒重新统计一次" in client.get("/console/insight/").content.decode()
+    settings.GONGYOU = {**settings.GONGYOU, "INSIGHT_LIVE_SECONDS": 0}
+    assert "重新统计一次" not in client.get("/console/insight/").content.decode()
