@@ -200,7 +200,14 @@ def wait_ready(url: str, seconds: float = 180) -> None:
 
 
 def run_locust(
-    user_class: str, *, base: str, users: int, seconds: int, env: dict[str, str], prefix: Path
+    user_class: str,
+    *,
+    base: str,
+    users: int,
+    seconds: int,
+    env: dict[str, str],
+    prefix: Path,
+    spawn_rate: float | None = None,
 ) -> tuple[dict[str, Row], float]:
     """Run one headless locust phase; rows by request name, and locust's own CPU seconds."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -218,7 +225,9 @@ def run_locust(
             "--users",
             str(users),
             "--spawn-rate",
-            str(users),
+            str(spawn_rate or users),
+            # A gradual start is left out of the figures (stats reset once every user runs).
+            *(["--reset-stats"] if spawn_rate else []),
             "--run-time",
             f"{seconds}s",
             "--stop-timeout",
@@ -371,8 +380,16 @@ def main() -> int:
             # Latency at the users' pace (the p99 goal): the same mix, each user about one
             # request a second.
             env["BENCH_NEW_SEQ0"] = str(NEW_SEQ0 + (len(PHASES) + 2) * 1_000_000)
+            # Users start ten a second (as clients do, not all in the same millisecond), and the
+            # figures count from when all of them run.
             paced, _cpu = run_locust(
-                "MixedPaced", base=base, users=args.users, seconds=max(args.duration, 30), env=env, prefix=out / "paced"
+                "MixedPaced",
+                base=base,
+                users=args.users,
+                seconds=max(args.duration, 30) + args.users // 10,
+                env=env,
+                prefix=out / "paced",
+                spawn_rate=10,
             )
             served += sum(r.requests for r in paced.values())
             print(f"  paced: {sum(r.rps for r in paced.values()):,.0f} rps in all", flush=True)
