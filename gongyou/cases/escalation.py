@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 
 from gongyou.cases import deadlines
@@ -30,10 +30,14 @@ def next_org_up(org: Org) -> Org | None:
     return parent
 
 
+def overdue(now: dt.datetime) -> QuerySet[Case]:
+    """Open cases past the deadline of their current stage at `now` (also the coverage
+    dashboards' overdue indicator)."""
+    return Case.objects.filter(status__in=OPEN_STATUSES, due_at__lte=now)
+
+
 def overdue_cases(now: dt.datetime) -> list[int]:
-    return list(
-        Case.objects.filter(status__in=OPEN_STATUSES, due_at__lte=now).order_by("due_at", "pk").values_list("pk", flat=True)
-    )
+    return list(overdue(now).order_by("due_at", "pk").values_list("pk", flat=True))
 
 
 def escalate_overdue(now: dt.datetime, *, actor: Actor = COMMAND) -> list[Escalation]:

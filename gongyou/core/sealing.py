@@ -34,12 +34,13 @@ def _start_worker(master: str) -> None:
     _sealer = crypto.Sealer(master)
 
 
-def seal_pairs(pairs: Sequence[tuple[str, str]], sealer: crypto.Sealer) -> list[Sealed]:
+def seal_pair(id_number: str, phone: str, sealer: crypto.Sealer) -> Sealed:
     encrypt = sealer.encrypt
-    return [
-        (encrypt(id_number), crypto.mask_id_number(id_number), encrypt(phone), crypto.mask_phone(phone))
-        for id_number, phone in pairs
-    ]
+    return encrypt(id_number), crypto.mask_id_number(id_number), encrypt(phone), crypto.mask_phone(phone)
+
+
+def seal_pairs(pairs: Sequence[tuple[str, str]], sealer: crypto.Sealer) -> list[Sealed]:
+    return [seal_pair(id_number, phone, sealer) for id_number, phone in pairs]
 
 
 def _seal_in_worker(pairs: Sequence[tuple[str, str]]) -> list[Sealed]:

@@ -21,7 +21,8 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 
 from gongyou.core.models import Enterprise, Org, Station
-from gongyou.insight.indicators import MEMBER_STATUSES, Key, key_of
+from gongyou.insight.gaps import has_active_union
+from gongyou.insight.indicators import MEMBER_STATUSES, Key, key_of, moves
 from gongyou.insight.models import EnterpriseSnapshot, IndustrySnapshot
 from gongyou.members.models import Membership, MembershipEvent, RosterEntry
 
@@ -46,19 +47,11 @@ def _by_industry(qs: QuerySet[Any], industry: str, *paths: str, count: Count | N
 def member_changes(since: dt.datetime) -> Counter[IndustryKey]:
     """Net change of members (entering or leaving MEMBER_STATUSES) since `since`, per the member's
     industry and work street: an index range on the membership history."""
-    events = MembershipEvent.objects.filter(at__gte=since)
-    entered = events.filter(to_status__in=MEMBER_STATUSES).exclude(from_status__in=MEMBER_STATUSES)
-    left = events.filter(from_status__in=MEMBER_STATUSES).exclude(to_status__in=MEMBER_STATUSES)
+    entered, left = moves(MembershipEvent.objects.filter(at__gte=since), MEMBER_STATUSES)
     paths = ("membership__person__industry", "membership__person__work_street__code")
     out = _by_industry(entered, *paths)
     out.subtract(_by_industry(left, *paths))
     return out
-
-
-def _active_union() -> Exists:
-    return Exists(
-        Org.objects.filter(enterprise=OuterRef("pk"), status=Org.Status.ACTIVE, kind__in=Org.ENTERPRISE_KINDS)
-    )
 
 
 def industry_rows(day: dt.date, until: dt.datetime) -> list[IndustrySnapshot]:
@@ -72,7 +65,7 @@ def industry_rows(day: dt.date, until: dt.datetime) -> list[IndustrySnapshot]:
     )
     enterprises = Enterprise.objects.filter(left_register=False)
     registered = _by_industry(enterprises, "industry", "street__code", "district__code")
-    with_union = _by_industry(enterprises.filter(_active_union()), "industry", "street__code", "district__code")
+    with_union = _by_industry(enterprises.filter(has_active_union()), "industry", "street__code", "district__code")
     rows = []
     for industry, (district, street) in sorted(set(members) | set(roster) | set(registered)):
         key = (industry, (district, street))

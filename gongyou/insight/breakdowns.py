@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from gongyou.core.choices import Industry
 from gongyou.core.models import Enterprise, Org, Station
 from gongyou.insight.breakdown_rows import industry_totals, member_changes
+from gongyou.insight.gaps import has_active_union
 from gongyou.insight.indicators import MEMBER_STATUSES
 from gongyou.insight.models import EnterpriseSnapshot, IndustrySnapshot
 from gongyou.insight.queries import Area
@@ -39,10 +40,6 @@ def street_q(area: Area, street: str, district: str | None = None) -> Q:
             within |= Q(**{f"{street}__isnull": True, f"{district}__code": area.district})
         return within
     return Q()
-
-
-def _active_union(kinds: tuple[str, ...] = Org.ENTERPRISE_KINDS) -> Exists:
-    return Exists(Org.objects.filter(enterprise=OuterRef("pk"), status=Org.Status.ACTIVE, kind__in=kinds))
 
 
 @dataclass
@@ -91,7 +88,7 @@ def live_by_industry(area: Area) -> list[dict[str, Any]]:
         enterprises.order_by().values("industry").annotate(n=Count("pk")).values_list("industry", "n")
     )
     with_union: dict[str, int] = dict(
-        enterprises.filter(_active_union())
+        enterprises.filter(has_active_union())
         .order_by()
         .values("industry")
         .annotate(n=Count("pk"))
@@ -157,7 +154,7 @@ def live_by_enterprise(area: Area) -> QuerySet[Enterprise]:
         .annotate(
             roster_workers=_count(roster, "enterprise"),
             members=_count(members, "person__employer"),
-            has_union=_active_union(),
+            has_union=has_active_union(),
             station_count=_count(stations, "enterprise"),
             stations_with_union=_count(stations_with_union, "enterprise"),
         )

@@ -167,11 +167,9 @@ def child_regions(area: Area) -> list[Region]:
 def build(area: Area, year: int, *, now: dt.datetime | None = None) -> Dashboard:
     reader = Reader(area, now or timezone.now())
     first, last = year_span(year, reader.today)
-    by_child: dict[str, dict[str, Any]] = {}
-    if area.street:
-        totals = reader.period(first, last).get("", {})
-    else:
-        totals, by_child = reader.period_and_children(first, last)
+    # Both reads add up the same rows, read once per request (Reader._counted).
+    totals = reader.period(first, last).get("", {})
+    by_child = reader.period(first, last, by_child=True) if not area.street else {}
     targets = targets_of(area, year)
     cards = [Card(code, label(code), _formula(code), totals.get(code), targets.get(code)) for code in COLUMNS]
     children = []

@@ -21,14 +21,16 @@ def _count(queryset: QuerySet[Any], key: str) -> Any:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _active_union(ref: str = "pk", kinds: tuple[str, ...] = Org.ENTERPRISE_KINDS) -> Exists:
+def has_active_union(ref: str = "pk", kinds: tuple[str, ...] = Org.ENTERPRISE_KINDS) -> Exists:
+    """The enterprise at `ref` has an active union of these kinds (by default an enterprise,
+    HQ or agent union)."""
     return Exists(Org.objects.filter(enterprise=OuterRef(ref), status=Org.Status.ACTIVE, kind__in=kinds))
 
 
 def all_unionless_enterprises() -> QuerySet[Enterprise]:
     """Registered, trading enterprises in a target industry with no active enterprise union,
     city-wide (the gap list and the `unionless_enterprises` indicator share this rule)."""
-    return Enterprise.objects.filter(left_register=False).exclude(industry="").exclude(_active_union())
+    return Enterprise.objects.filter(left_register=False).exclude(industry="").exclude(has_active_union())
 
 
 def unionless_enterprises(
@@ -80,7 +82,7 @@ def memberless_unions(user: AnyUser) -> QuerySet[Enterprise]:
     )
     return (
         enterprises_in_scope(user)
-        .filter(_active_union())
+        .filter(has_active_union())
         .exclude(Exists(members))
         .annotate(union_name=Subquery(union_name))
         .order_by("-is_head", "name")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django.db.models import Case as SqlCase
@@ -31,6 +32,7 @@ from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from gongyou.cases.escalation import overdue
 from gongyou.cases.models import Case, CaseEvent
 from gongyou.cases.vocab import OPEN_STATUSES, CaseType
 from gongyou.core.models import Enterprise, Org, Region, Station
@@ -81,6 +83,15 @@ def _daily(qs: QuerySet[Any], field: str, *paths: str, sign: int = 1, into: Dail
         if key is not None:
             out[row[0]][key] += sign * row[-1]
     return out
+
+
+def moves(events: QuerySet[Any], statuses: Iterable[str]) -> tuple[QuerySet[Any], QuerySet[Any]]:
+    """(entered, left): the status-change events (from_status → to_status) that enter the set of
+    `statuses` and those that leave it; a stock is the entries less the exits."""
+    statuses = list(statuses)
+    entered = events.filter(to_status__in=statuses).exclude(from_status__in=statuses)
+    left = events.filter(from_status__in=statuses).exclude(to_status__in=statuses)
+    return entered, left
 
 
 def _flat(daily: Daily) -> Counter[Key]:
@@ -134,8 +145,7 @@ class MembersActive(Indicator):
     live = True
 
     def _changes(self, events: QuerySet[MembershipEvent]) -> Daily:
-        entered = events.filter(to_status__in=MEMBER_STATUSES).exclude(from_status__in=MEMBER_STATUSES)
-        left = events.filter(from_status__in=MEMBER_STATUSES).exclude(to_status__in=MEMBER_STATUSES)
+        entered, left = moves(events, MEMBER_STATUSES)
         daily = _daily(entered, "at", _MEMBER_STREET)
         return _daily(left, "at", _MEMBER_STREET, sign=-1, into=daily)
 
@@ -519,9 +529,7 @@ class CasesOpen(Indicator):
     targetable = False
 
     def _changes(self, events: QuerySet[CaseEvent]) -> Daily:
-        events = _placed(events, "case__")
-        entered = events.filter(to_status__in=OPEN_STATUSES).exclude(from_status__in=OPEN_STATUSES)
-        left = events.filter(from_status__in=OPEN_STATUSES).exclude(to_status__in=OPEN_STATUSES)
+        entered, left = moves(_placed(events, "case__"), OPEN_STATUSES)
         daily = _daily(entered, "at", _CASE_STREET, _CASE_DISTRICT)
         return _daily(left, "at", _CASE_STREET, _CASE_DISTRICT, sign=-1, into=daily)
 
@@ -534,7 +542,7 @@ class CasesOpen(Indicator):
 
 class CasesOverdue(Indicator):
     """Overdue cases: open cases past the deadline of their current stage (accept, then resolve) —
-    exactly the cases `manage.py escalate_cases` escalates (cases.escalation.overdue_cases).
+    exactly the cases `manage.py escalate_cases` escalates (cases.escalation.overdue).
     A deadline's past is not recorded (accepting or reopening replaces it), so this is counted on
     each rebuild day only."""
 
@@ -546,8 +554,7 @@ class CasesOverdue(Indicator):
     targetable = False
 
     def current(self) -> Counter[Key]:
-        overdue = Case.objects.filter(status__in=OPEN_STATUSES, due_at__lte=timezone.now())
-        return _grouped(_placed(overdue), _CASE_STREET, _CASE_DISTRICT)
+        return _grouped(_placed(overdue(timezone.now())), _CASE_STREET, _CASE_DISTRICT)
 
 
 INDICATORS: dict[str, Indicator] = {

@@ -10,17 +10,16 @@ first `rebuild_snapshots` everything is counted live (small installations, tests
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
+from gongyou.core.shared_counts import shared
 from gongyou.insight.indicators import INDICATORS, SHARES, Key, share
 from gongyou.insight.models import ServedMonth, Snapshot, SnapshotRun
 from gongyou.insight.served import (
@@ -34,6 +33,7 @@ from gongyou.insight.served import (
 )
 from gongyou.insight.snapshots import MTD, mtd
 
+T = TypeVar("T")
 EPOCH = dt.date(1900, 1, 1)
 # Snapshot reads are keyed by the rebuild runs, so a new run is seen at once; the timeout only
 # bounds what a cache keeps of generations no longer asked for.
@@ -135,23 +135,10 @@ class Reader:
         """Changes of a live indicator from `since` to now, within the area."""
         cache_key = (code, since)
         if cache_key not in self._cache:
-            batch = self._shared_live(("since", code, since), lambda: INDICATORS[code].since_batch(since))
+            batch = _shared_live(("since", code, since), lambda: INDICATORS[code].since_batch(since))
             for counted, counts in batch.items():
                 self._cache[(counted, since)] = Counter({k: v for k, v in counts.items() if self.area.contains(k)})
         return self._cache[cache_key]
-
-    def _shared_live(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-        """A city-wide live count, shared by every reader for INSIGHT_LIVE_SECONDS (then counted
-        again): the area is applied afterwards, so one count serves all scopes."""
-        seconds = settings.GONGYOU["INSIGHT_LIVE_SECONDS"]
-        if not seconds:
-            return compute()
-        full = "insight-live:" + hashlib.sha256(":".join(map(str, key)).encode()).hexdigest()
-        found = cache.get(full)
-        if found is None:
-            found = compute()
-            cache.set(full, found, seconds)
-        return found
 
     def current(self, code: str) -> Counter[Key]:
         """A stock without history counted now (only before the first rebuild)."""
@@ -163,7 +150,7 @@ class Reader:
 
     def served_delta(self) -> tuple[dt.date, Counter[ServedKey]]:
         if self._served is None:
-            month, counts = self._shared_live(
+            month, counts = _shared_live(
                 ("served", self.live_from, month_start(self.today)), lambda: served_since(self.live_from, self.now)
             )
             self._served = (month, Counter({k: v for k, v in counts.items() if self.area.contains((k[0], k[1]))}))
@@ -223,14 +210,9 @@ class Reader:
         return found
 
     def _cached(self, key: tuple[Any, ...], compute: Callable[[], list[Any]]) -> list[Any]:
+        """Snapshot rows of this area, kept until a rebuild run changes the generation."""
         area = (self.area.district, self.area.street, self.area.nothing)
-        parts = ":".join(str(part) for part in (self.generation, *area, *key))
-        full = "insight:" + hashlib.sha256(parts.encode()).hexdigest()
-        rows = cache.get(full)
-        if rows is None:
-            rows = compute()
-            cache.set(full, rows, SNAPSHOT_CACHE_SECONDS)
-        return rows
+        return shared("insight", (self.generation, *area, *key), SNAPSHOT_CACHE_SECONDS, compute)
 
     def _snapshot_rows(self, first: dt.date, d: dt.date, served_only: bool) -> list[tuple[str, str, str, int]]:
         """(indicator, district, street, value) from the snapshot tables for the days [first, d]
@@ -270,17 +252,6 @@ class Reader:
             return out
 
         return self._cached(("period", first, d, served_only), compute)
-
-    def period_and_children(self, first: dt.date, last: dt.date) -> tuple[dict[str, Any], Values]:
-        """`period` for the whole area and per child area from one set of queries: every figure is
-        counted in exactly one street, so the children add up to the area (shares recomputed)."""
-        by_child = self.period(first, last, by_child=True)
-        total: dict[str, int] = defaultdict(int)
-        for values in by_child.values():
-            for code, n in values.items():
-                if code in INDICATORS:
-                    total[code] += n or 0
-        return _with_shares({"": total})[""], by_child
 
     # -- monthly trend ------------------------------------------------------------------------
 
@@ -378,6 +349,12 @@ class Reader:
         for counts in INDICATORS[code].history(until).values():
             out.update({k: v for k, v in counts.items() if self.area.contains(k)})
         return out
+
+
+def _shared_live(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """A city-wide live count, shared by every reader for INSIGHT_LIVE_SECONDS (then counted
+    again): the area is applied afterwards, so one count serves all scopes."""
+    return shared("insight-live", key, settings.GONGYOU["INSIGHT_LIVE_SECONDS"], compute)
 
 
 def _with_shares(values: Values) -> Values:

@@ -265,8 +265,6 @@ def _prefetch(lookups: Lookups, rows: Sequence[Any]) -> None:
         lookups.enterprise(uscc)
 
 
-
-
 def _lock_and_read_existing(enterprise: Enterprise, external_ids: list[str]) -> dict[str, tuple[Any, ...]]:
     """external_id → (pk, *COMPARED) of this batch's rows already on the roster. The lock
     serialises batches of one enterprise, so rows found missing here are still missing when we
@@ -322,13 +320,7 @@ class _Inserter:
         if self.workers:
             self.pending.append((external_id, row))
             return
-        w = row.worker
-        encrypt = self.sealer.encrypt
-        self._store(
-            external_id,
-            row,
-            (encrypt(w.id_number), crypto.mask_id_number(w.id_number), encrypt(w.phone), crypto.mask_phone(w.phone)),
-        )
+        self._store(external_id, row, sealing.seal_pair(row.worker.id_number, row.worker.phone, self.sealer))
 
     def finish(self) -> None:
         """Store the rows add() collected for the workers (nothing to do on the serial path)."""

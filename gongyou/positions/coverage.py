@@ -13,23 +13,24 @@ platform), `grid_coverage` counts per cell the workers with no station within th
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeVar
 
 import numpy as np
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count
 
 from gongyou.core.models import Region, Station
+from gongyou.core.shared_counts import shared
 from gongyou.members.models import Membership, Person, RosterEntry
 from gongyou.positions.models import ServicePosition
 from gongyou.positions.nearest import nearest_station, project, unproject
 from gongyou.positions.vocab import Kind, Status
+
+T = TypeVar("T")
 
 
 def default_radius_m() -> int:
@@ -67,18 +68,10 @@ class StreetCoverage:
         return "street_point" if self.street.lng is not None else "unknown"
 
 
-def _cached(key: str, street_ids: list[int], compute: Callable[[], Any]) -> Any:
+def _cached(key: str, street_ids: list[int], compute: Callable[[], T]) -> T:
     """The counts below scan every roster row and membership of the streets (seconds for a whole
     city of a million): they are shared for GONGYOU_COVERAGE_SECONDS (the page says so)."""
-    seconds = settings.GONGYOU["COVERAGE_SECONDS"]
-    if not seconds:
-        return compute()
-    full = f"coverage:{key}:" + hashlib.sha256(",".join(map(str, sorted(street_ids))).encode()).hexdigest()
-    found = cache.get(full)
-    if found is None:
-        found = compute()
-        cache.set(full, found, seconds)
-    return found
+    return shared(f"coverage-{key}", sorted(street_ids), settings.GONGYOU["COVERAGE_SECONDS"], compute)
 
 
 def _worker_groups(street_ids: list[int]) -> list[tuple[int, int | None, int]]:
@@ -112,11 +105,11 @@ def _worker_groups(street_ids: list[int]) -> list[tuple[int, int | None, int]]:
             cursor.execute(sql, params)
             return [(street, station, n) for street, station, n in cursor.fetchall()]
 
-    return _cached("groups", street_ids, compute)  # type: ignore[no-any-return]
+    return _cached("groups", street_ids, compute)
 
 
 def _source_counts(street_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
-    return _cached("sources", street_ids, lambda: _count_sources(street_ids))  # type: ignore[no-any-return]
+    return _cached("sources", street_ids, lambda: _count_sources(street_ids))
 
 
 def _count_sources(street_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
