@@ -21,7 +21,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 
 from gongyou.core.models import Enterprise, Org, Station
-from gongyou.insight.gaps import has_active_union
+from gongyou.insight.gaps import has_active_union, individual_members
 from gongyou.insight.indicators import MEMBER_STATUSES, Key, key_of, moves
 from gongyou.insight.models import EnterpriseSnapshot, IndustrySnapshot
 from gongyou.members.models import Membership, MembershipEvent, RosterEntry
@@ -97,6 +97,7 @@ def enterprise_rows(day: dt.date) -> list[EnterpriseSnapshot]:
     members = _per(
         Membership.objects.filter(status__in=MEMBER_STATUSES, person__employer__isnull=False), "person__employer"
     )
+    individual = _per(individual_members().filter(person__employer__isnull=False), "person__employer")
     stations = _per(Station.objects.exclude(enterprise=None), "enterprise")
     union_station = Org.objects.filter(station=OuterRef("pk"), status=Org.Status.ACTIVE, kind__in=Org.STATION_KINDS)
     with_union = _per(Station.objects.exclude(enterprise=None).filter(Exists(union_station)), "enterprise")
@@ -122,6 +123,7 @@ def enterprise_rows(day: dt.date) -> list[EnterpriseSnapshot]:
                 is_head=is_head,
                 roster_workers=roster.get(pk, 0),
                 members=members.get(pk, 0),
+                individual_members=individual.get(pk, 0),
                 has_union=pk in unions,
                 station_count=stations.get(pk, 0),
                 stations_with_union=with_union.get(pk, 0),

@@ -4,6 +4,7 @@ the staff user's territory."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
@@ -11,6 +12,7 @@ from django.db.models.functions import Coalesce
 
 from gongyou.core.access import AnyUser, enterprise_territory, enterprises_in_scope, stations_in_scope
 from gongyou.core.models import Enterprise, Org, Station
+from gongyou.insight.models import EnterpriseSnapshot
 from gongyou.members.models import Membership, RosterEntry
 
 MAX_LIMIT = 1000
@@ -33,13 +35,34 @@ def all_unionless_enterprises() -> QuerySet[Enterprise]:
     return Enterprise.objects.filter(left_register=False).exclude(industry="").exclude(has_active_union())
 
 
+def individual_members() -> QuerySet[Membership]:
+    """The memberships the gap list counts for an enterprise: its workers who joined as
+    individuals (an enterprise without a union has no other kind) and are still members or
+    applicants (a transfer out is leaving)."""
+    return Membership.objects.filter(
+        mode=Membership.Mode.INDIVIDUAL,
+        status__in=[s for s in Membership.OPEN_STATUSES if s != Membership.Status.TRANSFERRING],
+    )
+
+
+def counts_day() -> dt.date | None:
+    """The day of the enterprise snapshot the gap list ranks by (None: counted live, before the
+    first `rebuild_snapshots`)."""
+    return EnterpriseSnapshot.objects.order_by().values_list("day", flat=True).first()
+
+
 def unionless_enterprises(
     user: AnyUser, *, district: str = "", street: str = "", industry: str = ""
 ) -> QuerySet[Enterprise]:
     """Registered, active enterprises in a target industry with no active union, ranked: head
     enterprises first, then by active workers on partner rosters, then by open individual
     memberships of people working for them. Territory: a street federation its street, a
-    district federation its district (street known or not), the city everything."""
+    district federation its district (street known or not), the city everything.
+
+    Who is on the list is decided live (a union founded this minute takes the enterprise off);
+    the two counts come from the last `rebuild_snapshots` when there is one (`counts_day()`, the
+    page says so): counted live they are a scan of every roster row and membership of each
+    unionless enterprise — seconds for a city whose head platform lists 200,000 workers."""
     qs = all_unionless_enterprises()
     territory = enterprise_territory(user)
     if territory is not None:
@@ -50,15 +73,18 @@ def unionless_enterprises(
         qs = qs.filter(street__code=street)
     if industry:
         qs = qs.filter(industry=industry)
-    roster = RosterEntry.objects.filter(enterprise=OuterRef("pk"), active=True)
-    members = Membership.objects.filter(
-        person__employer=OuterRef("pk"),
-        mode=Membership.Mode.INDIVIDUAL,
-        status__in=[s for s in Membership.OPEN_STATUSES if s != Membership.Status.TRANSFERRING],
-    )
+    workers: Any
+    members: Any
+    if counts_day() is not None:
+        snapshot = EnterpriseSnapshot.objects.filter(enterprise=OuterRef("pk"))
+        workers = Coalesce(Subquery(snapshot.values("roster_workers")[:1]), Value(0))
+        members = Coalesce(Subquery(snapshot.values("individual_members")[:1]), Value(0))
+    else:
+        workers = _count(RosterEntry.objects.filter(enterprise=OuterRef("pk"), active=True), "enterprise")
+        members = _count(individual_members().filter(person__employer=OuterRef("pk")), "person__employer")
     return (
         qs.select_related("district", "street")
-        .annotate(roster_workers=_count(roster, "enterprise"), individual_members=_count(members, "person__employer"))
+        .annotate(roster_workers=workers, individual_members=members)
         .order_by("-is_head", "-roster_workers", "-individual_members", "uscc")
     )
 

@@ -170,6 +170,8 @@ class EnterpriseSnapshot(models.Model):
     is_head = models.BooleanField(default=False)
     roster_workers = models.IntegerField(default=0)
     members = models.IntegerField(default=0)
+    # What the gap list (insight.gaps) ranks unionless enterprises by, beside roster_workers.
+    individual_members = models.IntegerField(default=0)
     has_union = models.BooleanField(default=False)
     station_count = models.IntegerField(default=0)
     stations_with_union = models.IntegerField(default=0)

@@ -7,7 +7,9 @@ worker whose delivery station has a known location counts at that station (weigh
 station's workers), the others at the street's reference point. A street is a blind spot when it
 has workers, no open relay station inside it, and its workers are on average farther than the
 radius from one; a street with an open relay station inside it is never a blind spot, however
-rough its reference point. By grid cell: when finer worker locations exist (e.g. points from a
+rough its reference point. The worker counts are read from the latest `WorkerCount` (the
+`count_workers` job recounts the city every ten minutes) and counted live only before it first
+ran. By grid cell: when finer worker locations exist (e.g. points from a
 platform), `grid_coverage` counts per cell the workers with no station within the radius.
 """
 
@@ -20,13 +22,14 @@ from typing import TypeVar
 
 import numpy as np
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from gongyou.core.models import Region, Station
 from gongyou.core.shared_counts import shared
 from gongyou.members.models import Membership, Person, RosterEntry
-from gongyou.positions.models import ServicePosition
+from gongyou.positions.models import ServicePosition, WorkerCount
 from gongyou.positions.nearest import nearest_station, project, unproject
 from gongyou.positions.vocab import Kind, Status
 
@@ -68,22 +71,30 @@ class StreetCoverage:
         return "street_point" if self.street.lng is not None else "unknown"
 
 
+Groups = list[tuple[int, int | None, int]]
+
+
 def _cached(key: str, street_ids: list[int], compute: Callable[[], T]) -> T:
-    """The counts below scan every roster row and membership of the streets (seconds for a whole
-    city of a million): they are shared for GONGYOU_COVERAGE_SECONDS (the page says so)."""
+    """Before the first `count_workers` run, the live counts are shared for
+    GONGYOU_COVERAGE_SECONDS (the page says so)."""
     return shared(f"coverage-{key}", sorted(street_ids), settings.GONGYOU["COVERAGE_SECONDS"], compute)
 
 
-def _worker_groups(street_ids: list[int]) -> list[tuple[int, int | None, int]]:
+def _all_streets(street_ids: list[int]) -> bool:
+    return len(street_ids) >= Region.objects.filter(level=Region.Level.STREET).count()
+
+
+def _count_groups(street_ids: list[int] | None) -> Groups:
     """(street, station or None, distinct workers) over the roster ∪ open memberships of the
-    streets. A person counted in a street by both a roster row and a membership counts once, at
-    the station either source names."""
+    streets (None: the whole city). A person counted in a street by both a roster row and a
+    membership counts once, at the station either source names."""
     roster_t, person_t, member_t = RosterEntry._meta.db_table, Person._meta.db_table, Membership._meta.db_table
     statuses = list(Membership.OPEN_STATUSES)
     marks = ", ".join(["%s"] * len(statuses))
     # A street officer's few streets are read through the street indexes, not the whole city.
-    everywhere = len(street_ids) >= Region.objects.filter(level=Region.Level.STREET).count()
-    in_streets = ", ".join(["%s"] * len(street_ids)) or "NULL"
+    everywhere = street_ids is None or _all_streets(street_ids)
+    ids = street_ids or []
+    in_streets = ", ".join(["%s"] * len(ids)) or "NULL"
     roster_where, person_where = ("", "") if everywhere else (
         f" AND r.street_id IN ({in_streets})", f" AND p.work_street_id IN ({in_streets})"
     )  # fmt: skip
@@ -98,44 +109,83 @@ def _worker_groups(street_ids: list[int]) -> list[tuple[int, int | None, int]]:
             ) u GROUP BY street_id, id_hash
         ) w GROUP BY street_id, station_id
     """  # noqa: S608 (table names from model metadata, values are parameters)
-    params = [True] + ([] if everywhere else street_ids) + statuses + ([] if everywhere else street_ids)
-
-    def compute() -> list[tuple[int, int | None, int]]:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [(street, station, n) for street, station, n in cursor.fetchall()]
-
-    return _cached("groups", street_ids, compute)
+    params = [True] + ([] if everywhere else ids) + statuses + ([] if everywhere else ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(street, station, n) for street, station, n in cursor.fetchall() if street is not None]
 
 
-def _source_counts(street_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
-    return _cached("sources", street_ids, lambda: _count_sources(street_ids))
-
-
-def _count_sources(street_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
-    """(roster workers, members) per street, each in one grouped query."""
+def _count_sources(street_ids: list[int] | None) -> tuple[dict[int, int], dict[int, int]]:
+    """(roster workers, members) per street (None: every street), each in one grouped query."""
     statuses = list(Membership.OPEN_STATUSES)
+    roster_qs = RosterEntry.objects.filter(active=True)
+    member_qs = Membership.objects.filter(status__in=statuses)
+    if street_ids is not None:
+        roster_qs = roster_qs.filter(street_id__in=street_ids)
+        member_qs = member_qs.filter(person__work_street_id__in=street_ids)
     roster = dict(
-        RosterEntry.objects.filter(active=True, street_id__in=street_ids)
+        roster_qs.order_by()
         .values("street_id")
         .annotate(n=Count("id_hash", distinct=True))
         .values_list("street_id", "n")
     )
     members = dict(
-        Membership.objects.filter(status__in=statuses, person__work_street_id__in=street_ids)
+        member_qs.order_by()
         .values("person__work_street_id")
         .annotate(n=Count("id"))
         .values_list("person__work_street_id", "n")
     )
+    roster.pop(None, None)  # type: ignore[call-overload]
+    members.pop(None, None)  # type: ignore[call-overload]
     return roster, members
 
 
-def street_coverage(streets: Iterable[Region], *, radius_m: int | None = None) -> list[StreetCoverage]:
-    """Coverage of the given streets, blind spots first (most uncovered workers first among them)."""
+def count_workers() -> WorkerCount:
+    """Count the whole city now and keep it as the only WorkerCount (the scheduled job; a rerun
+    just counts again)."""
+    groups = _count_groups(None)
+    roster, members = _count_sources(None)
+    with transaction.atomic():
+        WorkerCount.objects.all().delete()
+        return WorkerCount.objects.create(
+            counted_at=timezone.now(),
+            groups=[list(g) for g in groups],
+            roster_workers={str(k): v for k, v in roster.items()},
+            members={str(k): v for k, v in members.items()},
+        )
+
+
+def latest_count() -> WorkerCount | None:
+    return WorkerCount.objects.order_by("-counted_at").first()
+
+
+def _worker_groups(street_ids: list[int], stored: WorkerCount | None) -> Groups:
+    if stored is not None:
+        wanted = set(street_ids)
+        return [(street, station, n) for street, station, n in stored.groups if street in wanted]
+    return _cached("groups", street_ids, lambda: _count_groups(street_ids))
+
+
+def _source_counts(street_ids: list[int], stored: WorkerCount | None) -> tuple[dict[int, int], dict[int, int]]:
+    if stored is not None:
+        wanted = {str(pk): pk for pk in street_ids}
+        return (
+            {wanted[k]: n for k, n in stored.roster_workers.items() if k in wanted},
+            {wanted[k]: n for k, n in stored.members.items() if k in wanted},
+        )
+    return _cached("sources", street_ids, lambda: _count_sources(street_ids))
+
+
+def street_coverage(
+    streets: Iterable[Region], *, radius_m: int | None = None, stored: WorkerCount | None = None
+) -> list[StreetCoverage]:
+    """Coverage of the given streets, blind spots first (most uncovered workers first among them).
+    `stored`: the worker counts to use (default: the latest `WorkerCount`, else live)."""
     radius = radius_m or default_radius_m()
     streets = list(streets)
     by_id = {s.pk: s for s in streets}
-    roster, members = _source_counts(list(by_id))
+    stored = stored or latest_count()
+    roster, members = _source_counts(list(by_id), stored)
     open_positions = ServicePosition.objects.filter(status=Status.OPEN)
     per_street = dict(
         open_positions.filter(street_id__in=by_id)
@@ -152,7 +202,7 @@ def street_coverage(streets: Iterable[Region], *, radius_m: int | None = None) -
     relay = np.array(
         list(open_positions.filter(kind=Kind.RELAY_STATION).values_list("lng", "lat")), dtype=np.float64
     ).reshape(-1, 2)
-    groups = [g for g in _worker_groups(list(by_id)) if g[0] in by_id]
+    groups = [g for g in _worker_groups(list(by_id), stored) if g[0] in by_id]
     station_ids = {station for _street, station, _n in groups if station is not None}
     located_stations: dict[int, tuple[float, float]] = {}
     for pk, lng, lat in Station.objects.filter(pk__in=station_ids).values_list("pk", "lng", "lat"):

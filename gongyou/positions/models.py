@@ -118,3 +118,24 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position_id}: {self.score or ''} {self.problem}"
+
+
+class WorkerCount(models.Model):
+    """The coverage page's worker counts for the whole city, as the `count_workers` job (every
+    ten minutes) last made them: counted live they scan every roster row and open membership —
+    seconds at a million — so pages read these and say when they were counted. Only the latest
+    row is kept; before the first run the page counts live."""
+
+    counted_at = models.DateTimeField(_("统计时间"))
+    # [[street id, station id or null, distinct workers], …]: positions.coverage._worker_groups.
+    groups = models.JSONField(_("按街镇和站点的劳动者"), default=list)
+    # {street id: n} as JSON objects keep them (string keys).
+    roster_workers = models.JSONField(_("各街镇名册在岗"), default=dict)
+    members = models.JSONField(_("各街镇会员"), default=dict)
+
+    class Meta:
+        verbose_name = _("劳动者人数统计")
+        verbose_name_plural = _("劳动者人数统计")
+
+    def __str__(self) -> str:
+        return f"{self.counted_at:%Y-%m-%d %H:%M}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils import timezone
+
 from gongyou.core.actors import COMMAND
 from gongyou.core.testing import worker_data
 from gongyou.members.inputs import clean_worker
@@ -33,3 +35,15 @@ def test_the_page_states_the_method_and_skips_streets_with_a_station_inside(clie
     assert world.other_street.name in table
     assert world.street.name not in table
     assert "街镇参考点" in body
+
+
+def test_the_page_says_when_the_workers_were_counted(client, world, personas):
+    from gongyou.positions.coverage import count_workers
+
+    join(clean_worker(worker_data(1)), channel="online", actor=COMMAND)
+    client.force_login(personas["city"])
+    assert 'data-testid="counted-at"' not in client.get("/stations/manage/coverage/").content.decode()
+    counted = count_workers()
+    body = client.get("/stations/manage/coverage/").content.decode()
+    assert 'data-testid="counted-at"' in body
+    assert timezone.localtime(counted.counted_at).strftime("%Y-%m-%d %H:%M") in body

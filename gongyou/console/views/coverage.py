@@ -19,7 +19,7 @@ from gongyou.core.access import require_write
 from gongyou.core.actors import Actor
 from gongyou.positions import access, excel, queries, services
 from gongyou.positions.conf import map_config
-from gongyou.positions.coverage import default_radius_m, street_coverage
+from gongyou.positions.coverage import default_radius_m, latest_count, street_coverage
 from gongyou.positions.presenters import map_point
 
 
@@ -35,7 +35,8 @@ def _radius(request: HttpRequest) -> int:
 def coverage(request: HttpRequest) -> HttpResponse:
     radius = _radius(request)
     streets = access.streets_for(request.user)
-    rows = street_coverage(streets, radius_m=radius)
+    stored = latest_count()
+    rows = street_coverage(streets, radius_m=radius, stored=stored)
     if request.GET.get("export") == "xlsx":
         header = [
             _("区"),
@@ -85,6 +86,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
             "located_total": sum(r.located_workers for r in rows),
             "unlocated": sum(1 for r in rows if r.street.lng is None),
             "count_minutes": (settings.GONGYOU["COVERAGE_SECONDS"] + 59) // 60,
+            "counted_at": stored.counted_at if stored else None,
         },
     )
 

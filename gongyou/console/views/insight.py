@@ -20,7 +20,7 @@ from gongyou.core.access import streets_in_scope
 from gongyou.core.choices import Industry
 from gongyou.core.models import BackgroundJob, Region
 from gongyou.insight.access import can_import_registry, registry_imports_for, require_registry_import
-from gongyou.insight.gaps import memberless_unions, unionless_enterprises, unionless_stations
+from gongyou.insight.gaps import counts_day, memberless_unions, unionless_enterprises, unionless_stations
 from gongyou.insight.models import RegistryImport
 from gongyou.insight.registry import REJECTED_HEADER
 from gongyou.insight.services import import_registry_file, open_founding_tasks, registry_job_key
@@ -47,6 +47,7 @@ def gap_list(request: HttpRequest) -> HttpResponse:
     context = {
         **paginate(request, _gaps(request)),
         "filters": _filters(request),
+        "as_of": counts_day(),
         "industries": Industry.choices,
         "districts": Region.objects.filter(level=Region.Level.DISTRICT, children__in=streets).distinct(),
         "streets": streets,

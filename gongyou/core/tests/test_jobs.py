@@ -124,4 +124,5 @@ def test_the_product_schedule_lists_the_cron_work():
         "gongyou.core.tasks.purge_finished_jobs",
         "gongyou.cases.tasks.escalate_cases",
         "gongyou.insight.tasks.rebuild_snapshots",
+        "gongyou.positions.tasks.count_workers",
     } <= names

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
 from gongyou.core.actors import COMMAND
 from gongyou.insight.gaps import (
     clamp_limit,
+    counts_day,
     memberless_unions,
     unionless_contract,
     unionless_enterprises,
     unionless_stations,
 )
 from gongyou.insight.services import open_founding_tasks
-from gongyou.insight.tests.conftest import found_union
+from gongyou.insight.snapshots import rebuild
+from gongyou.insight.tests.conftest import found_union, roster
 from gongyou.members.models import FoundingTask
 
 
@@ -103,3 +110,36 @@ def test_limit_is_clamped():
         1000,
         7,
     )
+
+
+def ranked(user):
+    return [(e.name, e.roster_workers, e.individual_members) for e in unionless_enterprises(user)]
+
+
+@pytest.mark.django_db
+def test_after_a_rebuild_the_counts_come_from_the_snapshot_and_the_list_stays_live(gaps, personas, world, client):
+    city = personas["city"]
+    live = ranked(city)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    rebuild(through=yesterday)
+    assert counts_day() == yesterday
+    assert ranked(city) == live  # the snapshot counts what the live query counts
+    # New roster rows wait for the next rebuild (the counts are the snapshot's)…
+    roster(gaps.plain, 5)
+    assert ranked(city) == live
+    # …but who is on the list is decided now.
+    found_union(gaps.rostered, world.street_fed)
+    assert "登记企业2" not in names(unionless_enterprises(city))
+    rebuild(through=timezone.localdate())
+    fresh = {name: (workers, members) for name, workers, members in ranked(city)}
+    assert fresh["登记企业4"] == (5, 0) and fresh["登记企业3"] == (0, 2)
+    client.force_login(city)
+    page = client.get("/console/gaps/").content.decode()
+    assert f"截至 {timezone.localdate():%Y-%m-%d} 每日快照" in page
+
+
+@pytest.mark.django_db
+def test_before_the_first_rebuild_the_page_says_it_counts_live(gaps, personas, client):
+    assert counts_day() is None
+    client.force_login(personas["city"])
+    assert "为此刻数值" in client.get("/console/gaps/").content.decode()

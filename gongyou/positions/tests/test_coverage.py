@@ -150,3 +150,37 @@ def test_worker_counts_are_shared_for_a_while_and_read_only_the_streets_asked_fo
     assert street_coverage([world.street])[0].workers == 5  # within the ten minutes: not yet
     cache.clear()  # they are over
     assert street_coverage([world.street])[0].workers == 6
+
+
+def test_the_scheduled_count_gives_the_live_figures_and_pages_read_it_until_the_next(world, workforce, make_position):
+    """`count_workers` (every ten minutes) counts the whole city once; street_coverage then reads
+    that count — the same figures as counting live, for any set of streets — and a join shows up
+    at the next count, not before."""
+    from gongyou.core import jobs
+    from gongyou.core.models import Region
+    from gongyou.core.schedule import discover
+    from gongyou.positions import tasks
+    from gongyou.positions.coverage import count_workers, latest_count
+    from gongyou.positions.models import WorkerCount
+
+    make_position(name="近站", lng="121.4380", lat="31.1950")
+    every = list(Region.objects.filter(level=Region.Level.STREET))
+
+    def figures(streets):
+        return [
+            (r.street.code, r.workers, r.roster_workers, r.members, r.located_workers, r.uncovered_workers, r.blind)
+            for r in street_coverage(streets)
+        ]
+
+    live_city, live_mine = figures(every), figures([world.street])
+    assert latest_count() is None
+    count_workers()
+    assert figures(every) == live_city and figures([world.street]) == live_mine
+    join(clean_worker(worker_data(40)), channel="online", actor=COMMAND)
+    assert figures([world.street]) == live_mine  # until the next count
+    job = jobs.enqueue(tasks.count_workers)  # the job the schedule starts; a rerun replaces the count
+    job.refresh_from_db()
+    assert job.status == job.Status.SUCCEEDED, job.error
+    assert WorkerCount.objects.count() == 1
+    assert street_coverage([world.street])[0].workers == live_mine[0][1] + 1
+    assert tasks.count_workers.module_path in discover()
