@@ -190,3 +190,17 @@ def test_a_long_list_shows_an_estimated_count(street_client, console_data, monke
     monkeypatch.setattr(common, "EXACT_COUNT_UP_TO", 1)  # the street's list has more than one row
     html = street_client.get("/console/members/").content.decode()
     assert "约 " in html and console_data.street_member.member_no in html
+
+
+def test_a_name_of_one_or_two_characters_is_matched_at_the_start_and_longer_anywhere(street_client, console_data):
+    """Short names have no trigram for the PostgreSQL index (members 0016): they match the start
+    of the name, and the form says so."""
+
+    def found(q):
+        html = street_client.post("/console/members/", {"q": q}, follow=True).content.decode()
+        return console_data.street_member.member_no in html, html
+
+    assert found("测试")[0] and found("测")[0]  # the start of 测试1号
+    hit, html = found("1号")
+    assert not hit and "一两个字按开头查找" in html  # two characters, not at the start
+    assert found("试1号")[0]  # three: anywhere in the name
