@@ -37,6 +37,7 @@ PAGES = [
     "/console/members/",
     "/console/members/?page=200",
     "/console/members/?q={name}",
+    "/console/members/?q={short_name}",
     "/console/members/?q={id_number}",
     "/console/members/?q={phone}",
     "/console/members/?q={member_no}",
@@ -83,6 +84,25 @@ def build(members: int, *, reused: bool) -> Timer:
     return t
 
 
+def background_counts() -> list[tuple[str, Timer]]:
+    """What the server's background jobs keep for the pages, done as they would be after the load:
+    the nightly snapshot rebuild through today (the gap list ranks by its enterprise counts) and
+    the ten-minute worker count of the coverage page."""
+    from django.utils import timezone
+
+    from gongyou.insight.snapshots import rebuild
+    from gongyou.positions.coverage import count_workers
+
+    timed = []
+    with Timer() as t:
+        rebuild(through=timezone.localdate())
+    timed.append(("rebuild_snapshots through today (nightly job)", t))
+    with Timer() as t:
+        count_workers()
+    timed.append(("count_workers, the whole city (every ten minutes)", t))
+    return timed
+
+
 def _client(org_kind: str) -> tuple[object, str]:
     from django.test import Client
 
@@ -114,6 +134,7 @@ def time_pages(client: object, requests: int) -> Iterator[tuple[str, int, float,
 
     values = {
         "name": _name(4242),
+        "short_name": _name(4242)[:2],  # surname and first given character: a prefix search
         "id_number": make_id_number(SEQ0 + 4242),
         "phone": make_phone(SEQ0 + 4242),
         "member_no": legacy_member_no(SEQ0 + 4242),
@@ -171,6 +192,8 @@ def main() -> int:
         built = build(args.members, reused=database.reused)
         what = "kept database topped up to" if database.reused else "demo world +"
         print(f"  {what} {args.members:,} scale members ({built.describe()})")
+        for what, timer in background_counts():
+            print(f"  {what}: {timer.describe()}", flush=True)
         if args.build_only:
             return 0
         print(f"  load average before timing: {load_average()}")

@@ -8,8 +8,9 @@ from gongyou.core.access import AnyUser, get_in_scope, scope_org_ids, scoped
 from gongyou.members.models import FoundingTask, Membership, Transfer
 
 
-def memberships_for(user: AnyUser) -> QuerySet[Membership]:
-    return scoped(user, Membership.objects.select_related("person", "org"), "org")
+def memberships_for(user: AnyUser, *, listed_up_to: int = 0) -> QuerySet[Membership]:
+    """Memberships in the user's scope (`listed_up_to`: core.access.scoped)."""
+    return scoped(user, Membership.objects.select_related("person", "org"), "org", listed_up_to=listed_up_to)
 
 
 def membership_for(user: AnyUser, member_no: str) -> Membership:

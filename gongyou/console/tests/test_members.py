@@ -204,3 +204,22 @@ def test_a_name_of_one_or_two_characters_is_matched_at_the_start_and_longer_anyw
     hit, html = found("1号")
     assert not hit and "一两个字按开头查找" in html  # two characters, not at the start
     assert found("试1号")[0]  # three: anywhere in the name
+
+
+def test_a_short_list_keeps_the_newest_first_order_however_the_database_sorts_it(street_client, console_data, personas):
+    """On PostgreSQL a list counted at most 10,000 is sorted by an order no index matches
+    (views.members.sorted_short) and a street's scope is written out as ids; the rows and their
+    order are the same as the plain order's, on every page."""
+    from gongyou.members.access import memberships_for
+
+    for seq in range(20, 26):
+        join_worker(seq)
+    expected = list(memberships_for(personas["street"]).order_by("-applied_at", "-id").values_list("member_no", flat=True))
+    assert len(expected) > 5
+    with CaptureQueriesContext(connection) as queries:
+        html = street_client.get("/console/members/").content.decode()
+    listing = [q["sql"] for q in queries.captured_queries if "ORDER BY" in q["sql"] and "members_membership" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert any("+ 0" in sql for sql in listing), listing
+    assert all(n in html for n in expected)
+    assert sorted(expected, key=html.find) == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
@@ -23,6 +24,7 @@ PER_PAGE = 50
 # estimate ("约 N 条"): an exact COUNT(*) over a city's million members costs more than the whole
 # 300 ms page budget (issue 13 part 7), and nobody pages to the 20,000th page of a list.
 EXACT_COUNT_UP_TO = 10_000
+ShortOrder = Callable[[QuerySet[Any]], QuerySet[Any]]
 
 
 class ListPaginator(Paginator):  # type: ignore[type-arg]
@@ -32,6 +34,10 @@ class ListPaginator(Paginator):  # type: ignore[type-arg]
 
     estimated = False
 
+    def __init__(self, object_list: Any, per_page: int, *, short_order: ShortOrder | None = None) -> None:
+        super().__init__(object_list, per_page)
+        self.short_order = short_order
+
     @cached_property
     def count(self) -> int:
         qs = self.object_list
@@ -39,6 +45,17 @@ class ListPaginator(Paginator):  # type: ignore[type-arg]
             return super().count
         n, self.estimated = count_or_estimate(qs)
         return n
+
+    def page(self, number: Any) -> Page[Any]:
+        # Counted exactly and short: `short_order` re-states the order so the database sorts the
+        # few matching rows instead of walking the list-order index past a million that do not.
+        qs = self.object_list
+        if isinstance(qs, QuerySet) and self.short_order is not None and connections[qs.db].vendor == "postgresql":
+            self.object_list = self._short(qs, self.short_order)
+        return super().page(number)
+
+    def _short(self, qs: QuerySet[Any], short_order: ShortOrder) -> QuerySet[Any]:
+        return short_order(qs) if not self.estimated and self.count <= EXACT_COUNT_UP_TO else qs
 
 
 def count_or_estimate(qs: QuerySet[Any]) -> tuple[int, bool]:
@@ -65,9 +82,12 @@ def actor(request: HttpRequest) -> Actor:
     return Actor.staff(request.user)
 
 
-def paginate(request: HttpRequest, qs: QuerySet[Any], per_page: int = PER_PAGE) -> dict[str, Any]:
-    """A page of `qs` plus the current query string without `page`, for the pager links."""
-    page: Page[Any] = ListPaginator(qs, per_page).get_page(request.GET.get("page"))
+def paginate(
+    request: HttpRequest, qs: QuerySet[Any], per_page: int = PER_PAGE, *, short_order: ShortOrder | None = None
+) -> dict[str, Any]:
+    """A page of `qs` plus the current query string without `page`, for the pager links.
+    `short_order`: ListPaginator's (the same order, stated so no index serves it)."""
+    page: Page[Any] = ListPaginator(qs, per_page, short_order=short_order).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return {"page": page, "rows": page.object_list, "query": params.urlencode()}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import DurationField, F, Value
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -60,11 +62,25 @@ def _filtered(request: HttpRequest) -> tuple[MemberFilter, Any]:
     return filtered_members(request.user, _filter_data(request))
 
 
+# A scope of up to this many unions (a street's, a district's) is written out in the member query:
+# core.access.scoped.
+LISTED_SCOPE = 200
+
+
 def filtered_members(user: Any, data: QueryDict | None) -> tuple[MemberFilter, Any]:
     form = MemberFilter(data, user=user)
-    qs = memberships_for(user).select_related("person__work_street", "org")
+    qs = memberships_for(user, listed_up_to=LISTED_SCOPE).select_related("person__work_street", "org")
     qs = form.apply(qs) if form.is_bound else qs
     return form, qs.order_by("-applied_at", "-id")
+
+
+def sorted_short(qs: Any) -> Any:
+    """The member list's order (newest application first) stated so that no index matches it:
+    for a list of at most ten thousand, PostgreSQL fetches those rows by the filters' indexes and
+    sorts them, instead of walking the applied-order index over the whole city hoping to meet 50
+    matches early (a street's active food-delivery riders: 1.1 s → tens of ms at a million)."""
+    unindexed = F("applied_at") + Value(dt.timedelta(0), output_field=DurationField())
+    return qs.order_by(unindexed.desc(), (F("id") + 0).desc())
 
 
 @console_view(post_reads=True)
@@ -74,7 +90,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     if "q" in request.GET:  # an old bookmark or a hand-typed address: move the text out of the URL
         return _search_redirect(request, request.GET)
     form, qs = _filtered(request)
-    return render(request, "console/members/list.html", {"form": form, **paginate(request, qs)})
+    return render(request, "console/members/list.html", {"form": form, **paginate(request, qs, short_order=sorted_short)})
 
 
 def member_rows(qs: Any) -> Iterator[list[Any]]:

@@ -77,6 +77,17 @@ def test_membership_scope_matrix(world, personas, members, persona):
                 membership_for(user, membership.member_no)
     expected = {m.pk for name, m in members.items() if name in VISIBLE[persona]}
     assert set(memberships_for(user).values_list("pk", flat=True)) == expected
+    # The scope written out as ids (a small scope) or kept as a subquery (a larger one): the same.
+    for listed_up_to in (1, 50):
+        assert set(memberships_for(user, listed_up_to=listed_up_to).values_list("pk", flat=True)) == expected
+
+
+def test_a_small_scope_is_written_out_and_a_larger_one_stays_a_subquery(world, personas):
+    street = personas["street"]
+    small = str(memberships_for(street, listed_up_to=50).query)
+    assert "orgreach" not in small.lower()
+    assert "orgreach" in str(memberships_for(street, listed_up_to=2).query).lower()
+    assert "orgreach" in str(memberships_for(street).query).lower()
 
 
 def test_transfers_are_visible_to_both_sides_only(world, personas, members):
