@@ -61,6 +61,30 @@ PAGES = [
     "/console/staff/",
     "/stations/manage/",
     "/stations/manage/coverage/",
+    # The other lists: most hold the demo world's rows only (seed_scale adds people, memberships
+    # and roster rows), but several count over the memberships (unions without members, the
+    # agreements' coverage, the dues payments) and all are paged through the same helpers.
+    "/console/cases/",
+    "/console/cases/warnings/",
+    "/console/cases/hardship/",
+    "/console/cases/checkups/",
+    "/console/jobs/",
+    "/console/gaps/stations/",
+    "/console/gaps/memberless/",
+    "/console/registry/",
+    "/console/appointments/bookings/",
+    "/console/funds/programmes/",
+    "/console/funds/reports/",
+    "/console/dues/payments/",
+    "/console/consultations/",
+    "/console/consultations/items/",
+    "/console/consultations/accountability/",
+    "/console/agreements/",
+    "/console/agreements/coverage/",
+    "/console/notices/",
+    "/console/reports/",
+    "/console/tokens/",
+    "/stations/manage/feedback/",
 ]
 
 
