@@ -54,9 +54,9 @@ def test_an_export_page_follows_the_worker_until_the_file_is_ready(
     assert download.value.suggested_filename == "会员名单-20261201.xlsx"
 
 
-def test_an_admin_sees_a_failed_job_and_queues_it_again(live_server, transactional_db, world, desktop_page, screenshot):
+def test_a_city_admin_sees_a_failed_scheduled_job_and_queues_it_again(live_server, transactional_db, world, desktop_page, screenshot):
     admin = create_staff(
-        username="admin1", password=PASSWORD, org=world.street_fed, role=StaffProfile.Role.ADMIN, actor=COMMAND
+        username="admin1", password=PASSWORD, org=world.city, role=StaffProfile.Role.ADMIN, actor=COMMAND
     )
     activation = issue_totp_activation(admin, actor=COMMAND)
     job_fixtures.FAILURES["e2e"] = 1

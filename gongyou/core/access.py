@@ -20,7 +20,17 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from gongyou.core.models import AuditLog, Enterprise, Org, OrgReach, Region, StaffProfile, StaffToken, Station
+from gongyou.core.models import (
+    AuditLog,
+    BackgroundJob,
+    Enterprise,
+    Org,
+    OrgReach,
+    Region,
+    StaffProfile,
+    StaffToken,
+    Station,
+)
 
 M = TypeVar("M", bound=models.Model)
 
@@ -231,3 +241,18 @@ def staff_accounts_for(user: AnyUser) -> models.QuerySet[StaffProfile]:
     if profile is None or profile.role != StaffProfile.Role.ADMIN:
         return qs.none()
     return scoped(user, qs)
+
+
+def jobs_for(user: AnyUser) -> models.QuerySet[BackgroundJob]:
+    """Background jobs an admin oversees (their errors may quote an upload's rows): those started
+    by staff of an org in the admin's scope; jobs nobody in an org started — the schedule's
+    city-wide work, a superuser's — only for the whole city's admins."""
+    jobs = BackgroundJob.objects.all()
+    ids = scope_org_ids(user)
+    if ids is None:
+        return jobs
+    started_in_scope = Q(created_by__staff_profile__org__in=ids)
+    profile = staff_profile(user)
+    if profile is not None and profile.org.kind == Org.Kind.CITY_FEDERATION:
+        return jobs.filter(started_in_scope | Q(created_by__isnull=True) | Q(created_by__staff_profile__isnull=True))
+    return jobs.filter(started_in_scope)

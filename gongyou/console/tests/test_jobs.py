@@ -14,15 +14,18 @@ from gongyou.core.models import BackgroundJob, StaffProfile
 from gongyou.core.services import create_staff
 
 
-@pytest.fixture
-def admin_client(client, world):
-    admin = create_staff(
-        username="street_admin", password="x" * 12, org=world.street_fed, role=StaffProfile.Role.ADMIN, actor=COMMAND
-    )
+def admin_at(client, org, username):
+    admin = create_staff(username=username, password="x" * 12, org=org, role=StaffProfile.Role.ADMIN, actor=COMMAND)
     client.force_login(admin)
     session = client.session
     session[security.OTP_OK] = True
     session.save()
+    return admin
+
+
+@pytest.fixture
+def admin_client(client, world):
+    admin_at(client, world.city, "city_admin")
     return client
 
 
@@ -64,3 +67,30 @@ def test_admins_see_failed_jobs_and_send_them_again(admin_client, settings):
     assert job.status == "succeeded"
     job_fixtures.FAILURES.clear()
     job_fixtures.RUNS.clear()
+
+
+@pytest.mark.parametrize(
+    ("admin_org", "sees_street_job", "sees_schedule_job"),
+    [("city", True, True), ("district", True, False), ("street_fed", True, False), ("other_street_fed", False, False)],
+)
+def test_an_admin_sees_and_retries_only_the_jobs_of_their_scope(
+    client, world, personas, admin_org, sees_street_job, sees_schedule_job
+):
+    """A job started by a street officer belongs to that street's admins and those above it; the
+    schedule's jobs (nobody started them) to the city's admins only."""
+    from gongyou.core import jobs
+    from gongyou.core.tests.job_fixtures import flaky
+
+    by_street = jobs.enqueue(flaky, "street", user=personas["street"])
+    by_schedule = jobs.enqueue(flaky, "schedule")
+    BackgroundJob.objects.filter(pk__in=[by_street.pk, by_schedule.pk]).update(status="failed", error="RuntimeError")
+    admin_at(client, getattr(world, admin_org), f"{admin_org}_admin")
+    page = client.get("/console/jobs/", {"status": "failed"}).content.decode()
+    assert (f"/console/jobs/{by_street.pk}/retry/" in page) == sees_street_job
+    assert (f"/console/jobs/{by_schedule.pk}/retry/" in page) == sees_schedule_job
+    expected = int(sees_street_job) + int(sees_schedule_job)
+    assert f"失败 ({expected})" in page
+    for job, seen in ((by_street, sees_street_job), (by_schedule, sees_schedule_job)):
+        if not seen:
+            assert client.post(f"/console/jobs/{job.pk}/retry/").status_code == 404
+            assert BackgroundJob.objects.get(pk=job.pk).status == "failed"

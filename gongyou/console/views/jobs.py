@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from gongyou.console.decorators import console_view
 from gongyou.console.views.common import actor, paginate
 from gongyou.core import excel, jobs
+from gongyou.core.access import jobs_for
 from gongyou.core.models import BackgroundJob
 
 S = BackgroundJob.Status
@@ -57,12 +58,14 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @console_view(admin=True)
 def job_list(request: HttpRequest) -> HttpResponse:
-    """Every job (admins): what waits, what runs, what failed and why; a failed one can be sent again."""
+    """The jobs in the admin's scope (core.access.jobs_for): what waits, what runs, what failed
+    and why; a failed one can be sent again."""
     shown = request.GET.get("status", "pending")
-    qs = BackgroundJob.objects.defer("output", "args", "result").select_related("created_by")
+    scope = jobs_for(request.user)
+    qs = scope.defer("output", "args", "result").select_related("created_by")
     if shown in FILTERS:
         qs = qs.filter(status__in=FILTERS[shown])
-    counts = {name: BackgroundJob.objects.filter(status__in=statuses).count() for name, statuses in FILTERS.items()}
+    counts = {name: scope.filter(status__in=statuses).count() for name, statuses in FILTERS.items()}
     context = {"shown": shown, "counts": counts, **paginate(request, qs.order_by("-created_at", "-id"))}
     for job in context["rows"]:
         job.label = jobs.label_of(job.task_path)
@@ -72,7 +75,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @console_view(admin=True)
 def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    job = BackgroundJob.objects.filter(pk=pk).first()
+    job = jobs_for(request.user).filter(pk=pk).first()
     if job is None:
         raise Http404
     jobs.retry_job(job, actor=actor(request))
