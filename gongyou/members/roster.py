@@ -628,6 +628,13 @@ def process_outbox() -> int:
     return sum(process_outbox_task(pk) for pk in pending)
 
 
+def purge_done_outbox(before: dt.datetime) -> int:
+    """Delete outbox tasks done before `before` (their payload lists the workers a roster batch
+    saw, by ID hash: kept no longer than the work needs). Pending tasks are never touched."""
+    deleted, _ = Outbox.objects.filter(done_at__lt=before).delete()
+    return deleted
+
+
 def propose_transfers(enterprise: Enterprise, id_hashes: list[str], workers: dict[str, SeenWork]) -> int:
     """Propose a transfer for each member whom this roster shows working somewhere new: for
     another enterprise (no longer active on their recorded employer's roster) or, for the same

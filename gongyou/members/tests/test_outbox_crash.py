@@ -117,3 +117,27 @@ def test_a_batch_that_finishes_does_its_proposals_at_once(world):
     assert result.proposed_transfers == 2 == Transfer.objects.count()
     assert not Outbox.objects.filter(done_at__isnull=True).exists()
     assert process_outbox() == 0
+
+
+def test_done_follow_ups_are_purged_after_a_week_and_pending_ones_never(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gongyou.core import jobs
+    from gongyou.core.schedule import discover
+    from gongyou.members import tasks
+
+    now = timezone.now()
+    make = lambda done_at: Outbox.objects.create(  # noqa: E731
+        kind=Outbox.Kind.PROPOSE_TRANSFERS, enterprise=world.platform, payload={"seen": {}}, done_at=done_at
+    )
+    old, recent, pending = make(now - dt.timedelta(days=8)), make(now - dt.timedelta(days=6)), make(None)
+    old_pending = make(None)
+    Outbox.objects.filter(pk=old_pending.pk).update(created_at=now - dt.timedelta(days=30))
+    job = jobs.enqueue(tasks.purge_done_outbox)
+    job.refresh_from_db()
+    assert job.status == job.Status.SUCCEEDED and job.result == 1
+    assert set(Outbox.objects.values_list("pk", flat=True)) == {recent.pk, pending.pk, old_pending.pk}
+    assert old.pk not in Outbox.objects.values_list("pk", flat=True)
+    assert tasks.purge_done_outbox.module_path in discover()
