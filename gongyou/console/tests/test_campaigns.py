@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from gongyou.benefits.models import Allocation, Campaign
+from gongyou.core.choices import Industry
 from gongyou.core.models import AuditLog
 
 FORM = {
@@ -55,6 +56,10 @@ def test_create_through_the_form(world, logged_in):
         30,
     )
     assert AuditLog.objects.get(action="campaign.create").actor_label == "staff:street"
+    # The page names the limits in words, not the stored codes.
+    page = logged_in("street").get(response["Location"]).content.decode()
+    assert str(Industry.FOOD_DELIVERY.label) in page and "徐汇区" in page and world.street.name in page
+    assert "food_delivery" not in page and "310104014" not in page
 
 
 def test_create_shows_every_error(world, logged_in):

@@ -31,7 +31,7 @@ from gongyou.core.access import org_in_scope, orgs_in_scope, root_org
 from gongyou.core.choices import Industry, LaborRelation
 from gongyou.core.crypto import mask_name
 from gongyou.core.errors import django_errors
-from gongyou.core.models import Org, OrgReach
+from gongyou.core.models import Org, OrgReach, Region
 from gongyou.positions.access import positions_for
 from gongyou.positions.models import ServicePosition
 from gongyou.positions.vocab import Status as PositionStatus
@@ -154,8 +154,21 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "manages": manages,
         "targets": _allocation_targets(request, campaign) if manages else [],
         "position_targets": _position_targets(request, campaign) if manages else [],
+        "eligibility": _eligibility(campaign),
     }
     return render(request, "console/benefits/campaign.html", context)
+
+
+def _eligibility(campaign: Campaign) -> dict[str, list[str]]:
+    """The campaign's limits in words (the fields hold codes): industries, regions, relations."""
+    industries = dict(Industry.choices)
+    relations = dict(LaborRelation.choices)
+    regions = dict(Region.objects.filter(code__in=campaign.region_codes).values_list("code", "name"))
+    return {
+        "industries": [str(industries.get(c, c)) for c in campaign.industries],
+        "regions": [regions.get(c, c) for c in campaign.region_codes],
+        "labor_relations": [str(relations.get(c, c)) for c in campaign.labor_relations],
+    }
 
 
 def _target(request: HttpRequest, campaign: Campaign) -> Org | ServicePosition | None:
