@@ -33,7 +33,7 @@ from gongyou.core.actors import SYSTEM, Actor
 from gongyou.core.choices import Industry, LaborRelation, record_language
 from gongyou.core.errors import ErrorDict, FieldErrors, RowError, django_errors
 from gongyou.core.models import Enterprise, Region, Station
-from gongyou.core.validators import clean_text, is_clean_text, validate_id_number, validate_mobile, validate_uscc
+from gongyou.core.validators import clean_text, id_birth_date, is_clean_text, validate_mobile, validate_uscc
 from gongyou.members.inputs import CleanWorker, Lookups, clean_worker
 from gongyou.members.models import Membership, Outbox, Person, RosterEntry, Transfer
 from gongyou.members.routing import resolve_union
@@ -105,9 +105,8 @@ def _clean_row(row: Any, enterprise: Enterprise | None, lookups: Lookups) -> tup
     return worker, active
 
 
-# Shared by every batch of the process: what validate_id_number says about a birth date on a
-# given day, and what validate_mobile says about a number segment. Bounded, as a cache must be.
-_BIRTHS: dict[tuple[str, dt.date], dt.date | None] = {}
+# Shared by every batch of the process: what validate_mobile says about a number segment.
+# Bounded, as a cache must be.
 _SEGMENTS: dict[str, bool] = {}
 _CACHE_LIMIT = 100_000
 
@@ -117,8 +116,9 @@ class _RowCleaner:
     sends) is checked here with the caches above; every other row goes through clean_worker,
     which also produces every rejection. Both accept exactly the same rows:
     - once the form and check character are right, an ID number's remaining checks (birth date
-      exists, not in the future, working age) depend on its birth digits and today only, so
-      validate_id_number is asked once per birth date and day;
+      exists, not in the future, working age) are validators.id_birth_date's, which a property
+      test holds equal to validate_id_number's (without its normalisation and python-stdnum's
+      re-cleaning, which cost more than the rest of the row's checks);
     - whether an 11-digit number is a valid mainland mobile depends on its number segment
       (号段; phonenumbers decides on at most the first five digits), so validate_mobile is asked
       once per 7-digit segment (members/tests/test_roster.py checks every 5-digit prefix)."""
@@ -135,17 +135,6 @@ class _RowCleaner:
             return fast
         worker, active = _clean_row(row, self.enterprise, self.lookups)
         return worker.external_id, worker, active
-
-    def _birth(self, number: str) -> dt.date | None:
-        key = (number[6:14], self.today)
-        if key not in _BIRTHS:
-            if len(_BIRTHS) >= _CACHE_LIMIT:
-                _BIRTHS.clear()
-            try:
-                _BIRTHS[key] = validate_id_number(number, today=self.today).birth_date
-            except ValidationError:
-                _BIRTHS[key] = None
-        return _BIRTHS[key]
 
     def _mobile_ok(self, phone: str) -> bool:
         key = phone[:7]
@@ -182,7 +171,7 @@ class _RowCleaner:
             return None
         if not (_ID_FORM.fullmatch(number) and number[17] == ric.calc_check_digit(number)):
             return None
-        birth = self._birth(number)
+        birth = id_birth_date(number, self.today)
         if birth is None or not (_MOBILE_FORM.fullmatch(phone) and self._mobile_ok(phone)):
             return None
         street = self.lookups.streets.get(street_code)
@@ -287,6 +276,18 @@ _COPY_SQL = (
 )
 
 
+# Rows per write to the COPY stream: about 60 KB, a few of psycopg's 32 KB sends.
+_COPY_CHUNK = 200
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: str) -> str:
+    """A text value as COPY's text format writes it (backslash, tab and line breaks escaped)."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_COPY_ESCAPES)
+    return value
+
+
 class _Inserter:
     """Stores new rows as they are cleaned. On PostgreSQL they stream through COPY, so the
     server stores, indexes and checks rows while Python validates and encrypts the next ones;
@@ -297,7 +298,9 @@ class _Inserter:
     def __init__(self, enterprise: Enterprise, now: dt.datetime, sealer: crypto.Sealer, workers: int = 0) -> None:
         self.enterprise = enterprise
         self.now = now
-        self.stamp = now.isoformat()
+        self.stamps = "\t".join([now.isoformat()] * 3)  # first_seen_at, last_seen_at, updated_at
+        self.enterprise_pk = enterprise.pk
+        self.lines: list[str] = []
         self.sealer = sealer
         self.workers = workers
         self.pending: list[tuple[str, _Row]] = []
@@ -340,8 +343,19 @@ class _Inserter:
         if self.postgres:
             if self.copy is None:
                 self._open_copy()
-            stamp = self.stamp
-            self.copy.write_row((self.enterprise.pk, external_id, *sealed, stamp, stamp, stamp, *row.compared()))
+            w = row.worker
+            station = "\\N" if w.station is None else w.station.pk
+            # The row in COPY's text format, written by hand: psycopg's write_row adapts all 17
+            # values one by one and cost more than the row's encryption. Only the name and the
+            # external id are free text (clean text: printable, so a backslash is all that can
+            # need escaping); the rest are digits, base64, hex, codes and our own timestamp.
+            self.lines.append(
+                f"{self.enterprise_pk}\t{_copy_text(external_id)}\t{sealed[0]}\t{sealed[1]}\t{sealed[2]}\t{sealed[3]}\t"
+                f"{self.stamps}\t{_copy_text(w.name)}\t{row.id_hash}\t{row.phone_hash}\t{w.street.pk}\t"
+                f"{station}\t{w.labor_relation}\t{w.industry}\t{'t' if row.active else 'f'}\n"
+            )
+            if len(self.lines) >= _COPY_CHUNK:
+                self.flush()
             return
         id_enc, id_masked, phone_enc, phone_masked = sealed
         self.entries.append(
@@ -353,7 +367,16 @@ class _Inserter:
             )
         )
 
+    def flush(self) -> None:
+        """Hand the rows written so far to the COPY stream (the server stores them while the
+        next rows are prepared)."""
+        if self.lines:
+            self.copy.write("".join(self.lines))
+            self.lines = []
+
     def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        if exc_type is None and self.copy is not None:
+            self.flush()
         self.stack.__exit__(exc_type, *exc)  # type: ignore[arg-type]
         if exc_type is not None:
             return  # the transaction is rolled back

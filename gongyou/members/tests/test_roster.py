@@ -130,6 +130,20 @@ def test_bad_rows_do_not_block_good_ones(world):
     assert all(e["message"] for r in result.rejected for errs in r["errors"].values() for e in errs)
 
 
+def test_names_and_external_ids_with_backslashes_are_stored_as_sent(world):
+    """New rows go into COPY's text format written by hand (PostgreSQL): a backslash in free
+    text must arrive as itself, on the fast path and the general path alike."""
+    rows = [
+        row(1, external_id="r\\1", name="骑手\\N"),
+        row(2, external_id="r\\t2\\", name=" 骑手\\\\2 ", id_number=" " + make_id_number(2)),
+    ]
+    result = upsert_roster(world.platform, rows, actor=COMMAND)
+    assert (result.created, result.rejected) == (2, [])
+    stored = dict(RosterEntry.objects.filter(enterprise=world.platform).values_list("external_id", "name"))
+    assert stored == {"r\\1": "骑手\\N", "r\\t2\\": "骑手\\\\2"}
+    assert upsert_roster(world.platform, rows, actor=COMMAND).unchanged == 2
+
+
 def test_messy_but_valid_rows_store_what_canonical_rows_store(world):
     """Keyboard-mangled input takes the general path; the stored values must be identical."""
     seq = 77
@@ -268,6 +282,9 @@ def test_the_batch_sealer_agrees_with_the_module_functions():
     number, phone = make_id_number(5), make_phone(5)
     assert sealer.id_hash(number) == crypto.id_hash(number)
     assert sealer.phone_hash(phone) == crypto.phone_hash(phone)
+    for kind in ("id", "phone", "phone_tail"):  # the kept HMAC states, and the general case
+        assert sealer.keyed_hash(kind, phone) == crypto.keyed_hash(kind, phone)
+    assert sealer.id_hash(number) == sealer.id_hash(number)  # the kept state is copied, not used up
     assert crypto.decrypt(sealer.encrypt(number)) == number
     assert sealer.encrypt(number).startswith(crypto.current_prefix())
 
