@@ -54,13 +54,26 @@ PARALLEL_MIN_ROWS = 2000
 # PostgreSQL-only reads with one array parameter (tests check the column lists against the models).
 _EXISTING_SQL = (
     "SELECT external_id, id, name, id_hash, phone_hash, street_id, station_id, labor_relation, industry, active"
-    " FROM members_rosterentry WHERE enterprise_id = %s AND external_id = ANY(%s)"
+    " FROM members_rosterentry WHERE enterprise_id = %s AND external_id = ANY(%s::text[])"
 )
 _RECORDED_NAMES_SQL = "SELECT id_hash, name FROM members_person WHERE anonymised_at IS NULL AND id_hash = ANY(%s)"
+# The batch's people in one read: the recorded-names check and whether a row can lead to a
+# transfer proposal (an active membership) ask about the same 5,000 hashes.
+_PEOPLE_SQL = (
+    "SELECT p.id_hash, p.name, p.anonymised_at IS NULL, EXISTS (SELECT 1 FROM members_membership m"
+    " WHERE m.person_id = p.id AND m.status = %s) FROM members_person p WHERE p.id_hash = ANY(%s::text[])"
+)
 _MEMBER_HASHES_SQL = (
     "SELECT p.id_hash FROM members_person p JOIN members_membership m ON m.person_id = p.id"
     " WHERE m.status = %s AND p.id_hash = ANY(%s)"
 )
+
+
+def _text_array(values: Sequence[str]) -> str:
+    """A text[] literal of these values: psycopg adapts a 5,000-item list one value at a time in
+    Python, which costs more than the query; the literal is one join (quotes and backslashes
+    escaped, so any external id arrives as itself)."""
+    return "{" + ",".join(['"' + (v.replace("\\", "\\\\").replace('"', '\\"') if "\\" in v or '"' in v else v) + '"' for v in values]) + "}"
 
 
 @dataclass
@@ -265,7 +278,7 @@ def _lock_and_read_existing(enterprise: Enterprise, external_ids: list[str]) -> 
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, enterprise.pk & 0x7FFFFFFF])
         # One array parameter instead of 5,000 placeholders: the ORM's IN list costs more to
         # build and bind than the index lookups themselves.
-        cursor.execute(_EXISTING_SQL, [enterprise.pk, external_ids])
+        cursor.execute(_EXISTING_SQL, [enterprise.pk, _text_array(external_ids)])
         return {row[0]: row[1:] for row in cursor.fetchall()}
 
 
@@ -437,6 +450,23 @@ def recorded_names(id_hashes: list[str]) -> dict[str, str]:
     return found
 
 
+def _recorded_people(id_hashes: list[str]) -> tuple[dict[str, str], set[str] | None]:
+    """(recorded_names of these hashes, the hashes of people with an active membership): on
+    PostgreSQL one query; elsewhere the names, and None for "ask _with_active_membership"."""
+    if connection.vendor != "postgresql":
+        return recorded_names(id_hashes), None
+    names: dict[str, str] = {}
+    members: set[str] = set()
+    with connection.cursor() as cursor:
+        cursor.execute(_PEOPLE_SQL, [Membership.Status.ACTIVE, _text_array(list(set(id_hashes)))])
+        for id_hash, name, on_record, member in cursor.fetchall():
+            if on_record:
+                names[id_hash] = name
+            if member:
+                members.add(id_hash)
+    return names, members
+
+
 def check_recorded_name(worker: CleanWorker, names: dict[str, str], id_hash: str | None = None) -> None:
     """A row naming a person on record under another name is refused, as the join refuses it
     (members.services.join): otherwise anyone's ID number with any name would put them on a
@@ -480,13 +510,15 @@ def upsert_roster(
             continue
         # Each row's ID hash is computed once here (the name check and the stored row use it).
         passed.append((index, raw, external_id, worker, active, sealer.id_hash(worker.id_number)))
-    names = recorded_names([id_hash for *_rest, id_hash in passed])
     if crypto_workers is None:
         crypto_workers = settings.GONGYOU["ROSTER_CRYPTO_WORKERS"]
     workers = crypto_workers if len(passed) >= PARALLEL_MIN_ROWS else 0
     with transaction.atomic():
         # Only rows that passed their checks are looked up (and with the external id they are stored under).
         existing = _lock_and_read_existing(enterprise, list({external_id for _i, _r, external_id, *_rest in passed}))
+        # Read under the batch's lock, just before the rows are stored, as the follow-up's
+        # membership check was after them.
+        names, members = _recorded_people([id_hash for *_rest, id_hash in passed])
         with _Inserter(enterprise, now, sealer, workers) as inserter:
             for index, raw, external_id, worker, active, id_hash in passed:
                 try:
@@ -524,7 +556,7 @@ def upsert_roster(
                 | ({"changes": {key: {f: v[1] for f, v in diff.items()} for key, diff in changes.items()}} if changes else {}),
             )
         # The proposals this batch calls for are recorded with its rows, in its transaction.
-        task = _record_follow_up(enterprise, changed_hashes, cleaned)
+        task = _record_follow_up(enterprise, changed_hashes, cleaned, members)
     if task is not None:
         result.proposed_transfers = process_outbox_task(task.pk)
     return result
@@ -608,10 +640,13 @@ class SeenWork:
     station: Station | None
 
 
-def _record_follow_up(enterprise: Enterprise, id_hashes: list[str], cleaned: dict[str, _Row]) -> Outbox | None:
+def _record_follow_up(
+    enterprise: Enterprise, id_hashes: list[str], cleaned: dict[str, _Row], members: set[str] | None = None
+) -> Outbox | None:
     """An outbox row for the transfer proposals of these active new or changed rows (only rows
-    of people with an active membership can lead to one)."""
-    id_hashes = _with_active_membership(id_hashes)
+    of people with an active membership can lead to one). `members`: the batch's hashes with an
+    active membership when already read (_recorded_people)."""
+    id_hashes = _with_active_membership(id_hashes) if members is None else [h for h in id_hashes if h in members]
     if not id_hashes:
         return None
     wanted = set(id_hashes)
