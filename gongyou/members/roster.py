@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -274,12 +275,116 @@ def _lock_and_read_existing(enterprise: Enterprise, external_ids: list[str]) -> 
     if connection.vendor != "postgresql":
         qs = RosterEntry.objects.select_for_update().filter(enterprise=enterprise, external_id__in=external_ids)
         return {row[0]: row[1:] for row in qs.values_list("external_id", "pk", *COMPARED)}
+    _lock(enterprise)
+    return _read_existing(connection.connection, enterprise, external_ids)
+
+
+def _lock(enterprise: Enterprise) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, enterprise.pk & 0x7FFFFFFF])
+
+
+def _read_existing(raw: Any, enterprise: Enterprise, external_ids: list[str]) -> dict[str, tuple[Any, ...]]:
+    """_EXISTING_SQL on the batch's psycopg connection `raw` (PostgreSQL)."""
+    with raw.cursor() as cursor:
         # One array parameter instead of 5,000 placeholders: the ORM's IN list costs more to
         # build and bind than the index lookups themselves.
         cursor.execute(_EXISTING_SQL, [enterprise.pk, _text_array(external_ids)])
         return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+def _read_people(raw: Any, id_hashes: list[str]) -> tuple[dict[str, str], set[str]]:
+    """_PEOPLE_SQL on the batch's psycopg connection `raw` (PostgreSQL): (recorded names,
+    hashes of people with an active membership)."""
+    names: dict[str, str] = {}
+    members: set[str] = set()
+    with raw.cursor() as cursor:
+        cursor.execute(_PEOPLE_SQL, [str(Membership.Status.ACTIVE.value), _text_array(id_hashes)])
+        for id_hash, name, on_record, member in cursor.fetchall():
+            if on_record:
+                names[id_hash] = name
+            if member:
+                members.add(id_hash)
+    return names, members
+
+
+class _BatchReads:
+    """A batch's reads under its lock — its rows already on the roster, and the people its ID
+    numbers name (recorded names, active members) — started before its rows are cleaned. On
+    PostgreSQL a thread waits for them on the batch's connection (psycopg lets go of the GIL
+    while it waits), so the server reads while this thread checks the rows, instead of each
+    waiting for the other. The reads ask for each row's external id and ID number as sent
+    (the canonical rows'); what the general path cleans into something else is read after.
+    Nothing else may use the connection until result()."""
+
+    def __init__(self, enterprise: Enterprise, rows: Sequence[Any], sealer: crypto.Sealer) -> None:
+        self.enterprise = enterprise
+        self.sealer = sealer
+        self.postgres = connection.vendor == "postgresql"
+        self.hashes: dict[str, str] = {}  # ID number as sent → its hash (the row's, when canonical)
+        self.ids: set[str] = set()
+        self.existing: dict[str, tuple[Any, ...]] = {}
+        self.names: dict[str, str] = {}
+        self.members: set[str] = set()
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
+        if not self.postgres:
+            return
+        id_hash = sealer.id_hash
+        for row in rows:
+            if isinstance(row, Mapping):
+                external_id, number = row.get("external_id"), row.get("id_number")
+                # Only values the fast path could accept as they are: anything else (broken
+                # Unicode, control characters, spaces) is cleaned first and read after.
+                if type(external_id) is str and is_clean_text(external_id):
+                    self.ids.add(external_id)
+                if type(number) is str and number not in self.hashes and _ID_FORM.fullmatch(number):
+                    self.hashes[number] = id_hash(number)
+        _lock(enterprise)
+        self.thread = threading.Thread(target=self._read, args=(connection.connection,), daemon=True)
+        self.thread.start()
+
+    def _read(self, raw: Any) -> None:
+        try:
+            self.existing = _read_existing(raw, self.enterprise, list(self.ids))
+            self.names, self.members = _read_people(raw, list(set(self.hashes.values())))
+        except BaseException as exc:  # raised in the batch's thread by result()
+            self.error = exc
+
+    def id_hash(self, id_number: str) -> str:
+        known = self.hashes.get(id_number)
+        return self.sealer.id_hash(id_number) if known is None else known
+
+    def _join(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+
+    def __enter__(self) -> _BatchReads:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._join()  # the connection is the batch's again, whatever happened
+
+    def result(self, external_ids: list[str], id_hashes: list[str]) -> tuple[dict[str, tuple[Any, ...]], dict[str, str], set[str] | None]:
+        """(existing rows by external id, recorded names, active members or None = not read)
+        for the rows that passed their checks."""
+        if not self.postgres:
+            return (_lock_and_read_existing(self.enterprise, external_ids), *_recorded_people(id_hashes))
+        self._join()
+        if self.error is not None:
+            raise self.error
+        raw = connection.connection
+        missing_ids = [external_id for external_id in external_ids if external_id not in self.ids]
+        if missing_ids:
+            self.existing.update(_read_existing(raw, self.enterprise, missing_ids))
+        asked = set(self.hashes.values())
+        missing_hashes = list({id_hash for id_hash in id_hashes if id_hash not in asked})
+        if missing_hashes:
+            names, members = _read_people(raw, missing_hashes)
+            self.names.update(names)
+            self.members |= members
+        return self.existing, self.names, self.members
 
 
 _COPY_SQL = (
@@ -455,16 +560,8 @@ def _recorded_people(id_hashes: list[str]) -> tuple[dict[str, str], set[str] | N
     PostgreSQL one query; elsewhere the names, and None for "ask _with_active_membership"."""
     if connection.vendor != "postgresql":
         return recorded_names(id_hashes), None
-    names: dict[str, str] = {}
-    members: set[str] = set()
-    with connection.cursor() as cursor:
-        cursor.execute(_PEOPLE_SQL, [Membership.Status.ACTIVE, _text_array(list(set(id_hashes)))])
-        for id_hash, name, on_record, member in cursor.fetchall():
-            if on_record:
-                names[id_hash] = name
-            if member:
-                members.add(id_hash)
-    return names, members
+    connection.ensure_connection()
+    return _read_people(connection.connection, list(set(id_hashes)))
 
 
 def check_recorded_name(worker: CleanWorker, names: dict[str, str], id_hash: str | None = None) -> None:
@@ -499,26 +596,27 @@ def upsert_roster(
     changed_hashes: list[str] = []
     now = timezone.now()
     task: Outbox | None = None
-    # Clean every row first: whether a row names a person already on record under another name
-    # is one query for the whole batch.
-    passed: list[tuple[int, Any, str, CleanWorker, bool, str]] = []
-    for index, raw in enumerate(rows):
-        try:
-            external_id, worker, active = cleaner.clean(raw)
-        except ValidationError as exc:
-            result.rejected.append({"index": index, "external_id": _external_id(raw), "errors": django_errors(exc)})
-            continue
-        # Each row's ID hash is computed once here (the name check and the stored row use it).
-        passed.append((index, raw, external_id, worker, active, sealer.id_hash(worker.id_number)))
     if crypto_workers is None:
         crypto_workers = settings.GONGYOU["ROSTER_CRYPTO_WORKERS"]
-    workers = crypto_workers if len(passed) >= PARALLEL_MIN_ROWS else 0
+    passed: list[tuple[int, Any, str, CleanWorker, bool, str]] = []
     with transaction.atomic():
-        # Only rows that passed their checks are looked up (and with the external id they are stored under).
-        existing = _lock_and_read_existing(enterprise, list({external_id for _i, _r, external_id, *_rest in passed}))
-        # Read under the batch's lock, just before the rows are stored, as the follow-up's
-        # membership check was after them.
-        names, members = _recorded_people([id_hash for *_rest, id_hash in passed])
+        lookups.streets  # noqa: B018 -- loaded now: nothing may query while the reads run
+        # Clean every row first: whether a row names a person already on record under another
+        # name is one query for the whole batch. The reads run meanwhile (_BatchReads).
+        with _BatchReads(enterprise, rows, sealer) as reads:
+            for index, raw in enumerate(rows):
+                try:
+                    external_id, worker, active = cleaner.clean(raw)
+                except ValidationError as exc:
+                    result.rejected.append({"index": index, "external_id": _external_id(raw), "errors": django_errors(exc)})
+                    continue
+                # Each row's ID hash is computed once (the reads, the name check and the stored row use it).
+                passed.append((index, raw, external_id, worker, active, reads.id_hash(worker.id_number)))
+            # Only rows that passed their checks count (under the external id they are stored under).
+            existing, names, members = reads.result(
+                list({external_id for _i, _r, external_id, *_rest in passed}), [id_hash for *_rest, id_hash in passed]
+            )
+        workers = crypto_workers if len(passed) >= PARALLEL_MIN_ROWS else 0
         with _Inserter(enterprise, now, sealer, workers) as inserter:
             for index, raw, external_id, worker, active, id_hash in passed:
                 try:

@@ -164,6 +164,32 @@ def test_messy_but_valid_rows_store_what_canonical_rows_store(world):
     assert canonical[:9] == other[:9]  # external_id and every compared field
 
 
+def test_rows_the_general_path_cleans_are_looked_up_under_their_clean_values(world):
+    """The batch's reads start before its rows are cleaned, with each row's external id and ID
+    number as sent; a row cleaned into other values (spaces, a lower-case x) must still be
+    found on the roster, have its recorded name checked and its member's follow-up recorded."""
+    from gongyou.core.actors import Actor
+    from gongyou.core.testing import worker_data
+    from gongyou.members.inputs import clean_worker
+    from gongyou.members.models import Membership, Outbox
+    from gongyou.members.services import join
+
+    member = join(clean_worker(worker_data(5)), channel="online", actor=Actor.worker()).membership
+    Membership.objects.filter(pk=member.pk).update(status=Membership.Status.ACTIVE)
+    spaced = lambda number: f" {number[:6]} {number[6:]} ".lower()  # noqa: E731
+    rows = [
+        row(1, external_id=" rider-1 ", id_number=spaced(make_id_number(1))),
+        row(5, external_id=" rider-5", name="测试5号", id_number=spaced(make_id_number(5)), street_code="310104004"),
+        row(6, external_id="rider-6 ", name="别人", id_number=spaced(make_id_number(5))),
+    ]
+    first = upsert_roster(world.platform, rows, actor=COMMAND)
+    assert (first.created, codes(first)) == (2, {2: {"name": ["name_mismatch"]}})
+    assert Outbox.objects.filter(kind=Outbox.Kind.PROPOSE_TRANSFERS).count() == 1
+    again = upsert_roster(world.platform, rows, actor=COMMAND)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert RosterEntry.objects.filter(enterprise=world.platform).count() == 2
+
+
 def test_mobile_validity_is_decided_by_the_number_segment():
     """The fast path asks validate_mobile once per 7-digit segment; sample every 5-digit
     prefix to show that numbers in one segment are all accepted or all refused."""
