@@ -98,6 +98,21 @@ def validate_id_number(value: str, *, today: dt.date | None = None) -> IdNumber:
     return IdNumber(number=number, birth_date=birth, sex="M" if int(number[16]) % 2 else "F")
 
 
+def id_birth_date(number: str, today: dt.date) -> dt.date | None:
+    """The birth date of an ID number already in canonical form (18 characters, digits, check
+    character right) when validate_id_number(number, today=today) accepts it, else None: the
+    same birth-date and working-age checks without the normalisation and python-stdnum's
+    re-cleaning, for the roster's fast path (core/tests: a property test holds them equal)."""
+    try:
+        birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return None
+    if birth > today:
+        return None
+    age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+    return birth if WORKER_MIN_AGE <= age <= WORKER_MAX_AGE else None
+
+
 def validate_uscc(value: str) -> str:
     code = normalise_text(value).upper()
     if not code:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,7 +34,7 @@ from gongyou.core.actors import SYSTEM, Actor
 from gongyou.core.choices import Industry, LaborRelation, record_language
 from gongyou.core.errors import ErrorDict, FieldErrors, RowError, django_errors
 from gongyou.core.models import Enterprise, Region, Station
-from gongyou.core.validators import clean_text, is_clean_text, validate_id_number, validate_mobile, validate_uscc
+from gongyou.core.validators import clean_text, id_birth_date, is_clean_text, validate_mobile, validate_uscc
 from gongyou.members.inputs import CleanWorker, Lookups, clean_worker
 from gongyou.members.models import Membership, Outbox, Person, RosterEntry, Transfer
 from gongyou.members.routing import resolve_union
@@ -54,13 +55,26 @@ PARALLEL_MIN_ROWS = 2000
 # PostgreSQL-only reads with one array parameter (tests check the column lists against the models).
 _EXISTING_SQL = (
     "SELECT external_id, id, name, id_hash, phone_hash, street_id, station_id, labor_relation, industry, active"
-    " FROM members_rosterentry WHERE enterprise_id = %s AND external_id = ANY(%s)"
+    " FROM members_rosterentry WHERE enterprise_id = %s AND external_id = ANY(%s::text[])"
 )
 _RECORDED_NAMES_SQL = "SELECT id_hash, name FROM members_person WHERE anonymised_at IS NULL AND id_hash = ANY(%s)"
+# The batch's people in one read: the recorded-names check and whether a row can lead to a
+# transfer proposal (an active membership) ask about the same 5,000 hashes.
+_PEOPLE_SQL = (
+    "SELECT p.id_hash, p.name, p.anonymised_at IS NULL, EXISTS (SELECT 1 FROM members_membership m"
+    " WHERE m.person_id = p.id AND m.status = %s) FROM members_person p WHERE p.id_hash = ANY(%s::text[])"
+)
 _MEMBER_HASHES_SQL = (
     "SELECT p.id_hash FROM members_person p JOIN members_membership m ON m.person_id = p.id"
     " WHERE m.status = %s AND p.id_hash = ANY(%s)"
 )
+
+
+def _text_array(values: Sequence[str]) -> str:
+    """A text[] literal of these values: psycopg adapts a 5,000-item list one value at a time in
+    Python, which costs more than the query; the literal is one join (quotes and backslashes
+    escaped, so any external id arrives as itself)."""
+    return "{" + ",".join(['"' + (v.replace("\\", "\\\\").replace('"', '\\"') if "\\" in v or '"' in v else v) + '"' for v in values]) + "}"
 
 
 @dataclass
@@ -105,9 +119,8 @@ def _clean_row(row: Any, enterprise: Enterprise | None, lookups: Lookups) -> tup
     return worker, active
 
 
-# Shared by every batch of the process: what validate_id_number says about a birth date on a
-# given day, and what validate_mobile says about a number segment. Bounded, as a cache must be.
-_BIRTHS: dict[tuple[str, dt.date], dt.date | None] = {}
+# Shared by every batch of the process: what validate_mobile says about a number segment.
+# Bounded, as a cache must be.
 _SEGMENTS: dict[str, bool] = {}
 _CACHE_LIMIT = 100_000
 
@@ -117,8 +130,9 @@ class _RowCleaner:
     sends) is checked here with the caches above; every other row goes through clean_worker,
     which also produces every rejection. Both accept exactly the same rows:
     - once the form and check character are right, an ID number's remaining checks (birth date
-      exists, not in the future, working age) depend on its birth digits and today only, so
-      validate_id_number is asked once per birth date and day;
+      exists, not in the future, working age) are validators.id_birth_date's, which a property
+      test holds equal to validate_id_number's (without its normalisation and python-stdnum's
+      re-cleaning, which cost more than the rest of the row's checks);
     - whether an 11-digit number is a valid mainland mobile depends on its number segment
       (号段; phonenumbers decides on at most the first five digits), so validate_mobile is asked
       once per 7-digit segment (members/tests/test_roster.py checks every 5-digit prefix)."""
@@ -135,17 +149,6 @@ class _RowCleaner:
             return fast
         worker, active = _clean_row(row, self.enterprise, self.lookups)
         return worker.external_id, worker, active
-
-    def _birth(self, number: str) -> dt.date | None:
-        key = (number[6:14], self.today)
-        if key not in _BIRTHS:
-            if len(_BIRTHS) >= _CACHE_LIMIT:
-                _BIRTHS.clear()
-            try:
-                _BIRTHS[key] = validate_id_number(number, today=self.today).birth_date
-            except ValidationError:
-                _BIRTHS[key] = None
-        return _BIRTHS[key]
 
     def _mobile_ok(self, phone: str) -> bool:
         key = phone[:7]
@@ -182,7 +185,7 @@ class _RowCleaner:
             return None
         if not (_ID_FORM.fullmatch(number) and number[17] == ric.calc_check_digit(number)):
             return None
-        birth = self._birth(number)
+        birth = id_birth_date(number, self.today)
         if birth is None or not (_MOBILE_FORM.fullmatch(phone) and self._mobile_ok(phone)):
             return None
         street = self.lookups.streets.get(street_code)
@@ -272,12 +275,116 @@ def _lock_and_read_existing(enterprise: Enterprise, external_ids: list[str]) -> 
     if connection.vendor != "postgresql":
         qs = RosterEntry.objects.select_for_update().filter(enterprise=enterprise, external_id__in=external_ids)
         return {row[0]: row[1:] for row in qs.values_list("external_id", "pk", *COMPARED)}
+    _lock(enterprise)
+    return _read_existing(connection.connection, enterprise, external_ids)
+
+
+def _lock(enterprise: Enterprise) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, enterprise.pk & 0x7FFFFFFF])
+
+
+def _read_existing(raw: Any, enterprise: Enterprise, external_ids: list[str]) -> dict[str, tuple[Any, ...]]:
+    """_EXISTING_SQL on the batch's psycopg connection `raw` (PostgreSQL)."""
+    with raw.cursor() as cursor:
         # One array parameter instead of 5,000 placeholders: the ORM's IN list costs more to
         # build and bind than the index lookups themselves.
-        cursor.execute(_EXISTING_SQL, [enterprise.pk, external_ids])
+        cursor.execute(_EXISTING_SQL, [enterprise.pk, _text_array(external_ids)])
         return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+def _read_people(raw: Any, id_hashes: list[str]) -> tuple[dict[str, str], set[str]]:
+    """_PEOPLE_SQL on the batch's psycopg connection `raw` (PostgreSQL): (recorded names,
+    hashes of people with an active membership)."""
+    names: dict[str, str] = {}
+    members: set[str] = set()
+    with raw.cursor() as cursor:
+        cursor.execute(_PEOPLE_SQL, [str(Membership.Status.ACTIVE.value), _text_array(id_hashes)])
+        for id_hash, name, on_record, member in cursor.fetchall():
+            if on_record:
+                names[id_hash] = name
+            if member:
+                members.add(id_hash)
+    return names, members
+
+
+class _BatchReads:
+    """A batch's reads under its lock — its rows already on the roster, and the people its ID
+    numbers name (recorded names, active members) — started before its rows are cleaned. On
+    PostgreSQL a thread waits for them on the batch's connection (psycopg lets go of the GIL
+    while it waits), so the server reads while this thread checks the rows, instead of each
+    waiting for the other. The reads ask for each row's external id and ID number as sent
+    (the canonical rows'); what the general path cleans into something else is read after.
+    Nothing else may use the connection until result()."""
+
+    def __init__(self, enterprise: Enterprise, rows: Sequence[Any], sealer: crypto.Sealer) -> None:
+        self.enterprise = enterprise
+        self.sealer = sealer
+        self.postgres = connection.vendor == "postgresql"
+        self.hashes: dict[str, str] = {}  # ID number as sent → its hash (the row's, when canonical)
+        self.ids: set[str] = set()
+        self.existing: dict[str, tuple[Any, ...]] = {}
+        self.names: dict[str, str] = {}
+        self.members: set[str] = set()
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
+        if not self.postgres:
+            return
+        id_hash = sealer.id_hash
+        for row in rows:
+            if isinstance(row, Mapping):
+                external_id, number = row.get("external_id"), row.get("id_number")
+                # Only values the fast path could accept as they are: anything else (broken
+                # Unicode, control characters, spaces) is cleaned first and read after.
+                if type(external_id) is str and is_clean_text(external_id):
+                    self.ids.add(external_id)
+                if type(number) is str and number not in self.hashes and _ID_FORM.fullmatch(number):
+                    self.hashes[number] = id_hash(number)
+        _lock(enterprise)
+        self.thread = threading.Thread(target=self._read, args=(connection.connection,), daemon=True)
+        self.thread.start()
+
+    def _read(self, raw: Any) -> None:
+        try:
+            self.existing = _read_existing(raw, self.enterprise, list(self.ids))
+            self.names, self.members = _read_people(raw, list(set(self.hashes.values())))
+        except BaseException as exc:  # raised in the batch's thread by result()
+            self.error = exc
+
+    def id_hash(self, id_number: str) -> str:
+        known = self.hashes.get(id_number)
+        return self.sealer.id_hash(id_number) if known is None else known
+
+    def _join(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+
+    def __enter__(self) -> _BatchReads:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._join()  # the connection is the batch's again, whatever happened
+
+    def result(self, external_ids: list[str], id_hashes: list[str]) -> tuple[dict[str, tuple[Any, ...]], dict[str, str], set[str] | None]:
+        """(existing rows by external id, recorded names, active members or None = not read)
+        for the rows that passed their checks."""
+        if not self.postgres:
+            return (_lock_and_read_existing(self.enterprise, external_ids), *_recorded_people(id_hashes))
+        self._join()
+        if self.error is not None:
+            raise self.error
+        raw = connection.connection
+        missing_ids = [external_id for external_id in external_ids if external_id not in self.ids]
+        if missing_ids:
+            self.existing.update(_read_existing(raw, self.enterprise, missing_ids))
+        asked = set(self.hashes.values())
+        missing_hashes = list({id_hash for id_hash in id_hashes if id_hash not in asked})
+        if missing_hashes:
+            names, members = _read_people(raw, missing_hashes)
+            self.names.update(names)
+            self.members |= members
+        return self.existing, self.names, self.members
 
 
 _COPY_SQL = (
@@ -285,6 +392,18 @@ _COPY_SQL = (
     " first_seen_at, last_seen_at, updated_at, name, id_hash, phone_hash, street_id, station_id,"
     " labor_relation, industry, active) FROM STDIN"
 )
+
+
+# Rows per write to the COPY stream: about 60 KB, a few of psycopg's 32 KB sends.
+_COPY_CHUNK = 200
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: str) -> str:
+    """A text value as COPY's text format writes it (backslash, tab and line breaks escaped)."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_COPY_ESCAPES)
+    return value
 
 
 class _Inserter:
@@ -297,7 +416,9 @@ class _Inserter:
     def __init__(self, enterprise: Enterprise, now: dt.datetime, sealer: crypto.Sealer, workers: int = 0) -> None:
         self.enterprise = enterprise
         self.now = now
-        self.stamp = now.isoformat()
+        self.stamps = "\t".join([now.isoformat()] * 3)  # first_seen_at, last_seen_at, updated_at
+        self.enterprise_pk = enterprise.pk
+        self.lines: list[str] = []
         self.sealer = sealer
         self.workers = workers
         self.pending: list[tuple[str, _Row]] = []
@@ -340,8 +461,19 @@ class _Inserter:
         if self.postgres:
             if self.copy is None:
                 self._open_copy()
-            stamp = self.stamp
-            self.copy.write_row((self.enterprise.pk, external_id, *sealed, stamp, stamp, stamp, *row.compared()))
+            w = row.worker
+            station = "\\N" if w.station is None else w.station.pk
+            # The row in COPY's text format, written by hand: psycopg's write_row adapts all 17
+            # values one by one and cost more than the row's encryption. Only the name and the
+            # external id are free text (clean text: printable, so a backslash is all that can
+            # need escaping); the rest are digits, base64, hex, codes and our own timestamp.
+            self.lines.append(
+                f"{self.enterprise_pk}\t{_copy_text(external_id)}\t{sealed[0]}\t{sealed[1]}\t{sealed[2]}\t{sealed[3]}\t"
+                f"{self.stamps}\t{_copy_text(w.name)}\t{row.id_hash}\t{row.phone_hash}\t{w.street.pk}\t"
+                f"{station}\t{w.labor_relation}\t{w.industry}\t{'t' if row.active else 'f'}\n"
+            )
+            if len(self.lines) >= _COPY_CHUNK:
+                self.flush()
             return
         id_enc, id_masked, phone_enc, phone_masked = sealed
         self.entries.append(
@@ -353,7 +485,16 @@ class _Inserter:
             )
         )
 
+    def flush(self) -> None:
+        """Hand the rows written so far to the COPY stream (the server stores them while the
+        next rows are prepared)."""
+        if self.lines:
+            self.copy.write("".join(self.lines))
+            self.lines = []
+
     def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        if exc_type is None and self.copy is not None:
+            self.flush()
         self.stack.__exit__(exc_type, *exc)  # type: ignore[arg-type]
         if exc_type is not None:
             return  # the transaction is rolled back
@@ -414,6 +555,15 @@ def recorded_names(id_hashes: list[str]) -> dict[str, str]:
     return found
 
 
+def _recorded_people(id_hashes: list[str]) -> tuple[dict[str, str], set[str] | None]:
+    """(recorded_names of these hashes, the hashes of people with an active membership): on
+    PostgreSQL one query; elsewhere the names, and None for "ask _with_active_membership"."""
+    if connection.vendor != "postgresql":
+        return recorded_names(id_hashes), None
+    connection.ensure_connection()
+    return _read_people(connection.connection, list(set(id_hashes)))
+
+
 def check_recorded_name(worker: CleanWorker, names: dict[str, str], id_hash: str | None = None) -> None:
     """A row naming a person on record under another name is refused, as the join refuses it
     (members.services.join): otherwise anyone's ID number with any name would put them on a
@@ -446,24 +596,27 @@ def upsert_roster(
     changed_hashes: list[str] = []
     now = timezone.now()
     task: Outbox | None = None
-    # Clean every row first: whether a row names a person already on record under another name
-    # is one query for the whole batch.
-    passed: list[tuple[int, Any, str, CleanWorker, bool, str]] = []
-    for index, raw in enumerate(rows):
-        try:
-            external_id, worker, active = cleaner.clean(raw)
-        except ValidationError as exc:
-            result.rejected.append({"index": index, "external_id": _external_id(raw), "errors": django_errors(exc)})
-            continue
-        # Each row's ID hash is computed once here (the name check and the stored row use it).
-        passed.append((index, raw, external_id, worker, active, sealer.id_hash(worker.id_number)))
-    names = recorded_names([id_hash for *_rest, id_hash in passed])
     if crypto_workers is None:
         crypto_workers = settings.GONGYOU["ROSTER_CRYPTO_WORKERS"]
-    workers = crypto_workers if len(passed) >= PARALLEL_MIN_ROWS else 0
+    passed: list[tuple[int, Any, str, CleanWorker, bool, str]] = []
     with transaction.atomic():
-        # Only rows that passed their checks are looked up (and with the external id they are stored under).
-        existing = _lock_and_read_existing(enterprise, list({external_id for _i, _r, external_id, *_rest in passed}))
+        lookups.streets  # noqa: B018 -- loaded now: nothing may query while the reads run
+        # Clean every row first: whether a row names a person already on record under another
+        # name is one query for the whole batch. The reads run meanwhile (_BatchReads).
+        with _BatchReads(enterprise, rows, sealer) as reads:
+            for index, raw in enumerate(rows):
+                try:
+                    external_id, worker, active = cleaner.clean(raw)
+                except ValidationError as exc:
+                    result.rejected.append({"index": index, "external_id": _external_id(raw), "errors": django_errors(exc)})
+                    continue
+                # Each row's ID hash is computed once (the reads, the name check and the stored row use it).
+                passed.append((index, raw, external_id, worker, active, reads.id_hash(worker.id_number)))
+            # Only rows that passed their checks count (under the external id they are stored under).
+            existing, names, members = reads.result(
+                list({external_id for _i, _r, external_id, *_rest in passed}), [id_hash for *_rest, id_hash in passed]
+            )
+        workers = crypto_workers if len(passed) >= PARALLEL_MIN_ROWS else 0
         with _Inserter(enterprise, now, sealer, workers) as inserter:
             for index, raw, external_id, worker, active, id_hash in passed:
                 try:
@@ -501,7 +654,7 @@ def upsert_roster(
                 | ({"changes": {key: {f: v[1] for f, v in diff.items()} for key, diff in changes.items()}} if changes else {}),
             )
         # The proposals this batch calls for are recorded with its rows, in its transaction.
-        task = _record_follow_up(enterprise, changed_hashes, cleaned)
+        task = _record_follow_up(enterprise, changed_hashes, cleaned, members)
     if task is not None:
         result.proposed_transfers = process_outbox_task(task.pk)
     return result
@@ -585,10 +738,13 @@ class SeenWork:
     station: Station | None
 
 
-def _record_follow_up(enterprise: Enterprise, id_hashes: list[str], cleaned: dict[str, _Row]) -> Outbox | None:
+def _record_follow_up(
+    enterprise: Enterprise, id_hashes: list[str], cleaned: dict[str, _Row], members: set[str] | None = None
+) -> Outbox | None:
     """An outbox row for the transfer proposals of these active new or changed rows (only rows
-    of people with an active membership can lead to one)."""
-    id_hashes = _with_active_membership(id_hashes)
+    of people with an active membership can lead to one). `members`: the batch's hashes with an
+    active membership when already read (_recorded_people)."""
+    id_hashes = _with_active_membership(id_hashes) if members is None else [h for h in id_hashes if h in members]
     if not id_hashes:
         return None
     wanted = set(id_hashes)

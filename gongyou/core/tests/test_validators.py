@@ -8,6 +8,7 @@ from stdnum.cn import ric
 
 from gongyou.core.testing import make_id_number, make_uscc
 from gongyou.core.validators import (
+    id_birth_date,
     normalise_region_code,
     validate_id_number,
     validate_mobile,
@@ -206,3 +207,37 @@ def test_clean_text_normalises_and_refuses_what_is_not_text():
         clean_text(True, numbers=True)
     assert is_clean_text("阿卜杜·热合曼") and not is_clean_text("张\x1b三") and not is_clean_text(" 张三")
     assert not is_clean_text("Jose\u0301")
+
+
+def _with_check(first17: str) -> str:
+    return first17 + ric.calc_check_digit(first17 + "0")
+
+
+@given(
+    region=st.integers(100000, 999999),
+    year=st.integers(0, 9999),
+    month=st.integers(0, 99),
+    day=st.integers(0, 99),
+    serial=st.integers(0, 999),
+    today=st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)),
+)
+def test_the_fast_birth_date_check_accepts_what_validate_id_number_accepts(region, year, month, day, serial, today):
+    """The roster's fast path decides canonical ID numbers with id_birth_date alone: it must
+    accept exactly the numbers validate_id_number accepts on that day, with the same date."""
+    number = _with_check(f"{region}{year:04d}{month:02d}{day:02d}{serial:03d}")
+    try:
+        expected = validate_id_number(number, today=today).birth_date
+    except ValidationError:
+        expected = None
+    assert id_birth_date(number, today) == expected
+
+
+@given(birth=st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)), today=st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)))
+def test_the_fast_birth_date_check_agrees_at_the_age_limits(birth, today):
+    """Real dates near the working-age bounds (16 and 75 birthdays, 29 February)."""
+    number = _with_check(f"310104{birth:%Y%m%d}123")
+    try:
+        expected = validate_id_number(number, today=today).birth_date
+    except ValidationError:
+        expected = None
+    assert id_birth_date(number, today) == expected

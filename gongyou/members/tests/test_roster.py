@@ -130,6 +130,23 @@ def test_bad_rows_do_not_block_good_ones(world):
     assert all(e["message"] for r in result.rejected for errs in r["errors"].values() for e in errs)
 
 
+def test_names_and_external_ids_with_backslashes_and_quotes_are_stored_as_sent(world):
+    """New rows go into COPY's text format written by hand, and the existing-row read passes
+    the external ids as one array literal (PostgreSQL): a backslash or a double quote in free
+    text must arrive as itself, on the fast path and the general path alike, and a replay must
+    find the rows again."""
+    rows = [
+        row(1, external_id="r\\1", name="骑手\\N"),
+        row(2, external_id="r\\t2\\", name=" 骑手\\\\2 ", id_number=" " + make_id_number(2)),
+        row(3, external_id='r"3,{x}', name='骑手"3"'),
+    ]
+    result = upsert_roster(world.platform, rows, actor=COMMAND)
+    assert (result.created, result.rejected) == (3, [])
+    stored = dict(RosterEntry.objects.filter(enterprise=world.platform).values_list("external_id", "name"))
+    assert stored == {"r\\1": "骑手\\N", "r\\t2\\": "骑手\\\\2", 'r"3,{x}': '骑手"3"'}
+    assert upsert_roster(world.platform, rows, actor=COMMAND).unchanged == 3
+
+
 def test_messy_but_valid_rows_store_what_canonical_rows_store(world):
     """Keyboard-mangled input takes the general path; the stored values must be identical."""
     seq = 77
@@ -145,6 +162,32 @@ def test_messy_but_valid_rows_store_what_canonical_rows_store(world):
     upsert_roster(world.agent, [messy], actor=COMMAND)
     canonical, other = state(world.platform)[0], state(world.agent)[0]
     assert canonical[:9] == other[:9]  # external_id and every compared field
+
+
+def test_rows_the_general_path_cleans_are_looked_up_under_their_clean_values(world):
+    """The batch's reads start before its rows are cleaned, with each row's external id and ID
+    number as sent; a row cleaned into other values (spaces, a lower-case x) must still be
+    found on the roster, have its recorded name checked and its member's follow-up recorded."""
+    from gongyou.core.actors import Actor
+    from gongyou.core.testing import worker_data
+    from gongyou.members.inputs import clean_worker
+    from gongyou.members.models import Membership, Outbox
+    from gongyou.members.services import join
+
+    member = join(clean_worker(worker_data(5)), channel="online", actor=Actor.worker()).membership
+    Membership.objects.filter(pk=member.pk).update(status=Membership.Status.ACTIVE)
+    spaced = lambda number: f" {number[:6]} {number[6:]} ".lower()  # noqa: E731
+    rows = [
+        row(1, external_id=" rider-1 ", id_number=spaced(make_id_number(1))),
+        row(5, external_id=" rider-5", name="测试5号", id_number=spaced(make_id_number(5)), street_code="310104004"),
+        row(6, external_id="rider-6 ", name="别人", id_number=spaced(make_id_number(5))),
+    ]
+    first = upsert_roster(world.platform, rows, actor=COMMAND)
+    assert (first.created, codes(first)) == (2, {2: {"name": ["name_mismatch"]}})
+    assert Outbox.objects.filter(kind=Outbox.Kind.PROPOSE_TRANSFERS).count() == 1
+    again = upsert_roster(world.platform, rows, actor=COMMAND)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert RosterEntry.objects.filter(enterprise=world.platform).count() == 2
 
 
 def test_mobile_validity_is_decided_by_the_number_segment():
@@ -268,14 +311,45 @@ def test_the_batch_sealer_agrees_with_the_module_functions():
     number, phone = make_id_number(5), make_phone(5)
     assert sealer.id_hash(number) == crypto.id_hash(number)
     assert sealer.phone_hash(phone) == crypto.phone_hash(phone)
+    for kind in ("id", "phone", "phone_tail"):  # the kept HMAC states, and the general case
+        assert sealer.keyed_hash(kind, phone) == crypto.keyed_hash(kind, phone)
+    assert sealer.id_hash(number) == sealer.id_hash(number)  # the kept state is copied, not used up
     assert crypto.decrypt(sealer.encrypt(number)) == number
     assert sealer.encrypt(number).startswith(crypto.current_prefix())
 
 
 def test_the_recorded_names_query_reads_person_columns():
-    from gongyou.members.models import Person
+    from gongyou.members.models import Membership, Person
 
     columns = {f.column for f in Person._meta.concrete_fields}
     selected = roster._RECORDED_NAMES_SQL.removeprefix("SELECT ").split(" FROM ")[0]
     assert {c.strip() for c in selected.split(",")} <= columns
-    assert {"anonymised_at", "id_hash"} <= columns
+    assert {"anonymised_at", "id_hash", "name", "id"} <= columns
+    assert {"person_id", "status"} <= {f.column for f in Membership._meta.concrete_fields}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="one query on PostgreSQL only")
+def test_the_batch_people_read_answers_like_the_two_queries_it_replaced(world):
+    """_recorded_people: the recorded names (not anonymised) and the active members among the
+    hashes, as recorded_names and _with_active_membership answer."""
+    from django.utils import timezone
+
+    from gongyou.core import crypto
+    from gongyou.core.actors import Actor
+    from gongyou.core.testing import worker_data
+    from gongyou.members.inputs import clean_worker
+    from gongyou.members.models import Membership, Person
+    from gongyou.members.services import join
+
+    joined = [join(clean_worker(worker_data(seq)), channel="online", actor=Actor.worker()).membership for seq in (1, 2, 3)]
+    Membership.objects.filter(pk__in=[joined[0].pk, joined[2].pk]).update(status=Membership.Status.ACTIVE)
+    Membership.objects.filter(pk=joined[1].pk).update(status=Membership.Status.WITHDRAWN)
+    Person.objects.filter(pk=joined[2].person_id).update(anonymised_at=timezone.now())
+    hashes = [m.person.id_hash for m in joined] + [crypto.id_hash(make_id_number(999))]
+    names, members = roster._recorded_people(hashes)
+    assert names == roster.recorded_names(hashes)
+    assert members == set(roster._with_active_membership(hashes))
+    assert len(names) == 2 and len(members) == 2
+    assert members == set(
+        Membership.objects.filter(status=Membership.Status.ACTIVE, person__id_hash__in=hashes).values_list("person__id_hash", flat=True)
+    )
