@@ -92,9 +92,12 @@ def _locked_person(worker: CleanWorker, *, likely_new: bool = False) -> tuple[Pe
     is inserted straight away. Either way the insert runs without a savepoint of its own: if
     another request created this person in the meantime (or, with `likely_new`, they existed
     after all), the unique ID-hash index fails it, the whole attempt rolls back and `join_locked`
-    tries again — reading, and locking, the row that is now there."""
-    if not likely_new:
-        person = _PERSON_FOR_UPDATE.first(id_hashes=tuple(crypto.id_hashes(worker.id_number)))
+    tries again — reading, and locking, the row that is now there. Not during a data-key
+    rotation: a person not yet re-hashed is stored under the retiring key's hash, which the
+    index cannot match against the current one, so they are always read first then."""
+    hashes = tuple(crypto.id_hashes(worker.id_number))
+    if not likely_new or len(hashes) > 1:
+        person = _PERSON_FOR_UPDATE.first(id_hashes=hashes)
         if person is not None:
             return person, False
     person = Person(id_hash=worker.id_hash, **_person_values(worker))
