@@ -141,13 +141,6 @@ def _repeat_query(via_platform: bool, annotations: RepeatAnnotations | None) -> 
     return _REPEAT_QUERIES[key]
 
 
-def repeat_join(
-    worker: CleanWorker, *, via_enterprise: Enterprise | None = None, annotations: RepeatAnnotations | None = None
-) -> JoinResult | None:
-    """`lookup_repeat`'s answer alone."""
-    return lookup_repeat(worker, via_enterprise=via_enterprise, annotations=annotations)[0]
-
-
 def lookup_repeat(
     worker: CleanWorker, *, via_enterprise: Enterprise | None = None, annotations: RepeatAnnotations | None = None
 ) -> tuple[JoinResult | None, bool]:
