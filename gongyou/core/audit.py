@@ -12,7 +12,7 @@ from django.db import models
 
 from gongyou.core.actors import Actor
 from gongyou.core.models import AuditLog, Org, Region
-from gongyou.core.prepared import PreparedQuery
+from gongyou.core.prepared import PreparedQuery, insert
 
 _batch = threading.local()
 
@@ -38,7 +38,7 @@ def batched() -> Iterator[None]:
     if outer:
         _batch.rows = None
         if rows:
-            AuditLog.objects.bulk_create(rows)
+            insert(*rows)
 
 
 def record(

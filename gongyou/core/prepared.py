@@ -19,7 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.db import connections, models
+from django.db import connections, models, router
+from django.db.models.constants import OnConflict
 from django.db.models.query import get_related_populators
 
 M = TypeVar("M", bound=models.Model)
@@ -63,6 +64,9 @@ class _Compiled:
     populators: list[Any]
     annotations: dict[str, int]
     db: str
+    # The columns' converters (field and backend), found once: asking for them on every call
+    # cost about as much as the rest of turning a row into objects.
+    converters: list[tuple[int, list[Any], Any]]
 
 
 class PreparedQuery(Generic[M]):
@@ -97,6 +101,9 @@ class PreparedQuery(Generic[M]):
         if missing:
             raise ValueError(f"PreparedQuery: these arguments do not reach the SQL as they are: {sorted(missing)}")
         select, klass_info = compiler.select, compiler.klass_info
+        columns = [s[0] for s in select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            raise ValueError("PreparedQuery: composite fields are not supported")
         fields = klass_info["select_fields"]
         start, end = fields[0], fields[-1] + 1
         compiled = _Compiled(
@@ -112,6 +119,7 @@ class PreparedQuery(Generic[M]):
             populators=get_related_populators(klass_info, select, db),  # type: ignore[call-arg]
             annotations=dict(compiler.annotation_col_map or {}),
             db=db,
+            converters=[(pos, convs, expr) for pos, (convs, expr) in compiler.get_converters(columns).items()],
         )
         with self._lock:
             self._compiled[key] = compiled
@@ -128,7 +136,13 @@ class PreparedQuery(Generic[M]):
         if c.compiler.has_extra_select:
             rows = [row[: c.compiler.col_count] for row in rows]
         out = []
-        for row in c.compiler.results_iter([rows]):
+        connection = c.compiler.connection
+        for row in map(list, rows):
+            for pos, convs, expression in c.converters:  # as SQLCompiler.apply_converters
+                value = row[pos]
+                for converter in convs:
+                    value = converter(value, expression, connection)
+                row[pos] = value
             obj = c.model.from_db(c.db, c.init_list, row[c.start : c.end])
             for populator in c.populators:
                 populator.populate(row, obj)
@@ -149,3 +163,71 @@ def _hashable(value: Any) -> bool:
     except TypeError:
         return False
     return True
+
+
+# --- inserts ----------------------------------------------------------------------------------
+
+# (model, database alias, rows, ignore conflicts) → (SQL, the fields in column order)
+_INSERTS: dict[tuple[type[models.Model], str, int, bool], tuple[str, list[Any]]] = {}
+
+
+def insert(*objs: models.Model, ignore_conflicts: bool = False) -> int:
+    """Insert new instances of one model in one `INSERT … RETURNING pk`, as `objects.create()` or
+    `bulk_create()` would — the same columns, the same values (auto_now stamps, JSON, foreign
+    keys), the primary keys set on the instances — but with the SQL built once per model and row
+    count: for the partner API's new join, Django building each INSERT cost more than PostgreSQL
+    running it. What it leaves out, so it is only for models that need none of it: `save()`
+    overrides, pre_save/post_save signals, multi-table inheritance, database defaults and
+    expressions as values.
+
+    `ignore_conflicts` (one instance only): a row that a unique constraint refuses is skipped
+    (`ON CONFLICT DO NOTHING`, SQLite's `INSERT OR IGNORE`) instead of failing the transaction, so
+    no savepoint is needed around it. Returns how many rows were inserted (0 when skipped; the
+    instance then keeps no primary key)."""
+    if not objs:
+        return 0
+    if ignore_conflicts and len(objs) != 1:
+        raise ValueError("insert: ignore_conflicts takes one instance")
+    model = type(objs[0])
+    meta = model._meta
+    db = router.db_for_write(model)
+    connection = connections[db]
+    key = (model, connection.alias, len(objs), ignore_conflicts)
+    entry = _INSERTS.get(key)
+    if entry is None:
+        if meta.parents:
+            raise ValueError(f"insert: {meta.label} inherits from another model")
+        fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
+        if any(f.has_db_default() for f in fields):
+            raise ValueError(f"insert: {meta.label} has database defaults")
+        qn = connection.ops.quote_name
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        # PostgreSQL and SQLite (the two backends here) both define it; the base class does not.
+        returning, _params = connection.ops.return_insert_columns([meta.pk])  # type: ignore[attr-defined]
+        # Only the model's own quoted table and column names go into the text; values are parameters.
+        table, columns = qn(str(meta.db_table)), ", ".join(qn(str(f.column)) for f in fields)
+        on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+        verb = connection.ops.insert_statement(on_conflict=on_conflict)
+        suffix = connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None) if on_conflict else ""
+        values = ", ".join([row] * len(objs))
+        sql = " ".join(p for p in (f"{verb} {table} ({columns}) VALUES {values}", suffix, returning) if p)
+        entry = _INSERTS[key] = (sql, fields)
+    sql, fields = entry
+    params: list[Any] = []
+    for obj in objs:
+        if type(obj) is not model:
+            raise TypeError("insert: all instances must be of one model")
+        obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
+        for f in fields:
+            value = f.pre_save(obj, add=True)  # sets auto_now/auto_now_add on the instance too
+            if hasattr(value, "resolve_expression"):
+                raise TypeError(f"insert: {meta.label}.{f.name} is an expression")
+            params.append(f.get_db_prep_save(value, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for obj, returned in zip(objs, rows, strict=not ignore_conflicts):
+        setattr(obj, meta.pk.attname, returned[0])
+        obj._state.adding = False
+        obj._state.db = db
+    return len(rows)

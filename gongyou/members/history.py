@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from gongyou.core.actors import Actor
 from gongyou.core.models import Org
+from gongyou.core.prepared import insert
 from gongyou.members.models import Membership, MembershipEvent
 from gongyou.members.notes import record_note
 
@@ -25,7 +26,7 @@ def add_event(
     params = dict(note_params or {})
     if note_code and not note:
         note = record_note(note_code, params)
-    return MembershipEvent.objects.create(
+    event = MembershipEvent(
         membership=membership,
         kind=kind,
         from_status=from_status,
@@ -37,3 +38,5 @@ def add_event(
         note_code=note_code,
         note_params=params,
     )
+    insert(event)  # gongyou.core.prepared: every membership change writes one; its SQL is built once
+    return event

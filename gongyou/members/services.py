@@ -23,7 +23,7 @@ from gongyou.core import audit, crypto
 from gongyou.core.actors import Actor
 from gongyou.core.choices import record_language
 from gongyou.core.models import Enterprise, Org, Region
-from gongyou.core.prepared import PreparedQuery
+from gongyou.core.prepared import PreparedQuery, insert
 from gongyou.core.validators import validate_mobile
 from gongyou.members.history import add_event
 from gongyou.members.inputs import CleanWorker
@@ -78,21 +78,31 @@ def _person_values(worker: CleanWorker) -> dict[str, object]:
     }
 
 
-def _locked_person(worker: CleanWorker) -> tuple[Person, bool]:
+# The person by ID hash (both keys' hashes: during a data-key rotation the person may not be
+# re-hashed yet), row locked: every join that is not a plain repeat asks it, so it is compiled once.
+_PERSON_FOR_UPDATE: PreparedQuery[Person] = PreparedQuery(
+    lambda id_hashes: Person.objects.select_for_update().filter(id_hash__in=id_hashes).order_by("pk")[:1]
+)
+
+
+def _locked_person(worker: CleanWorker, *, likely_new: bool = False) -> tuple[Person, bool]:
     """Get or create the person by ID hash and lock the row: the lock serialises concurrent
-    joins of one person, so only one of them can open a membership."""
-    created = False
-    # Both keys' hashes: during a data-key rotation the person may not be re-hashed yet.
-    person = Person.objects.select_for_update().filter(id_hash__in=crypto.id_hashes(worker.id_number)).first()
-    if person is None:
-        try:
-            with transaction.atomic():
-                person = Person.objects.create(id_hash=worker.id_hash, **_person_values(worker))
-                created = True
-        except IntegrityError:
-            # Another request created this person between our read and our insert.
-            person = Person.objects.select_for_update().get(id_hash__in=crypto.id_hashes(worker.id_number))
-    return person, created
+    joins of one person, so only one of them can open a membership. `likely_new`: the caller's
+    lock-free lookup has just found no open membership, so the person is most likely unknown and
+    is inserted straight away. Either way the insert runs without a savepoint of its own: if
+    another request created this person in the meantime (or, with `likely_new`, they existed
+    after all), the unique ID-hash index fails it, the whole attempt rolls back and `join_locked`
+    tries again — reading, and locking, the row that is now there. Not during a data-key
+    rotation: a person not yet re-hashed is stored under the retiring key's hash, which the
+    index cannot match against the current one, so they are always read first then."""
+    hashes = tuple(crypto.id_hashes(worker.id_number))
+    if not likely_new or len(hashes) > 1:
+        person = _PERSON_FOR_UPDATE.first(id_hashes=hashes)
+        if person is not None:
+            return person, False
+    person = Person(id_hash=worker.id_hash, **_person_values(worker))
+    insert(person)  # gongyou.core.prepared: the INSERT's SQL built once
+    return person, True
 
 
 def find_person(id_number: str) -> Person | None:
@@ -131,31 +141,35 @@ def _repeat_query(via_platform: bool, annotations: RepeatAnnotations | None) -> 
     return _REPEAT_QUERIES[key]
 
 
-def repeat_join(
+def lookup_repeat(
     worker: CleanWorker, *, via_enterprise: Enterprise | None = None, annotations: RepeatAnnotations | None = None
-) -> JoinResult | None:
+) -> tuple[JoinResult | None, bool]:
     """The common repeat join, answered from one indexed lookup (the person's ID hash) without a
     lock or a write: the person already holds an open membership under the same name and, through
     a platform, is already linked to it. None otherwise — the caller takes the locked path, which
     decides every other case (first join, a new platform, a different name, a former member).
     `annotations(enterprise_id)` lets a channel read what it needs about the person in the same
     query: a module-level function (the compiled query is kept per function), its expressions
-    given the platform's id (`via_enterprise`) as the one value that changes."""
+    given the platform's id (`via_enterprise`) as the one value that changes.
+    Also says whether the lookup found an open membership at all: when it did not, the person is
+    most likely new (`join_locked(likely_new=...)`)."""
     hashes = tuple(crypto.id_hashes(worker.id_number))
     query = _repeat_query(via_enterprise is not None, annotations)
     if via_enterprise is not None:
         existing = query.first(id_hashes=hashes, enterprise_id=via_enterprise.pk)
     else:
         existing = query.first(id_hashes=hashes)
-    if existing is None or existing.person.anonymised_at is not None or existing.person.name != worker.name:
-        return None
+    if existing is None:
+        return None, False
+    if existing.person.anonymised_at is not None or existing.person.name != worker.name:
+        return None, True
     if via_enterprise is not None and not existing.on_platform:  # type: ignore[attr-defined]
-        return None
+        return None, True
     now = timezone.now()
     if existing.last_contact_at < now - CONTACT_RESOLUTION:
         Membership.objects.filter(pk=existing.pk).update(last_contact_at=now)
         existing.last_contact_at = now
-    return JoinResult(existing, False)
+    return JoinResult(existing, False), True
 
 
 def join(
@@ -169,8 +183,9 @@ def join(
     """Join a worker, idempotently: one person (ID number) holds at most one open membership, so
     a repeated join — by any channel, also racing — returns the existing one (SPEC §3).
     The union comes from the joining rule (members.routing.resolve_union)."""
-    return repeat_join(worker, via_enterprise=via_enterprise) or join_locked(
-        worker, channel=channel, actor=actor, via_enterprise=via_enterprise, campaign=campaign
+    result, found = lookup_repeat(worker, via_enterprise=via_enterprise)
+    return result or join_locked(
+        worker, channel=channel, actor=actor, via_enterprise=via_enterprise, campaign=campaign, likely_new=not found
     )
 
 
@@ -181,35 +196,54 @@ def join_locked(
     actor: Actor,
     via_enterprise: Enterprise | None = None,
     campaign: str = "",
+    likely_new: bool = False,
+    then: Callable[[JoinResult], None] | None = None,
 ) -> JoinResult:
     """`join` without the lock-free repeat path (for a caller that has just tried it): the person
-    row is locked, so concurrent joins of one person open one membership."""
+    row is locked, so concurrent joins of one person open one membership. Each attempt is one
+    transaction (a savepoint inside a caller's) with its audit rows written in one INSERT at its
+    end; an attempt that loses a race on a unique index (the person, the one open membership, the
+    member number) rolls back whole and the next one starts afresh. `likely_new`: the repeat
+    lookup found no open membership (see `_locked_person`). `then(result)` runs inside the
+    attempt's transaction and audit block: a channel's own writes that must stand or fall with
+    the join (the partner's external id)."""
     for attempt in range(3):
         try:
-            # The attempt's audit rows (platform link, join) go in one INSERT; a failed attempt's are dropped.
-            with audit.batched():
-                return _join_once(
-                    worker, channel=channel, actor=actor, via_enterprise=via_enterprise, campaign=campaign
+            with transaction.atomic(), audit.batched():
+                result = _join_once(
+                    worker, channel=channel, actor=actor, via_enterprise=via_enterprise, campaign=campaign,
+                    likely_new=likely_new and attempt == 0,
                 )
+                if then is not None:
+                    then(result)
+                return result
         except IntegrityError:
-            # Lost a race on the one-open-membership index (the winner's row is now visible), or
-            # drew a taken member number.
+            # Lost a race on the person's or the one-open-membership index (the winner's row is
+            # now visible), or drew a taken member number.
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
 
 
-@transaction.atomic
 def _join_once(
-    worker: CleanWorker, *, channel: str, actor: Actor, via_enterprise: Enterprise | None, campaign: str = ""
+    worker: CleanWorker,
+    *,
+    channel: str,
+    actor: Actor,
+    via_enterprise: Enterprise | None,
+    campaign: str = "",
+    likely_new: bool = False,
 ) -> JoinResult:
     now = timezone.now()
-    person, created_person = _locked_person(worker)
+    person, created_person = _locked_person(worker, likely_new=likely_new)
     if not created_person and person.anonymised_at is None and person.name != worker.name:
         raise _conflict(_("姓名与身份证号码登记的信息不一致"), "name_mismatch", field="name")
     if via_enterprise is not None and (created_person or not person.platforms.filter(pk=via_enterprise.pk).exists()):
         # Linking a platform decides which partner may look the member up: an audited write.
-        person.platforms.add(via_enterprise)
+        if created_person:  # nothing can be linked to them yet: a plain INSERT
+            insert(Person.platforms.through(person_id=person.pk, enterprise_id=via_enterprise.pk))
+        else:
+            person.platforms.add(via_enterprise)
         audit.record(actor, "person.add_platform", person, after={"platform": via_enterprise.pk})
     existing = None if created_person else open_membership(person)
     if existing is not None:
@@ -224,16 +258,17 @@ def _join_once(
         person.save()
     routing = resolve_union(worker.work)
     status = S.APPLIED if routing.union.approval_required else S.ACTIVE
+    reason = routing.record_reason  # rendered in the record language: once for the row and its event
     # A random number (members.numbers), inserted with the row: a collision with a taken number
     # (one in millions) fails the unique index, and `join_locked` draws again.
-    membership = Membership.objects.create(
+    membership = Membership(
         member_no=new_member_no(),
         person=person,
         org=routing.union,
         status=status,
         mode=routing.mode,
         channel=channel,
-        routing_reason=routing.record_reason,
+        routing_reason=reason,
         routing_code=routing.code,
         routing_params=routing.params,
         via_enterprise=via_enterprise,
@@ -243,8 +278,9 @@ def _join_once(
         joined_at=now if status == S.ACTIVE else None,
         last_contact_at=now,
     )
+    insert(membership)
     add_event(
-        membership, "applied" if status == S.APPLIED else "joined", actor=actor, note=routing.record_reason,
+        membership, "applied" if status == S.APPLIED else "joined", actor=actor, note=reason,
         note_code="routing", note_params={"code": routing.code, **routing.params},
     )
     audit.record(

@@ -24,10 +24,10 @@ from django.utils.translation import gettext as _
 from gongyou.core import audit
 from gongyou.core.actors import Actor
 from gongyou.core.models import Enterprise
-from gongyou.core.prepared import PreparedQuery
+from gongyou.core.prepared import PreparedQuery, insert
 from gongyou.members.inputs import CleanWorker
 from gongyou.members.models import Membership
-from gongyou.members.services import JoinResult, join_locked, repeat_join
+from gongyou.members.services import JoinResult, join_locked, lookup_repeat
 from gongyou.partners.models import PartnerCredential, PartnerWorkerLink
 
 logger = logging.getLogger(__name__)
@@ -151,24 +151,37 @@ def check_external_id(enterprise: Enterprise, external_id: str, id_hash: str) ->
         return
     taken = _EXTERNAL_ID_TAKEN.first(enterprise_id=enterprise.pk, external_id=external_id, id_hash=id_hash) is not None
     if taken:
-        raise ValidationError(
-            {"external_id": [ValidationError(_("这个外部编号已用于本平台的另一名劳动者"), code="external_id_taken")]}
-        )
+        raise _external_id_taken()
 
 
-@transaction.atomic
+def _external_id_taken() -> ValidationError:
+    return ValidationError({"external_id": [ValidationError(_("这个外部编号已用于本平台的另一名劳动者"), code="external_id_taken")]})
+
+
 def link_external_id(
     enterprise: Enterprise, person_id: int, external_id: str, *, actor: Actor, new_person: bool = False
 ) -> None:
-    """Remember (or update) the platform's id for this person; audited. `new_person`: the person
-    was created in this transaction, so no link of theirs can exist yet."""
+    """Remember (or update) the platform's id for this person; audited.
+
+    `new_person`: the person was created in the caller's transaction, so no link of theirs can
+    exist yet and the id need not be checked first (`check_external_id`): one INSERT that skips a
+    row the unique index refuses, and a refused row — the id is someone else's, however recently —
+    raises `external_id_taken`, so the caller's transaction stores nothing. Otherwise, in its own
+    atomic block: IntegrityError when another request took the id in the meantime."""
     if not external_id:
         return
-    link = (
-        None
-        if new_person
-        else PartnerWorkerLink.objects.select_for_update().filter(enterprise=enterprise, person_id=person_id).first()
-    )
+    if new_person:
+        link = PartnerWorkerLink(enterprise=enterprise, person_id=person_id, external_id=external_id)
+        if not insert(link, ignore_conflicts=True):
+            raise _external_id_taken()
+        audit.record(actor, "partner.link_worker", link, after={"external_id": external_id, "person": person_id})
+        return
+    with transaction.atomic():
+        _link_known_person(enterprise, person_id, external_id, actor=actor)
+
+
+def _link_known_person(enterprise: Enterprise, person_id: int, external_id: str, *, actor: Actor) -> None:
+    link = PartnerWorkerLink.objects.select_for_update().filter(enterprise=enterprise, person_id=person_id).first()
     if link is not None and link.external_id == external_id:
         return
     before = {"external_id": link.external_id} if link else None
@@ -200,28 +213,32 @@ def join_via_partner(enterprise: Enterprise, worker: CleanWorker, *, actor: Acto
     # the platform's id for the person: when it is unchanged, nothing else is asked or written —
     # not even a transaction is opened (its one possible write, the hourly contact stamp, is a
     # single UPDATE).
-    result = repeat_join(worker, via_enterprise=enterprise, annotations=_own_external_id)
+    result, found = lookup_repeat(worker, via_enterprise=enterprise, annotations=_own_external_id)
     if result is not None and worker.external_id in ("", result.membership.partner_external_id):  # type: ignore[attr-defined]
         return result
-    return _join_via_partner(enterprise, worker, actor=actor, repeat=result)
 
+    def link(joined: JoinResult) -> None:
+        # An id that is someone else's refuses the whole join (it rolls back: nothing is stored).
+        # A person new in this transaction has no link yet, and the link's own INSERT tells
+        # whether the id is taken; anyone else's id is checked first.
+        if not joined.new_person:
+            check_external_id(enterprise, worker.external_id, worker.id_hash)
+        try:
+            with audit.batched():  # its own block: a link lost to a race drops its audit row with it
+                link_external_id(
+                    enterprise, joined.membership.person_id, worker.external_id, actor=actor, new_person=joined.new_person
+                )
+        except IntegrityError:
+            # A known person's id taken by another request in the meantime (its savepoint rolled
+            # back): the membership stands, as it would without an external id.
+            logger.warning("external_id %s of %s taken concurrently", worker.external_id, enterprise.uscc)
 
-@transaction.atomic
-@audit.batched()
-def _join_via_partner(enterprise: Enterprise, worker: CleanWorker, *, actor: Actor, repeat: JoinResult | None) -> JoinResult:
-    """join_via_partner past its read-only repeat path: everything in one transaction and one
-    audit INSERT. `repeat`: the person's open membership, found by that path (a new external id)."""
-    result = repeat
-    check_external_id(enterprise, worker.external_id, worker.id_hash)
-    if result is None:
-        result = join_locked(worker, channel=Membership.Channel.PARTNER, actor=actor, via_enterprise=enterprise)
-    try:
-        with audit.batched():  # its own block: a link lost to a race drops its audit row with it
-            link_external_id(
-                enterprise, result.membership.person_id, worker.external_id, actor=actor, new_person=result.new_person
-            )
-    except IntegrityError:
-        # Another request took this external id in the meantime (its savepoint rolled back);
-        # the membership stands, as it would without an external id.
-        logger.warning("external_id %s of %s taken concurrently", worker.external_id, enterprise.uscc)
-    return result
+    if result is not None:  # already a member through this platform, under a new external id
+        with transaction.atomic(), audit.batched():
+            link(result)
+        return result
+    # Everything else is one attempt of the joining service — one transaction, one audit INSERT —
+    # with the external id linked inside it (`then`), so a join retried after a lost race links once.
+    return join_locked(
+        worker, channel=Membership.Channel.PARTNER, actor=actor, via_enterprise=enterprise, likely_new=not found, then=link
+    )

@@ -11,8 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from gongyou.core.actors import COMMAND
+from gongyou.core.models import AuditLog
 from gongyou.core.testing import worker_data
-from gongyou.members.models import Membership
+from gongyou.members.models import Membership, Person
+from gongyou.members.services import withdraw_membership
 
 URL = "/api/v1/join"
 
@@ -30,11 +33,19 @@ def post(api, data, expected):
 
 def test_a_new_join_costs_a_fixed_handful_of_queries(world, api):
     post(api, worker_data(99, external_id="r-99"), 201)  # the token's last-use stamp is written once a minute
-    sql = post(api, worker_data(1, external_id="r-1"), 201)
-    # token, street, repeat lookup (a miss), external id free?, person lock, person insert, platform
-    # link, routing, membership (with its number), event, link insert, link's home org, and one
-    # INSERT for the three audit rows (platform link, join, external id)
-    assert len(sql) == 13, "\n".join(sql)
+    with CaptureQueriesContext(connection) as ctx:
+        assert api.post(URL, worker_data(1, external_id="r-1"), format="json").status_code == 201
+    sql = statements(ctx)
+    # token, street, repeat lookup (a miss), person insert (the miss says the person is new: no
+    # locking read first), platform link, routing, membership (with its number), event, link
+    # insert (which also says whether the external id is someone else's: no check first), link's
+    # home org, and one INSERT for the three audit rows (platform link, join, external id)
+    assert len(sql) == 11, "\n".join(sql)
+    assert not [s for s in sql if s.startswith('SELECT "members_person"') or s.startswith('SELECT "partners_partnerworkerlink"')]
+    # One atomic block, the join attempt (the transaction itself in production; a savepoint in the
+    # test's transaction here): a lost race on the person or the number retries the whole attempt.
+    savepoints = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SAVEPOINT")]
+    assert len(savepoints) == 1, savepoints
     audit_inserts = [s for s in sql if s.startswith('INSERT INTO "core_auditlog"')]
     assert len(audit_inserts) == 1 and audit_inserts[0].count("partner:") == 3
 
@@ -82,3 +93,21 @@ def test_a_repeat_join_opens_no_transaction(world, api):
         assert api.post(URL, data, format="json").status_code == 200
     assert not [q for q in ctx.captured_queries if "SAVEPOINT" in q["sql"]]
     assert len(ctx.captured_queries) == 3
+
+
+def test_a_former_member_rejoins_although_the_first_attempt_guessed_a_new_person(world, api):
+    # The repeat lookup finds no open membership, so the first attempt inserts the person straight
+    # away; they exist (withdrawn), the unique index refuses, and the next attempt locks and reuses them.
+    data = worker_data(7, external_id="r-7")
+    post(api, data, 201)
+    first = Membership.objects.get()
+    withdraw_membership(first, reason="换工作", actor=COMMAND)
+    audit_before = AuditLog.objects.count()
+    sql = post(api, data, 201)
+    assert Person.objects.count() == 1
+    again = Membership.objects.exclude(pk=first.pk).get()
+    assert again.person_id == first.person_id and again.status == Membership.Status.ACTIVE
+    reads = [s for s in sql if s.startswith('SELECT "members_person"')]  # the second attempt's locking read
+    assert len(reads) == 1 and ("FOR UPDATE" in reads[0] or connection.vendor == "sqlite")
+    # Only the successful attempt's audit row (the join; the platform and the external id were already linked).
+    assert list(AuditLog.objects.order_by("pk").values_list("action", flat=True)[audit_before:]) == ["membership.join"]

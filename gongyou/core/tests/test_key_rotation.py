@@ -22,7 +22,7 @@ from gongyou.core.testing import make_id_number, make_phone, worker_data
 from gongyou.members.inputs import clean_worker
 from gongyou.members.models import Membership, Person, RosterEntry
 from gongyou.members.roster import upsert_roster
-from gongyou.members.services import find_person, join, withdraw_consent
+from gongyou.members.services import find_person, join, withdraw_consent, withdraw_membership
 
 
 def do_join(seq):
@@ -128,6 +128,17 @@ def test_rotation_keeps_every_lookup_working_during_and_after(sealed_world, sett
     assert not KeyFingerprint.objects.filter(name=RETIRING_KEY).exists()
     assert data_key_problem() is None
     assert AuditLog.objects.filter(action="data_key.rotation_finish").count() == 1
+
+
+def test_a_former_member_under_the_old_key_rejoins_as_the_same_person_during_a_rotation(sealed_world, settings):
+    # The repeat lookup finds no open membership; the join must still find the person stored
+    # under the retiring key's hash instead of inserting a second one under the new key's.
+    people, _code = sealed_world
+    withdraw_membership(Membership.objects.get(person=people[2]), reason="换工作", actor=COMMAND)
+    switch_to_new_key(settings)
+    again = do_join(2)
+    assert again.created and again.membership.person_id == people[2].pk
+    assert Person.objects.count() == 3
 
 
 def test_an_interrupted_rotation_resumes_and_needs_the_old_key_until_done(sealed_world, settings):

@@ -8,8 +8,8 @@ from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.test.utils import CaptureQueriesContext
 
-from gongyou.core.models import Org, Region
-from gongyou.core.prepared import PreparedQuery
+from gongyou.core.models import AuditLog, Org, Region
+from gongyou.core.prepared import PreparedQuery, insert
 
 
 def test_it_answers_like_the_queryset_with_new_values_each_call(world):
@@ -61,3 +61,28 @@ def test_one_statement_per_call(world):
         for pk in pks:
             assert query.first(pk=pk).pk == pk  # type: ignore[union-attr]
     assert len(ctx.captured_queries) == len(pks)
+
+
+def test_insert_stores_what_create_would_and_sets_the_keys(world):
+    org = Org.objects.order_by("pk")[0]
+
+    def row(n: int) -> AuditLog:
+        return AuditLog(actor_label="t", action="test.insert", object_type="x", object_id=str(n), org=org,
+                        after={"n": n, "名": "工友"}, before=None)
+
+    one = row(1)
+    with CaptureQueriesContext(connection) as ctx:
+        insert(one)
+        three = [row(2), row(3), row(4)]
+        insert(*three)  # one statement for many rows
+    assert len(ctx.captured_queries) == 2
+    assert one.pk is not None and not one._state.adding
+    assert [r.pk for r in three] == sorted(r.pk for r in three) and one.pk not in {r.pk for r in three}
+    assert one.at is not None  # auto_now_add, set on the instance as save() would
+    stored = AuditLog.objects.get(pk=one.pk)
+    assert (stored.org_id, stored.after, stored.before, stored.at) == (org.pk, {"n": 1, "名": "工友"}, None, one.at)
+    assert list(AuditLog.objects.filter(action="test.insert").order_by("pk").values_list("object_id", flat=True)) == [
+        "1", "2", "3", "4"
+    ]
+    with pytest.raises(TypeError):
+        insert(row(5), Org(name="x"))
