@@ -148,3 +148,50 @@ def test_an_rq_worker_on_redis_runs_the_job_and_schedules_its_retry(db, settings
     assert failing.backend_id in ScheduledJobRegistry(queue=queue).get_job_ids()
     queue.empty()
     ScheduledJobRegistry(queue=queue).remove(failing.backend_id)
+
+
+@pytest.mark.parametrize("backend", ["db", "rq"])
+def test_the_schedule_runs_in_a_thread_beside_the_db_worker_and_in_its_own_process_beside_rq(
+    backend, settings, monkeypatch
+):
+    """RQ forks a process per job; a schedule thread in the forking process could hold a lock at
+    that moment and leave the job's process stuck on it, so beside RQ the schedule is a process
+    (stopped with the worker)."""
+    import threading
+
+    from django.core.management import call_command as real_call_command
+
+    from gongyou.core.management.commands import run_worker
+
+    settings.GONGYOU_TASK_BACKEND = backend
+    seen: dict[str, object] = {}
+
+    class FakeProcess:
+        def __init__(self, args):
+            seen["process"] = args
+            seen["terminated"] = False
+
+        def terminate(self):
+            seen["terminated"] = True
+
+        def wait(self, timeout=None):
+            return 0
+
+    def fake_call_command(name, *args, **kwargs):
+        if name in ("db_worker", "rqworker"):
+            seen["worker"] = name
+            seen["threads"] = [t.name for t in threading.enumerate() if t not in before]
+            return None
+        return real_call_command(name, *args, **kwargs)
+
+    monkeypatch.setattr(run_worker.subprocess, "Popen", FakeProcess)
+    monkeypatch.setattr(run_worker, "call_command", fake_call_command)
+    monkeypatch.setattr(run_worker, "loop", lambda stop, interval: stop.wait())
+    before = set(threading.enumerate())
+    real_call_command("run_worker")
+    if backend == "db":
+        assert seen["worker"] == "db_worker" and "schedule" in seen["threads"] and "process" not in seen
+    else:
+        assert seen["worker"] == "rqworker" and "schedule" not in seen["threads"]
+        assert seen["process"][-1] == "run_schedule" and str(seen["process"][1]).endswith("manage.py")
+        assert seen["terminated"] is True

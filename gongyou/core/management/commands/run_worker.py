@@ -1,11 +1,15 @@
 """One background-task worker for the configured queue (settings.TASKS, gongyou/core/jobs.py):
 the database backend's `db_worker`, or django-rq's `rqworker --with-scheduler` on Redis, plus the
-periodic schedule in a thread (`--no-schedule` leaves that to another process). Run as many as the
+periodic schedule beside it (`--no-schedule` leaves that to another process): a thread next to
+the database worker, a child process next to RQ (which forks a process per job, and a fork taken
+while a schedule thread held a lock would leave the job's process waiting on it forever). Run as many as the
 load needs, on any machine that reaches the database (and Redis): they share work through the
 queue only. SIGTERM finishes the current task first; SIGKILL loses nothing either (jobs.recover)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from typing import Any
 
@@ -29,8 +33,13 @@ class Command(BaseCommand):
         if backend == "immediate":
             raise CommandError("GONGYOU_TASK_BACKEND=immediate runs tasks inside requests: there is nothing to work on")
         stop = threading.Event()
+        beside: subprocess.Popen[bytes] | None = None
         if not no_schedule and not batch:
-            threading.Thread(target=loop, args=(stop, INTERVAL), name="schedule", daemon=True).start()
+            if backend == "db":
+                threading.Thread(target=loop, args=(stop, INTERVAL), name="schedule", daemon=True).start()
+            else:
+                command = [sys.executable, str(settings.BASE_DIR / "manage.py"), "run_schedule"]
+                beside = subprocess.Popen(command)  # noqa: S603 (our own manage.py, fixed arguments)
         verbosity = int(options.get("verbosity", 1))
         try:
             if backend == "db":
@@ -42,3 +51,9 @@ class Command(BaseCommand):
                 )
         finally:
             stop.set()
+            if beside is not None:
+                beside.terminate()
+                try:
+                    beside.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    beside.kill()
