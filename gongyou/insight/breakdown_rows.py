@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.db.models.functions import Substr
 
 from gongyou.core.models import Enterprise, Org, Station
 from gongyou.insight.gaps import has_active_union, individual_members
@@ -54,15 +55,45 @@ def member_changes(since: dt.datetime) -> Counter[IndustryKey]:
     return out
 
 
+def _roster_by_industry() -> Counter[IndustryKey]:
+    """Distinct workers on active roster rows per industry and street. A worker listed in two
+    streets counts in each street, but once in their district and once in the city, as the live
+    count does; since an area's figure is the sum of its rows, the difference goes into rows that
+    only the larger areas add up: the district's row without a street, and the row without a
+    place, which only the city reads (insight.queries.Area.filter)."""
+    active = RosterEntry.objects.filter(active=True)
+    distinct = Count("id_hash", distinct=True)
+    roster = _by_industry(active, "industry", "street__code", count=distinct)
+    in_streets: Counter[tuple[str, str]] = Counter()
+    for (industry, (district, _street)), n in roster.items():
+        in_streets[(industry, district)] += n
+    in_districts: Counter[str] = Counter()
+    per_district = (
+        active.order_by()
+        .annotate(district=Substr("street__code", 1, 6))
+        .values("industry", "district")
+        .annotate(n=distinct)
+        .values_list("industry", "district", "n")
+    )
+    for industry, district, n in per_district:
+        industry = industry or ""
+        in_districts[industry] += n
+        if n != in_streets[(industry, district)]:
+            roster[(industry, (district, ""))] += n - in_streets[(industry, district)]
+    for industry, n in active.order_by().values("industry").annotate(n=distinct).values_list("industry", "n"):
+        industry = industry or ""
+        if n != in_districts[industry]:
+            roster[(industry, NOWHERE)] += n - in_districts[industry]
+    return roster
+
+
 def industry_rows(day: dt.date, until: dt.datetime) -> list[IndustrySnapshot]:
     """The industry view per industry and street, members at `until` (the end of `day`)."""
     members = _by_industry(
         Membership.objects.filter(status__in=MEMBER_STATUSES), "person__industry", "person__work_street__code"
     )
     members.subtract(member_changes(until))
-    roster = _by_industry(
-        RosterEntry.objects.filter(active=True), "industry", "street__code", count=Count("id_hash", distinct=True)
-    )
+    roster = _roster_by_industry()
     enterprises = Enterprise.objects.filter(left_register=False)
     registered = _by_industry(enterprises, "industry", "street__code", "district__code")
     with_union = _by_industry(enterprises.filter(has_active_union()), "industry", "street__code", "district__code")

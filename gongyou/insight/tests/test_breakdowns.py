@@ -19,7 +19,7 @@ from gongyou.insight.queries import Area
 from gongyou.insight.snapshots import rebuild
 from gongyou.insight.tests.conftest import found_union, roster
 from gongyou.insight.tests.test_indicators import DISTRICT, OTHER, STREET, at, backdate, months_ago
-from gongyou.members.models import Membership
+from gongyou.members.models import Membership, RosterEntry
 from gongyou.members.services import withdraw_membership
 
 AREAS = [
@@ -50,7 +50,23 @@ def spread(world, gaps):
     withdraw_membership(old[0], reason="离职", actor=COMMAND)
     found_union(gaps.rostered, world.street_fed)
     roster(gaps.other_district, 2)
+    # Two workers listed again by an enterprise in the other 徐汇 street: one also in 徐家汇
+    # (twice in the district's streets), one also in 浦东 (two districts).
+    listed_again(gaps.other_street, [f"{gaps.rostered.pk}-0", f"{gaps.other_district.pk}-0"])
     return gaps
+
+
+def listed_again(enterprise, id_hashes):
+    now = timezone.now()
+    RosterEntry.objects.bulk_create(
+        RosterEntry(
+            enterprise=enterprise, external_id=f"again-{h}", name="某", id_hash=h, id_enc="", id_masked="",
+            phone_hash="", phone_enc="", phone_masked="", street_id=enterprise.street_id,
+            labor_relation="independent", industry="express", active=True,
+            first_seen_at=now, last_seen_at=now, updated_at=now,
+        )  # fmt: skip
+        for h in id_hashes
+    )
 
 
 @pytest.mark.django_db
@@ -68,7 +84,12 @@ def test_snapshot_reads_equal_the_live_count_in_every_area(world, spread):
         assert as_of == yesterday and _enterprises(rows) == live[area][1], area
     city = {r["code"]: r for r in by_industry(Area()).rows}
     assert city["food_delivery"]["members_active"] == 3 and city["ride_hailing"]["members_active"] == 1
-    assert city["express"]["roster_workers"] == 5  # 3 in 徐家汇, 2 in 浦东
+    # 3 in 徐家汇, 2 in 浦东, and the two listed again in the other street: each person once.
+    assert city["express"]["roster_workers"] == 5
+    district = {r["code"]: r for r in by_industry(Area(district=DISTRICT)).rows}
+    assert district["express"]["roster_workers"] == 4  # 徐家汇's 3 and the 浦东 worker
+    other = {r["code"]: r for r in by_industry(Area(district=DISTRICT, street=OTHER)).rows}
+    assert other["express"]["roster_workers"] == 2
 
     # Members joining and leaving after the snapshot count at once; the rest waits for the night.
     join_worker(720, street_code=STREET, industry="food_delivery")
