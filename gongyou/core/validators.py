@@ -94,7 +94,7 @@ def validate_id_number(value: str, *, today: dt.date | None = None) -> IdNumber:
     today = today or timezone.localdate()
     if birth > today:
         raise ValidationError(_("身份证号码中的出生日期晚于今天"), code="id_future_birth_date")
-    age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+    age = _age(birth, today)
     if not WORKER_MIN_AGE <= age <= WORKER_MAX_AGE:
         raise ValidationError(
             _("按身份证号码计算年龄为%(age)d岁，不在%(low)d至%(high)d岁的劳动年龄范围内")
@@ -115,8 +115,12 @@ def id_birth_date(number: str, today: dt.date) -> dt.date | None:
         return None
     if birth > today:
         return None
-    age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-    return birth if WORKER_MIN_AGE <= age <= WORKER_MAX_AGE else None
+    return birth if WORKER_MIN_AGE <= _age(birth, today) <= WORKER_MAX_AGE else None
+
+
+def _age(birth: dt.date, today: dt.date) -> int:
+    """Full years on `today` (a 29 February birthday comes on 1 March in common years)."""
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
 def validate_uscc(value: str) -> str:

@@ -269,14 +269,12 @@ def _prefetch(lookups: Lookups, rows: Sequence[Any]) -> None:
 
 
 def _lock_and_read_existing(enterprise: Enterprise, external_ids: list[str]) -> dict[str, tuple[Any, ...]]:
-    """external_id → (pk, *COMPARED) of this batch's rows already on the roster. The lock
-    serialises batches of one enterprise, so rows found missing here are still missing when we
-    insert them (a replayed batch racing its original cannot insert twice)."""
-    if connection.vendor != "postgresql":
-        qs = RosterEntry.objects.select_for_update().filter(enterprise=enterprise, external_id__in=external_ids)
-        return {row[0]: row[1:] for row in qs.values_list("external_id", "pk", *COMPARED)}
-    _lock(enterprise)
-    return _read_existing(connection.connection, enterprise, external_ids)
+    """external_id → (pk, *COMPARED) of this batch's rows already on the roster, rows locked
+    (other databases than PostgreSQL; there _BatchReads takes an advisory lock and reads in a
+    thread). The lock serialises batches of one enterprise, so rows found missing here are still
+    missing when we insert them (a replayed batch racing its original cannot insert twice)."""
+    qs = RosterEntry.objects.select_for_update().filter(enterprise=enterprise, external_id__in=external_ids)
+    return {row[0]: row[1:] for row in qs.values_list("external_id", "pk", *COMPARED)}
 
 
 def _lock(enterprise: Enterprise) -> None:
@@ -370,7 +368,8 @@ class _BatchReads:
         """(existing rows by external id, recorded names, active members or None = not read)
         for the rows that passed their checks."""
         if not self.postgres:
-            return (_lock_and_read_existing(self.enterprise, external_ids), *_recorded_people(id_hashes))
+            # None: the active members are asked later (_with_active_membership).
+            return _lock_and_read_existing(self.enterprise, external_ids), recorded_names(id_hashes), None
         self._join()
         if self.error is not None:
             raise self.error
@@ -555,15 +554,6 @@ def recorded_names(id_hashes: list[str]) -> dict[str, str]:
     return found
 
 
-def _recorded_people(id_hashes: list[str]) -> tuple[dict[str, str], set[str] | None]:
-    """(recorded_names of these hashes, the hashes of people with an active membership): on
-    PostgreSQL one query; elsewhere the names, and None for "ask _with_active_membership"."""
-    if connection.vendor != "postgresql":
-        return recorded_names(id_hashes), None
-    connection.ensure_connection()
-    return _read_people(connection.connection, list(set(id_hashes)))
-
-
 def check_recorded_name(worker: CleanWorker, names: dict[str, str], id_hash: str | None = None) -> None:
     """A row naming a person on record under another name is refused, as the join refuses it
     (members.services.join): otherwise anyone's ID number with any name would put them on a
@@ -743,7 +733,7 @@ def _record_follow_up(
 ) -> Outbox | None:
     """An outbox row for the transfer proposals of these active new or changed rows (only rows
     of people with an active membership can lead to one). `members`: the batch's hashes with an
-    active membership when already read (_recorded_people)."""
+    active membership when already read (_BatchReads)."""
     id_hashes = _with_active_membership(id_hashes) if members is None else [h for h in id_hashes if h in members]
     if not id_hashes:
         return None

@@ -330,7 +330,7 @@ def test_the_recorded_names_query_reads_person_columns():
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="one query on PostgreSQL only")
 def test_the_batch_people_read_answers_like_the_two_queries_it_replaced(world):
-    """_recorded_people: the recorded names (not anonymised) and the active members among the
+    """_read_people: the recorded names (not anonymised) and the active members among the
     hashes, as recorded_names and _with_active_membership answer."""
     from django.utils import timezone
 
@@ -346,7 +346,8 @@ def test_the_batch_people_read_answers_like_the_two_queries_it_replaced(world):
     Membership.objects.filter(pk=joined[1].pk).update(status=Membership.Status.WITHDRAWN)
     Person.objects.filter(pk=joined[2].person_id).update(anonymised_at=timezone.now())
     hashes = [m.person.id_hash for m in joined] + [crypto.id_hash(make_id_number(999))]
-    names, members = roster._recorded_people(hashes)
+    connection.ensure_connection()
+    names, members = roster._read_people(connection.connection, list(set(hashes)))
     assert names == roster.recorded_names(hashes)
     assert members == set(roster._with_active_membership(hashes))
     assert len(names) == 2 and len(members) == 2
