@@ -159,6 +159,11 @@ else:
         }
     }
 
+# The partner API's hot lookups are prepared on the PostgreSQL server once per connection
+# (core/prepared.py): planning them cost PostgreSQL more than running them. Off for a connection
+# pooler in transaction mode that does not keep prepared statements (deploy/README.md).
+GONGYOU_PG_PREPARE = env_bool("GONGYOU_PG_PREPARE", True)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _redis_url = env_str("REDIS_URL")
@@ -248,6 +253,7 @@ GONGYOU_ADMIN_ENABLED = env_bool("GONGYOU_ADMIN_ENABLED", False)
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "gongyou.api.errors.exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "gongyou.api.negotiation.JsonFirstNegotiation",
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,

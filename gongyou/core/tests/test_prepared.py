@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
 from django.test.utils import CaptureQueriesContext
 
@@ -86,3 +86,67 @@ def test_insert_stores_what_create_would_and_sets_the_keys(world):
     ]
     with pytest.raises(TypeError):
         insert(row(5), Org(name="x"))
+
+
+# --- PostgreSQL: prepared on the server, once per connection ---------------------------------
+
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side preparing is PostgreSQL's")
+
+
+def _prepared_statements(fragment: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", [f"%{fragment}%"])
+        return [row[0] for row in cursor.fetchall()]
+
+
+@on_postgresql
+def test_postgresql_prepares_the_statement_once_and_binds_the_values_on_the_server(world):
+    query = PreparedQuery(lambda code: Region.objects.filter(level=Region.Level.STREET, code=code).order_by("-pk")[:1])
+    streets = list(Region.objects.filter(level=Region.Level.STREET).order_by("pk")[:3])
+    for street in streets:
+        assert query.first(code=street.code) == street
+    prepared = _prepared_statements('ORDER BY "core_region"."id" DESC LIMIT 1')
+    assert len(prepared) == 1, prepared
+    assert "$1" in prepared[0] and streets[0].code not in prepared[0]
+
+
+@on_postgresql
+def test_without_preparing_nothing_is_left_on_the_server(world, settings):
+    settings.GONGYOU_PG_PREPARE = False
+    query = PreparedQuery(lambda pk: Org.objects.filter(pk=pk).order_by("-name")[:1])
+    org = Org.objects.order_by("pk")[0]
+    assert query.first(pk=org.pk) == org
+    assert _prepared_statements('ORDER BY "core_org"."name" DESC LIMIT 1') == []
+
+
+def test_the_logged_statement_carries_its_values(world):
+    # What CaptureQueriesContext and DEBUG's query log show, as for Django's own statements.
+    street = Region.objects.filter(level=Region.Level.STREET).order_by("pk")[0]
+    query = PreparedQuery(lambda code: Region.objects.filter(code=code)[:1])
+    with CaptureQueriesContext(connection) as ctx:
+        assert query.first(code=street.code) == street
+    assert len(ctx.captured_queries) == 1 and f"'{street.code}'" in ctx.captured_queries[0]["sql"]
+
+
+def test_a_failed_statement_leaves_the_next_one_working(world):
+    # On PostgreSQL the cursor is kept for the connection's next statements: one that failed (a
+    # unique code taken), its savepoint rolled back, must not spoil them.
+    street = Region.objects.filter(level=Region.Level.STREET).order_by("pk")[0]
+    query = PreparedQuery(lambda code: Region.objects.filter(code=code)[:1])
+    for _attempt in range(2):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            insert(Region(code=street.code, name="重复", level=Region.Level.STREET, parent_id=street.parent_id))
+        assert query.first(code=street.code) == street
+    assert insert(Region(code="999999999", name="新", level=Region.Level.STREET, parent_id=street.parent_id)) == 1
+    assert query.first(code="999999999").name == "新"  # type: ignore[union-attr]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_gets_a_new_cursor(regions):
+    query = PreparedQuery(lambda code: Region.objects.filter(code=code)[:1])
+    street = Region.objects.filter(level=Region.Level.STREET).order_by("pk")[0]
+    assert query.first(code=street.code) == street
+    connection.close()
+    assert query.first(code=street.code) == street
+    if connection.vendor == "postgresql":
+        assert len(_prepared_statements('FROM "core_region" WHERE "core_region"."code" = $1')) == 1
