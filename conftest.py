@@ -42,6 +42,15 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_kept_streets():
+    # Streets kept by code (gongyou/core/streets.py) must not outlive the test that loaded them:
+    # a rollback removes the rows and the next test's streets get other ids.
+    from gongyou.core.streets import forget_streets
+
+    forget_streets()
+
+
+@pytest.fixture(autouse=True)
 def _figures_counted_on_every_read(settings):
     # Tests change something and read the figures at once; the shared minute of today's counts
     # (GONGYOU_INSIGHT_LIVE_SECONDS) and the coverage page's shared counts (GONGYOU_COVERAGE_SECONDS)

@@ -26,6 +26,7 @@ from gongyou.core.choices import Industry
 from gongyou.core.geo import gcj02_to_wgs84
 from gongyou.core.models import Enterprise, Org, OrgReach, Region, StaffProfile, StaffToken, Station
 from gongyou.core.signals import enterprise_union_founded
+from gongyou.core.streets import forget_streets
 from gongyou.core.validators import normalise_region_code, validate_uscc
 
 if TYPE_CHECKING:
@@ -105,6 +106,7 @@ def load_regions(path: Path = DIVISIONS_CSV) -> int:
                 region.parent = parents[region._parent_code]  # type: ignore[attr-defined]
             Region.objects.bulk_create(new)
             created += len(new)
+    forget_streets()  # bulk_create sends no post_save
     return created
 
 

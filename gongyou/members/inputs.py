@@ -16,7 +16,7 @@ from gongyou.core import crypto
 from gongyou.core.choices import Industry, LaborRelation
 from gongyou.core.errors import FieldErrors
 from gongyou.core.models import Enterprise, Region, Station
-from gongyou.core.prepared import PreparedQuery
+from gongyou.core.streets import street_by_code
 from gongyou.core.validators import (
     clean_text,
     normalise_region_code,
@@ -102,12 +102,6 @@ def _with_text_errors(errors: FieldErrors, bad: FieldErrors) -> None:
     errors.errors.update(bad.errors)
 
 
-# One street by its code: every single join asks it, so it is compiled once (gongyou.core.prepared).
-_STREET: PreparedQuery[Region] = PreparedQuery(
-    lambda code: Region.objects.filter(level=Region.Level.STREET, code=code).order_by("pk")[:1]
-)
-
-
 class Lookups:
     """Caches streets, stations and enterprises so a 5,000-row batch does a handful of queries."""
 
@@ -125,12 +119,13 @@ class Lookups:
         return self._streets
 
     def street(self, code: str) -> Region | None:
-        """One street: from the full map when a batch has loaded it, else by its own indexed
-        query — a single join (the partner API, a form) must not build ~200 Region objects."""
+        """One street: from the full map when a batch has loaded it, else by code from the
+        process's kept streets (core.streets) — a single join (the partner API, a form) must not
+        build ~200 Region objects, nor ask the database for a street it already knows."""
         if self._streets is not None:
             return self._streets.get(code)
         if code not in self._street_by_code:
-            self._street_by_code[code] = _STREET.first(code=code)
+            self._street_by_code[code] = street_by_code(code)
         return self._street_by_code[code]
 
     def prefetch(self, station_codes: set[str], usccs: set[str]) -> None:

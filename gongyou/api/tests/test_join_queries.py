@@ -36,11 +36,12 @@ def test_a_new_join_costs_a_fixed_handful_of_queries(world, api):
     with CaptureQueriesContext(connection) as ctx:
         assert api.post(URL, worker_data(1, external_id="r-1"), format="json").status_code == 201
     sql = statements(ctx)
-    # token, street, repeat lookup (a miss), person insert (the miss says the person is new: no
+    # token, repeat lookup (a miss; the street was kept from the first join), person insert (the miss says the person is new: no
     # locking read first), platform link, routing, membership (with its number), event, link
     # insert (which also says whether the external id is someone else's: no check first), link's
     # home org, and one INSERT for the three audit rows (platform link, join, external id)
-    assert len(sql) == 11, "\n".join(sql)
+    assert len(sql) == 10, "\n".join(sql)
+    assert not [s for s in sql if 'FROM "core_region"' in s]
     assert not [s for s in sql if s.startswith('SELECT "members_person"') or s.startswith('SELECT "partners_partnerworkerlink"')]
     # One atomic block, the join attempt (the transaction itself in production; a savepoint in the
     # test's transaction here): a lost race on the person or the number retries the whole attempt.
@@ -54,9 +55,10 @@ def test_a_repeat_join_is_one_indexed_lookup(world, api):
     data = worker_data(2, external_id="r-2")
     post(api, data, 201)
     sql = post(api, data, 200)
-    # the token, the street of the input, then one lookup answers: membership, person, union,
-    # platform link and the platform's id for the person in one query — no lock, no write.
-    assert len(sql) == 3, "\n".join(sql)
+    # the token (the street of the input is kept from the first join), then one lookup answers:
+    # membership, person, union, platform link and the platform's id for the person in one query —
+    # no lock, no write.
+    assert len(sql) == 2, "\n".join(sql)
     assert all(s.startswith("SELECT") for s in sql)
     assert "FOR UPDATE" not in sql[-1]
 
@@ -68,10 +70,10 @@ def test_a_repeat_join_refreshes_the_last_contact_at_most_hourly(world, api):
     long_ago = timezone.now() - dt.timedelta(days=30)
     Membership.objects.filter(pk=membership.pk).update(last_contact_at=long_ago)
     sql = post(api, data, 200)
-    assert len(sql) == 4 and sql[-1].startswith("UPDATE")
+    assert len(sql) == 3 and sql[-1].startswith("UPDATE")
     membership.refresh_from_db()
     assert membership.last_contact_at > long_ago
-    assert len(post(api, data, 200)) == 3
+    assert len(post(api, data, 200)) == 2
 
 
 def test_a_repeat_join_with_a_new_external_id_still_checks_and_records_it(world, api):
@@ -92,7 +94,7 @@ def test_a_repeat_join_opens_no_transaction(world, api):
     with CaptureQueriesContext(connection) as ctx:
         assert api.post(URL, data, format="json").status_code == 200
     assert not [q for q in ctx.captured_queries if "SAVEPOINT" in q["sql"]]
-    assert len(ctx.captured_queries) == 3
+    assert len(ctx.captured_queries) == 2
 
 
 def test_a_former_member_rejoins_although_the_first_attempt_guessed_a_new_person(world, api):
