@@ -19,6 +19,12 @@ class LaborRelation(models.TextChoices):
     INDEPENDENT = "independent", _("依托平台自主经营")
 
 
+# The codes as sets, made once: `Industry.values` builds a list (and the labels) on every read,
+# and every join checks both.
+INDUSTRY_CODES = frozenset(Industry.values)
+LABOR_RELATION_CODES = frozenset(LaborRelation.values)
+
+
 def choice_lookup(choices: type[models.TextChoices]) -> dict[str, str]:
     """Value by code or by label in any UI language, for spreadsheets typed by people.
 

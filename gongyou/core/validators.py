@@ -155,16 +155,44 @@ def validate_mobile(value: str) -> str:
             _("手机号码应为11位，您填写了%(count)d位") % {"count": len(digits)},
             code="phone_wrong_length",
         )
-    try:
-        parsed = phonenumbers.parse(digits, "CN")
-    except phonenumbers.NumberParseException as exc:
-        raise ValidationError(_("这不是一个有效的手机号码"), code="phone_invalid") from exc
-    if not phonenumbers.is_valid_number(parsed) or phonenumbers.number_type(parsed) not in (
-        phonenumbers.PhoneNumberType.MOBILE,
-        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    ):
+    if not is_mobile_number(digits):
         raise ValidationError(_("这不是一个有效的手机号码"), code="phone_invalid")
     return digits
+
+
+# What phonenumbers says about each 7-digit number segment (号段) met so far, shared by the
+# process: its answer for an 11-digit number starting with 1 depends on at most the first five
+# digits (members/tests/test_roster.py samples every 5-digit prefix), and asking it costs about
+# as much as the rest of a join's input checks. Bounded, as a cache must be.
+_MOBILE_SEGMENTS: dict[str, bool] = {}
+_MOBILE_SEGMENTS_LIMIT = 100_000
+
+
+def is_mobile_number(digits: str) -> bool:
+    """Whether 11 digits are a valid mainland mobile number (phonenumbers: valid, and mobile or
+    fixed-line-or-mobile), its answer kept per number segment."""
+    if not (len(digits) == 11 and digits.isascii() and digits.isdigit() and digits[0] == "1"):
+        return phonenumbers_says_mobile(digits)
+    segment = digits[:7]
+    known = _MOBILE_SEGMENTS.get(segment)
+    if known is None:
+        known = phonenumbers_says_mobile(digits)
+        if len(_MOBILE_SEGMENTS) >= _MOBILE_SEGMENTS_LIMIT:
+            _MOBILE_SEGMENTS.clear()
+        _MOBILE_SEGMENTS[segment] = known
+    return known
+
+
+def phonenumbers_says_mobile(digits: str) -> bool:
+    """phonenumbers' own answer, asked every time."""
+    try:
+        parsed = phonenumbers.parse(digits, "CN")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(parsed) and phonenumbers.number_type(parsed) in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
 
 
 def normalise_region_code(value: str) -> str:

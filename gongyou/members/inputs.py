@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gongyou.core import crypto
-from gongyou.core.choices import Industry, LaborRelation
+from gongyou.core.choices import INDUSTRY_CODES, LABOR_RELATION_CODES, Industry, LaborRelation
 from gongyou.core.errors import FieldErrors
 from gongyou.core.models import Enterprise, Region, Station
 from gongyou.core.streets import street_by_code
@@ -237,13 +237,13 @@ def _work(
     industry = _text(data, "industry")
     if not industry:
         errors.add_code("industry", _("请选择所在行业"), "required")
-    elif industry not in Industry.values:
+    elif industry not in INDUSTRY_CODES:
         errors.add_code("industry", _unknown_choice(_("无法识别的行业“%(value)s”"), industry, Industry), "bad_industry")
 
     labor_relation = _text(data, "labor_relation")
     if not labor_relation:
         errors.add_code("labor_relation", _("请选择用工关系"), "required")
-    elif labor_relation not in LaborRelation.values:
+    elif labor_relation not in LABOR_RELATION_CODES:
         errors.add_code(
             "labor_relation",
             _unknown_choice(_("无法识别的用工关系“%(value)s”"), labor_relation, LaborRelation),

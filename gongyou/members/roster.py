@@ -34,7 +34,7 @@ from gongyou.core.actors import SYSTEM, Actor
 from gongyou.core.choices import Industry, LaborRelation, record_language
 from gongyou.core.errors import ErrorDict, FieldErrors, RowError, django_errors
 from gongyou.core.models import Enterprise, Region, Station
-from gongyou.core.validators import clean_text, id_birth_date, is_clean_text, validate_mobile, validate_uscc
+from gongyou.core.validators import clean_text, id_birth_date, is_clean_text, is_mobile_number, validate_uscc
 from gongyou.members.inputs import CleanWorker, Lookups, clean_worker
 from gongyou.members.models import Membership, Outbox, Person, RosterEntry, Transfer
 from gongyou.members.routing import resolve_union
@@ -119,12 +119,6 @@ def _clean_row(row: Any, enterprise: Enterprise | None, lookups: Lookups) -> tup
     return worker, active
 
 
-# Shared by every batch of the process: what validate_mobile says about a number segment.
-# Bounded, as a cache must be.
-_SEGMENTS: dict[str, bool] = {}
-_CACHE_LIMIT = 100_000
-
-
 class _RowCleaner:
     """Validates one batch's rows. A row already in canonical form (what a platform's export
     sends) is checked here with the caches above; every other row goes through clean_worker,
@@ -133,9 +127,8 @@ class _RowCleaner:
       exists, not in the future, working age) are validators.id_birth_date's, which a property
       test holds equal to validate_id_number's (without its normalisation and python-stdnum's
       re-cleaning, which cost more than the rest of the row's checks);
-    - whether an 11-digit number is a valid mainland mobile depends on its number segment
-      (号段; phonenumbers decides on at most the first five digits), so validate_mobile is asked
-      once per 7-digit segment (members/tests/test_roster.py checks every 5-digit prefix)."""
+    - whether an 11-digit number is a valid mainland mobile is validators.is_mobile_number's
+      answer, which validate_mobile gives too (phonenumbers asked once per number segment)."""
 
     def __init__(self, enterprise: Enterprise | None, lookups: Lookups) -> None:
         self.enterprise = enterprise
@@ -151,19 +144,10 @@ class _RowCleaner:
         return worker.external_id, worker, active
 
     def _mobile_ok(self, phone: str) -> bool:
-        key = phone[:7]
-        if key not in _SEGMENTS:
-            if len(_SEGMENTS) >= _CACHE_LIMIT:
-                _SEGMENTS.clear()
-            try:
-                validate_mobile(phone)
-            except ValidationError:
-                _SEGMENTS[key] = False
-            except Exception:
-                return False  # not ours to judge: the general path reports it as it always has
-            else:
-                _SEGMENTS[key] = True
-        return _SEGMENTS[key]
+        try:
+            return is_mobile_number(phone)
+        except Exception:
+            return False  # not ours to judge: the general path reports it as it always has
 
     def _fast(self, row: dict[str, Any]) -> tuple[str, CleanWorker, bool] | None:
         get = row.get

@@ -17,7 +17,7 @@ from django.db.models import Case, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongyou.core.choices import Industry, LaborRelation, record_language
+from gongyou.core.choices import INDUSTRY_CODES, Industry, LaborRelation, record_language
 from gongyou.core.models import Org, Station
 from gongyou.core.prepared import PreparedQuery
 from gongyou.members.work import WorkContext
@@ -38,7 +38,7 @@ EMPLOYER_WITHOUT_UNION = gettext_lazy("用工单位%(employer)s尚未建会，")
 def render_reason(code: str, params: dict[str, str]) -> str:
     """The reason in the active language; names (orgs, streets, employers) stay as they are."""
     values = dict(params)
-    if "industry" in values and values["industry"] in Industry.values:
+    if "industry" in values and values["industry"] in INDUSTRY_CODES:
         values["industry"] = str(Industry(values["industry"]).label)
     text = str(REASONS[code]) % values
     if values.get("employer_without_union"):

@@ -9,7 +9,9 @@ from stdnum.cn import ric
 from gongyou.core.testing import make_id_number, make_uscc
 from gongyou.core.validators import (
     id_birth_date,
+    is_mobile_number,
     normalise_region_code,
+    phonenumbers_says_mobile,
     validate_id_number,
     validate_mobile,
     validate_uscc,
@@ -185,6 +187,34 @@ def test_any_eleven_digits_validate_or_fail_cleanly(digits):
         assert validate_mobile(digits) == digits
     except ValidationError as exc:
         assert exc.code in ("phone_invalid",)
+
+
+@given(st.from_regex(r"\A1[0-9]{10}\Z"))
+def test_the_kept_segment_answers_are_phonenumbers_answers(digits):
+    # Asked twice: the second answer comes from the kept segment.
+    assert is_mobile_number(digits) == phonenumbers_says_mobile(digits) == is_mobile_number(digits)
+
+
+def test_phonenumbers_is_asked_once_per_segment(monkeypatch):
+    from gongyou.core import validators
+
+    asked: list[str] = []
+
+    def says(digits: str) -> bool:
+        asked.append(digits)
+        return digits.startswith("139")
+
+    monkeypatch.setattr(validators, "_MOBILE_SEGMENTS", {})
+    monkeypatch.setattr(validators, "phonenumbers_says_mobile", says)
+    assert validate_mobile("13907770001") == "13907770001"
+    assert validate_mobile("13907779999") == "13907779999"  # same segment 1390777
+    assert code_of(validate_mobile, "13707770001") == "phone_invalid"
+    assert code_of(validate_mobile, "13707770002") == "phone_invalid"
+    assert validate_mobile("13907780001") == "13907780001"  # another segment
+    assert asked == ["13907770001", "13707770001", "13907780001"]
+    # Outside the segment rule (not 1…): asked every time.
+    assert code_of(validate_mobile, "02112345678") == code_of(validate_mobile, "02112345678") == "phone_invalid"
+    assert asked[3:] == ["02112345678", "02112345678"]
 
 
 def test_number_that_crashed_phonenumbers_is_a_clean_error():

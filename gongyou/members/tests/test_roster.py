@@ -5,14 +5,13 @@ import random
 from collections import OrderedDict
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 
 from gongyou.core.actors import COMMAND
 from gongyou.core.models import AuditLog
 from gongyou.core.services import load_regions
 from gongyou.core.testing import build_world, make_id_number, make_phone, make_uscc
-from gongyou.core.validators import validate_mobile
+from gongyou.core.validators import phonenumbers_says_mobile
 from gongyou.members import roster
 from gongyou.members.models import RosterEntry
 from gongyou.members.roster import COMPARED, upsert_roster
@@ -191,18 +190,15 @@ def test_rows_the_general_path_cleans_are_looked_up_under_their_clean_values(wor
 
 
 def test_mobile_validity_is_decided_by_the_number_segment():
-    """The fast path asks validate_mobile once per 7-digit segment; sample every 5-digit
-    prefix to show that numbers in one segment are all accepted or all refused."""
+    """validators.is_mobile_number asks phonenumbers once per 7-digit segment; sample every
+    5-digit prefix to show that phonenumbers accepts or refuses all numbers of one segment."""
     rnd = random.Random(20261128)
 
     def accepted(number):
         try:
-            validate_mobile(number)
-        except ValidationError:
-            return False
+            return phonenumbers_says_mobile(number)
         except Exception:
             return False  # phonenumbers raising on some invalid numbers: refused either way
-        return True
 
     for prefix in range(10000, 20000):
         segment = f"{prefix}{rnd.randrange(100):02d}"
