@@ -9,13 +9,14 @@ language (`render_reason`); the membership also stores the text in the record la
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, When
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from gongyou.core.choices import INDUSTRY_CODES, Industry, LaborRelation, record_language
 from gongyou.core.models import Org, Station
@@ -36,7 +37,25 @@ EMPLOYER_WITHOUT_UNION = gettext_lazy("用工单位%(employer)s尚未建会，")
 
 
 def render_reason(code: str, params: dict[str, str]) -> str:
-    """The reason in the active language; names (orgs, streets, employers) stay as they are."""
+    """The reason in the active language; names (orgs, streets, employers) stay as they are.
+    Remembered per language, code and names: every join answers with it (twice for a new one,
+    stored in the record language and answered in the caller's), and the few thousand unions
+    and streets give few distinct texts."""
+    try:
+        key = (get_language(), code, tuple(sorted(params.items())))
+        hash(key)
+    except TypeError:  # a value that is not hashable (not from the joining rule): as it is
+        return _render_reason(code, params)
+    return _remembered_reason(key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_reason(key: tuple[str | None, str, tuple[tuple[str, str], ...]]) -> str:
+    _language, code, items = key
+    return _render_reason(code, dict(items))
+
+
+def _render_reason(code: str, params: dict[str, str]) -> str:
     values = dict(params)
     if "industry" in values and values["industry"] in INDUSTRY_CODES:
         values["industry"] = str(Industry(values["industry"]).label)
