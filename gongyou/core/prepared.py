@@ -172,7 +172,7 @@ def _cursor(connection: Any) -> Any:
     """A cursor of `connection` that prepares its statements on PostgreSQL (see the module's
     docstring), Django's own cursor elsewhere; to be used as a context manager. Wrapped as
     `connection.cursor()` wraps its own. On PostgreSQL one such cursor is kept per connection and
-    reused (a new join runs eleven statements: making and closing a cursor for each cost more than
+    reused (a new join runs ten statements: making and closing a cursor for each cost more than
     a tenth of its Python time); `connections[alias]` is per thread, so the cursor is too."""
     if connection.vendor != "postgresql" or not settings.GONGYOU_PG_PREPARE:
         return connection.cursor()

@@ -1,11 +1,11 @@
 """Streets by their statistical code, kept in each process.
 
 Every join names its street by code (the partner API, the portal, a console form), and looking it
-up was a fifth of a repeat join's cost. Streets are reference data: `load_regions` adds them, and a
-street's code never moves to another row. So a street once found is kept here for a few minutes;
-an unknown code is asked every time (bad input must not fill the map). Saving or deleting a region
-in this process, and `load_regions`, forget every kept street; another process's change is seen
-when the entry expires (`STREET_KEEP_SECONDS`)."""
+up was about a tenth of a repeat join's Python time. Streets are reference data: `load_regions`
+adds them, and a street's code never moves to another row. So a street once found is kept here
+for a few minutes; an unknown code is asked every time (bad input must not fill the map). Saving
+or deleting a region in this process, and `load_regions`, forget every kept street; another
+process's change is seen when the entry expires (`STREET_KEEP_SECONDS`)."""
 
 from __future__ import annotations
 
