@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from gongyou.core.geo import haversine_rad
@@ -186,8 +186,8 @@ _state: dict[str, object] = {"index": None, "fingerprint": None, "checked": 0.0}
 
 def _fingerprint() -> tuple:
     agg = ServicePosition.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-    hol = PublicHoliday.objects.aggregate(n=Count("id"), last=Max("date"))
-    return (agg["n"], agg["last"], hol["n"], hol["last"])
+    hol = PublicHoliday.objects.aggregate(n=Count("id"), last=Max("date"), workdays=Count("id", filter=Q(workday=True)))
+    return (agg["n"], agg["last"], hol["n"], hol["last"], hol["workdays"])
 
 
 def build_from_db() -> PositionIndex:
@@ -217,7 +217,8 @@ def build_from_db() -> PositionIndex:
             "closed_on_holidays",
         )
     ]
-    return PositionIndex(rows, set(PublicHoliday.objects.values_list("date", flat=True)))
+    # A make-up working day (调休上班) is no holiday: positions keep their weekday hours.
+    return PositionIndex(rows, set(PublicHoliday.objects.filter(workday=False).values_list("date", flat=True)))
 
 
 def get_index() -> PositionIndex:

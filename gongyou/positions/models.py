@@ -55,10 +55,14 @@ class ServicePosition(models.Model):
 
 
 class PublicHoliday(models.Model):
-    """A statutory public holiday (法定节假日) date; positions flagged closed_on_holidays close."""
+    """A date of the State Council's yearly holiday arrangement: a statutory public holiday
+    (法定节假日; positions flagged closed_on_holidays close, case deadlines skip it), or, with
+    `workday`, a weekend day that is a working day in exchange (调休上班; case deadlines count it,
+    positions ignore it)."""
 
     date = models.DateField(_("日期"), unique=True)
     name = models.CharField(_("节日"), max_length=40)
+    workday = models.BooleanField(_("调休上班日"), default=False)
 
     class Meta:
         ordering = ["date"]

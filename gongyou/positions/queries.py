@@ -45,7 +45,7 @@ def is_open_now(position: ServicePosition) -> bool:
     if position.status != Status.OPEN:
         return False
     holidays = set(
-        PublicHoliday.objects.filter(date__gte=timezone.localdate() - dt.timedelta(days=1)).values_list(
+        PublicHoliday.objects.filter(workday=False, date__gte=timezone.localdate() - dt.timedelta(days=1)).values_list(
             "date", flat=True
         )[:10]
     )

@@ -378,24 +378,49 @@ def handle_feedback(feedback: Feedback, *, status: str, reply: str = "", actor: 
 
 
 @transaction.atomic
-def set_public_holiday(date: dt.date, name: str, *, actor: Actor) -> PublicHoliday:
-    holiday, created = PublicHoliday.objects.update_or_create(date=date, defaults={"name": name})
-    audit.record(actor, "position.holiday_set", holiday, after={"date": str(date), "name": name, "created": created})
+def set_public_holiday(date: dt.date, name: str, *, workday: bool = False, actor: Actor) -> PublicHoliday:
+    """A holiday date, or with `workday` a make-up working day (调休上班)."""
+    holiday, created = PublicHoliday.objects.update_or_create(date=date, defaults={"name": name, "workday": workday})
+    audit.record(
+        actor,
+        "position.holiday_set",
+        holiday,
+        after={"date": str(date), "name": name, "workday": workday, "created": created},
+    )
     _changed()
     return holiday
 
 
+# The workday column as people write it in a spreadsheet.
+_YES = {"1", "true", "yes", "y", "是", "上班"}
+_NO = {"", "0", "false", "no", "n", "否", "放假"}
+
+
+def parse_workday(value: object) -> bool:
+    """The `workday` column: empty or no for a holiday, yes for a make-up working day; anything
+    else is refused (ValueError) rather than guessed."""
+    text = str(value if value is not None else "").strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError(f"workday 列只能填 1/0、是/否 或留空，不能是“{value}”")
+
+
 def load_public_holidays(rows: Sequence[Mapping[str, str]], *, actor: Actor) -> int:
-    """Holiday dates (date,name rows, ISO dates) as published by the State Council each year;
-    idempotent, returns how many were added or renamed."""
-    existing = dict(PublicHoliday.objects.values_list("date", "name"))
+    """The State Council's arrangement for a year as published (rows date,name[,workday]; ISO
+    dates; workday marks a make-up working day, 调休上班); idempotent, returns how many dates were
+    added or changed. Every row is read before anything is stored, so a bad row stores nothing."""
+    wanted = [
+        (dt.date.fromisoformat(str(row["date"]).strip()), str(row.get("name") or "").strip(), parse_workday(row.get("workday")))
+        for row in rows
+    ]
+    existing = {d: (n, w) for d, n, w in PublicHoliday.objects.values_list("date", "name", "workday")}
     changed = 0
     with transaction.atomic():
-        for row in rows:
-            date = dt.date.fromisoformat(str(row["date"]).strip())
-            name = str(row.get("name") or "").strip()
-            if existing.get(date) != name:
-                set_public_holiday(date, name, actor=actor)
+        for date, name, workday in wanted:
+            if existing.get(date) != (name, workday):
+                set_public_holiday(date, name, workday=workday, actor=actor)
                 changed += 1
     return changed
 

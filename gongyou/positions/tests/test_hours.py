@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -136,3 +137,33 @@ def test_load_holidays_command_closes_holiday_stations_in_the_index(db, tmp_path
     bad.write_text("date,name\n2027/01/01,元旦\n", encoding="utf-8")
     with pytest.raises(CommandError):
         call_command("load_holidays", str(bad))
+
+
+def test_a_make_up_working_day_is_no_holiday_for_positions(db, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    from gongyou.positions.index import get_index, invalidate
+    from gongyou.positions.models import PublicHoliday
+
+    path = tmp_path / "2027.csv"
+    path.write_text("date,name,workday\n2027-02-06,春节,\n2027-02-13,春节调休上班,1\n", encoding="utf-8")
+    call_command("load_holidays", str(path), stdout=StringIO())
+    assert dict(PublicHoliday.objects.values_list("date", "workday")) == {
+        dt.date(2027, 2, 6): False, dt.date(2027, 2, 13): True
+    }
+    invalidate()
+    holidays = get_index().holidays
+    assert dt.date(2027, 2, 6) in holidays and dt.date(2027, 2, 13) not in holidays
+    row = IndexRow(1, "x", "relay_station", 121.4, 31.2, "open", (), {}, True, True)
+    assert PositionIndex([row], holidays).open_now(dt.datetime(2027, 2, 13, 10))[0]
+    assert not PositionIndex([row], holidays).open_now(dt.datetime(2027, 2, 6, 10))[0]
+    # Turning a loaded date into a make-up day is a change; a bad workday value loads nothing.
+    path.write_text("date,name,workday\n2027-02-06,春节,是\n", encoding="utf-8")
+    out = StringIO()
+    call_command("load_holidays", str(path), stdout=out)
+    assert "1 天" in out.getvalue() and PublicHoliday.objects.get(date=dt.date(2027, 2, 6)).workday
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,name,workday\n2027-03-01,植树,\n2027-03-02,植树,maybe\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="workday"):
+        call_command("load_holidays", str(bad))
+    assert not PublicHoliday.objects.filter(date__month=3).exists()

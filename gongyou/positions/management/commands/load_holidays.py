@@ -1,7 +1,9 @@
-"""`manage.py load_holidays FILE.csv`: the statutory public holidays (法定节假日) that positions
-marked "closed on public holidays" observe. The State Council publishes each year's dates late in
-the year before; an operator loads them with this command (CSV with columns date,name; ISO
-dates). Idempotent: a date already loaded with the same name is left alone."""
+"""`manage.py load_holidays FILE.csv`: the State Council's holiday arrangement for a year — the
+statutory public holidays (法定节假日), which positions marked "closed on public holidays" observe
+and case deadlines skip, and the make-up working days (调休上班), which case deadlines count as
+working days. The arrangement is published late in the year before; an operator loads it with this
+command (CSV with columns date,name and optionally workday: 1 on a make-up working day; ISO
+dates). Idempotent: a date already loaded the same way is left alone; a bad row loads nothing."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from gongyou.positions.services import load_public_holidays
 
 
 class Command(BaseCommand):
-    help = "Load public-holiday dates (CSV: date,name) for positions closed on public holidays."
+    help = "Load the year's holiday arrangement (CSV: date,name[,workday]) for positions and case deadlines."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
@@ -32,5 +34,5 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{path}: {exc.strerror}") from exc
         except ValueError as exc:
-            raise CommandError(f"{path}: 日期格式应为 YYYY-MM-DD（{exc}）") from exc
-        self.stdout.write(self.style.SUCCESS(f"法定节假日已载入：新增或更名 {changed} 天"))
+            raise CommandError(f"{path}: 日期格式应为 YYYY-MM-DD，workday 列填 1/0（{exc}）") from exc
+        self.stdout.write(self.style.SUCCESS(f"节假日安排已载入：新增或更改 {changed} 天"))
