@@ -238,15 +238,19 @@ def _join_once(
     person, created_person = _locked_person(worker, likely_new=likely_new)
     if not created_person and person.anonymised_at is None and person.name != worker.name:
         raise _conflict(_("姓名与身份证号码登记的信息不一致"), "name_mismatch", field="name")
+    linked_to: Enterprise | None = None
     if via_enterprise is not None and (created_person or not person.platforms.filter(pk=via_enterprise.pk).exists()):
-        # Linking a platform decides which partner may look the member up: an audited write.
+        linked_to = via_enterprise
+        # Linking a platform decides which partner may look the member up: an audited write, filed
+        # under the person's union (once known, below) so its staff see it in their audit list.
         if created_person:  # nothing can be linked to them yet: a plain INSERT
             insert(Person.platforms.through(person_id=person.pk, enterprise_id=via_enterprise.pk))
         else:
             person.platforms.add(via_enterprise)
-        audit.record(actor, "person.add_platform", person, after={"platform": via_enterprise.pk})
     existing = None if created_person else open_membership(person)
     if existing is not None:
+        if linked_to is not None:
+            _record_platform_link(actor, person, linked_to, existing.org)
         Membership.objects.filter(pk=existing.pk).update(last_contact_at=now)
         return JoinResult(existing, False)
 
@@ -283,6 +287,8 @@ def _join_once(
         membership, "applied" if status == S.APPLIED else "joined", actor=actor, note=reason,
         note_code="routing", note_params={"code": routing.code, **routing.params},
     )
+    if linked_to is not None:
+        _record_platform_link(actor, person, linked_to, routing.union)
     audit.record(
         actor,
         "membership.join",
@@ -293,6 +299,10 @@ def _join_once(
     if routing.mode == Membership.Mode.INDIVIDUAL and worker.employer is not None:
         check_founding_threshold(worker.employer, worker.street, actor=actor)
     return JoinResult(membership, True, new_person=created_person)
+
+
+def _record_platform_link(actor: Actor, person: Person, platform: Enterprise, union: Org) -> None:
+    audit.record(actor, "person.add_platform", person, after={"platform": platform.pk}, org=union)
 
 
 # --- lifecycle ---------------------------------------------------------------------------------

@@ -88,6 +88,21 @@ def test_linking_a_partner_platform_is_audited_once(world):
     assert sorted(r.after["platform"] for r in rows) == sorted([world.platform.pk, world.agent.pk])
 
 
+def test_a_platform_link_is_filed_under_the_members_union(world, personas):
+    # Filed under no org, it was seen by superusers only; now the union's staff and those above
+    # it see it, and another street does not.
+    from gongyou.core.access import audit_entries_for
+
+    worker = clean_worker(worker_data(18))
+    membership = join(worker, channel="partner", actor=Actor.partner(world.platform), via_enterprise=world.platform).membership
+    join(worker, channel="partner", actor=Actor.partner(world.agent), via_enterprise=world.agent)  # a repeat, a new platform
+    rows = AuditLog.objects.filter(action="person.add_platform", object_id=str(membership.person_id))
+    assert [r.org_id for r in rows] == [membership.org_id, membership.org_id]
+    for user, sees in (("city", True), ("street", True), ("other_street", False)):
+        visible = audit_entries_for(personas[user]).filter(action="person.add_platform")
+        assert visible.filter(object_id=str(membership.person_id)).count() == (2 if sees else 0), user
+
+
 def test_reason_is_stored_in_chinese_and_shown_in_the_readers_language(world):
     from django.utils import translation
 
