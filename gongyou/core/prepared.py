@@ -205,12 +205,26 @@ _PREPARE_THRESHOLD = 1_000_000
 def _preparing_classes() -> tuple[type, type]:
     # Imported here: the PostgreSQL backend imports psycopg, which a SQLite-only install lacks.
     from django.db.backends.postgresql.base import CursorDebugWrapper, ServerBindingCursor
+    from psycopg import errors
+    from psycopg.pq import TransactionStatus
 
     class _PreparingCursor(ServerBindingCursor):  # type: ignore[misc, valid-type]
         """Binds values on the server and prepares every statement on its first execution (psycopg
-        keeps the 100 most recent per connection)."""
+        keeps the 100 most recent per connection).
+
+        A migration that changes the type of a column a prepared statement reads makes PostgreSQL
+        refuse the statement ("cached plan must not change result type", SQLSTATE 0A000) until it
+        is prepared again. Inside a transaction the error stands (the transaction is lost anyway,
+        and its rollback makes psycopg forget its statements); outside one nothing has happened,
+        so every statement is deallocated and this one runs again, once."""
 
         def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None) -> Any:
+            try:
+                return super().execute(query, params, prepare=True, binary=binary)  # type: ignore[misc]
+            except errors.FeatureNotSupported:
+                if self.connection.info.transaction_status != TransactionStatus.IDLE:
+                    raise
+            self.connection.execute("DEALLOCATE ALL")  # psycopg sees it and forgets its own names
             return super().execute(query, params, prepare=True, binary=binary)  # type: ignore[misc]
 
     class _DebugWrapper(CursorDebugWrapper):  # type: ignore[misc, valid-type]

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, NotSupportedError, connection, transaction
 from django.db.models import Exists, OuterRef
 from django.test.utils import CaptureQueriesContext
 
@@ -150,3 +150,38 @@ def test_a_new_connection_gets_a_new_cursor(regions):
     assert query.first(code=street.code) == street
     if connection.vendor == "postgresql":
         assert len(_prepared_statements('FROM "core_region" WHERE "core_region"."code" = $1')) == 1
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_column_type_changed_under_a_prepared_statement(regions):
+    # A migration run by another process while this one serves: outside a transaction the
+    # statement is prepared again at once; inside one it fails, and works after the rollback.
+    import psycopg
+
+    from gongyou.core.prepared import _cursor
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE prepared_scratch (id int, name varchar(10))")
+        cursor.execute("INSERT INTO prepared_scratch VALUES (1, 'a')")
+    other = psycopg.connect(dbname=connection.settings_dict["NAME"], host=connection.settings_dict["HOST"] or None,
+                            port=connection.settings_dict["PORT"] or None, user=connection.settings_dict["USER"] or None,
+                            autocommit=True)
+    sql = "SELECT id, name FROM prepared_scratch WHERE id = %s"
+    try:
+        def read() -> list:
+            with _cursor(connection) as cursor:
+                cursor.execute(sql, [1])
+                return cursor.fetchall()
+
+        assert read() == [(1, "a")]
+        other.execute("ALTER TABLE prepared_scratch ALTER COLUMN name TYPE varchar(20)")
+        assert read() == [(1, "a")]
+        other.execute("ALTER TABLE prepared_scratch ALTER COLUMN name TYPE text")
+        with pytest.raises(NotSupportedError), transaction.atomic():
+            read()
+        assert read() == [(1, "a")]
+    finally:
+        other.close()
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE prepared_scratch")
