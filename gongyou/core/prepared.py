@@ -222,9 +222,10 @@ def _preparing_classes() -> tuple[type, type]:
             try:
                 return super().execute(query, params, prepare=True, binary=binary)  # type: ignore[misc]
             except errors.FeatureNotSupported:
-                if self.connection.info.transaction_status != TransactionStatus.IDLE:
+                raw: Any = self.connection  # type: ignore[attr-defined]  # psycopg's Cursor.connection
+                if raw.info.transaction_status != TransactionStatus.IDLE:
                     raise
-            self.connection.execute("DEALLOCATE ALL")  # psycopg sees it and forgets its own names
+            raw.execute("DEALLOCATE ALL")  # psycopg sees it and forgets its own names
             return super().execute(query, params, prepare=True, binary=binary)  # type: ignore[misc]
 
     class _DebugWrapper(CursorDebugWrapper):  # type: ignore[misc, valid-type]
