@@ -40,7 +40,12 @@ def test_login_transfer_and_leave(live_server, transactional_db, world, phone_pa
 
     page.click("text=申请组织关系接转")
     page.wait_for_url("**/me/transfer/")
+    # The form opens on the member's own district (Xuhui): its street list already holds 湖南路街道,
+    # and picking the district swaps in a new list by htmx. Wait until the old list is gone, or a
+    # slow machine picks the street in it and the swap then empties the choice.
+    old_list = page.query_selector("#id_street_code")
     page.select_option("#id_district", "310104")
+    page.wait_for_function("el => !el.isConnected", arg=old_list)
     page.wait_for_function("() => document.querySelector('#id_street_code').innerText.includes('湖南路街道')")
     page.select_option("#id_street_code", world.other_street.code)
     page.click("label.chip:has-text('快递物流')")
