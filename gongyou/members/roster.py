@@ -31,7 +31,7 @@ from stdnum.cn import ric
 
 from gongyou.core import audit, crypto, sealing
 from gongyou.core.actors import SYSTEM, Actor
-from gongyou.core.choices import Industry, LaborRelation, record_language
+from gongyou.core.choices import INDUSTRY_CODES, LABOR_RELATION_CODES, LaborRelation, record_language
 from gongyou.core.errors import ErrorDict, FieldErrors, RowError, django_errors
 from gongyou.core.models import Enterprise, Region, Station
 from gongyou.core.validators import clean_text, id_birth_date, is_clean_text, is_mobile_number, validate_uscc
@@ -44,8 +44,6 @@ from gongyou.members.work import WorkContext
 COMPARED = ("name", "id_hash", "phone_hash", "street_id", "station_id", "labor_relation", "industry", "active")
 _ID_FORM = re.compile(r"[0-9]{17}[0-9X]")
 _MOBILE_FORM = re.compile(r"1[0-9]{10}")
-_INDUSTRIES = frozenset(Industry.values)
-_RELATIONS = frozenset(LaborRelation.values)
 # First key of the PostgreSQL advisory lock that serialises roster batches of one enterprise.
 _LOCK_NAMESPACE = 0x524F53  # "ROS"
 # A batch with at least this many valid rows encrypts its new rows in worker processes when
@@ -158,8 +156,8 @@ class _RowCleaner:
         consent = get("consent_version")
         if not (
             type(name) is str and type(number) is str and type(phone) is str and type(external_id) is str
-            and type(street_code) is str and type(industry) is str and industry in _INDUSTRIES
-            and type(relation) is str and relation in _RELATIONS
+            and type(street_code) is str and type(industry) is str and industry in INDUSTRY_CODES
+            and type(relation) is str and relation in LABOR_RELATION_CODES
             and (active is None or type(active) is bool)
             and (consent is None or (type(consent) is str and len(consent) <= 20 and is_clean_text(consent)))
             and get("employer_uscc") in (None, "")
