@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _l
 
 from gongyou.core import crypto, jobs, schedule, sms
+from gongyou.core.models import BackgroundJob
 
 # Finished jobs (and the export files they hold) are kept this long.
 KEEP_FINISHED = dt.timedelta(days=7)
@@ -22,14 +23,15 @@ def deliver_sms(phone_enc: str, message_enc: str, purpose: str, code_enc: str) -
     )
 
 
-def send_sms_later(phone: str, message: str, *, purpose: str, code: str = "") -> None:
-    """Queue one text message. The demo's console backend is written at once instead: it keeps
-    codes in this process's cache for /join/demo-sms/ (a worker's cache is another one without
-    Redis), and it has no gateway to wait for."""
+def send_sms_later(phone: str, message: str, *, purpose: str, code: str = "") -> BackgroundJob | None:
+    """Queue one text message; the job that sends it (its status says whether it went out), or
+    None when it was written at once: the demo's console backend keeps codes in this process's
+    cache for /join/demo-sms/ (a worker's cache is another one without Redis), and it has no
+    gateway to wait for."""
     if sms.is_console_backend():
         sms.get_backend().send(phone, message, purpose=purpose, code=code)
-        return
-    jobs.enqueue(deliver_sms, crypto.encrypt(phone), crypto.encrypt(message), purpose, crypto.encrypt(code))
+        return None
+    return jobs.enqueue(deliver_sms, crypto.encrypt(phone), crypto.encrypt(message), purpose, crypto.encrypt(code))
 
 
 @schedule.daily("04:30")

@@ -22,6 +22,10 @@ class SmsChallenge(models.Model):
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
+    # The background job sending the text (core.tasks.deliver_sms): the portal tells the worker
+    # whether the code went out, is being sent again, or failed. Null when it was written at once
+    # (the demo's console backend) or the finished job has since been purged.
+    job = models.ForeignKey("core.BackgroundJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         indexes = [models.Index(fields=["phone_hash", "purpose", "created_at"])]

@@ -7,12 +7,15 @@ import datetime as dt
 import hmac
 import secrets
 import unicodedata
+from enum import StrEnum
 
+from django.core import signing
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongyou.core import crypto
+from gongyou.core.models import BackgroundJob
 
 # The backends moved to core (benefits sends reminders through them too); these names stay here
 # so settings naming gongyou.portal.sms.ConsoleBackend / HttpGatewayBackend keep working.
@@ -76,8 +79,61 @@ def send_code(phone: str, purpose: str, *, ip: str) -> SmsChallenge:
     )
     # Sent by a worker, never inside the request: a slow or failing gateway costs the worker a
     # retry with back-off (core.tasks.deliver_sms), not the worker on the phone a hanging page.
-    send_sms_later(phone, _message(code), purpose=purpose, code=code)
+    job = send_sms_later(phone, _message(code), purpose=purpose, code=code)
+    if job is not None:
+        SmsChallenge.objects.filter(pk=challenge.pk).update(job=job)
+        challenge.job = job
     return challenge
+
+
+# --- whether the code went out --------------------------------------------------------------------
+
+
+class Delivery(StrEnum):
+    SENDING = "sending"  # queued or being sent
+    RETRYING = "retrying"  # the gateway failed; the job tries again after its back-off
+    SENT = "sent"
+    FAILED = "failed"  # every attempt failed: the worker must ask for a new code
+    EXPIRED = "expired"  # not sent before the code's five minutes ran out
+
+
+_JOB_DELIVERY: dict[str, Delivery] = {
+    BackgroundJob.Status.QUEUED: Delivery.SENDING,
+    BackgroundJob.Status.RUNNING: Delivery.SENDING,
+    BackgroundJob.Status.RETRYING: Delivery.RETRYING,
+    BackgroundJob.Status.SUCCEEDED: Delivery.SENT,
+    BackgroundJob.Status.FAILED: Delivery.FAILED,
+}
+
+
+def delivery(challenge: SmsChallenge, now: dt.datetime | None = None) -> Delivery:
+    """How the challenge's text fares: from its sending job's status (no job: written at once)."""
+    if challenge.job_id is None:
+        return Delivery.SENT
+    status = BackgroundJob.objects.filter(pk=challenge.job_id).values_list("status", flat=True).first()
+    state = _JOB_DELIVERY.get(status, Delivery.SENT) if status is not None else Delivery.SENT
+    if state in (Delivery.SENDING, Delivery.RETRYING) and challenge.expires_at <= (now or timezone.now()):
+        return Delivery.EXPIRED
+    return state
+
+
+_STATUS_SALT = "gongyou.portal.sms-status"
+
+
+def status_token(challenge: SmsChallenge) -> str:
+    """What the phone's page polls with: the challenge, signed (no number, no code in the URL)."""
+    return signing.dumps(challenge.pk, salt=_STATUS_SALT)
+
+
+def challenge_for_token(token: str) -> SmsChallenge | None:
+    """The challenge a status token names, while it can still matter; None for a forged or stale one."""
+    try:
+        pk = signing.loads(token, salt=_STATUS_SALT, max_age=CODE_TTL + dt.timedelta(minutes=5))
+    except signing.BadSignature:
+        return None
+    if not isinstance(pk, int):
+        return None
+    return SmsChallenge.objects.filter(pk=pk).first()
 
 
 def _normalise_code(value: str) -> str:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("join/streets/", join.streets, name="streets"),
     path("join/employers/", join.employers, name="employers"),
     path("sms/send/", join.sms_send, name="sms_send"),
+    path("sms/status/", join.sms_status, name="sms_status"),
     path("card/", card.card, name="card"),
     path("card/qr/", card.card_qr, name="card_qr"),
     path("verify/<str:token>/", card.verify, name="verify"),

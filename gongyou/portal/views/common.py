@@ -36,23 +36,52 @@ def add_errors(form: forms.Form, error: ValidationError, field_map: dict[str, st
 
 
 def sms_state(request: HttpRequest, phone_raw: str, purpose: str) -> dict[str, Any]:
-    """Send a code to the typed number; returns the state the SMS box shows (ok/message/error)."""
+    """Send a code to the typed number; returns the state the SMS box shows (ok/message/error,
+    and while the text is on its way, the token its status line polls with)."""
     try:
         phone = validate_mobile(phone_raw)
     except ValidationError as exc:
         return {"sms_ok": False, "sms_message": exc.messages[0], "sms_phone_error": True}
     try:
-        sms.send_code(phone, purpose, ip=ratelimit.client_ip(request))
+        challenge = sms.send_code(phone, purpose, ip=ratelimit.client_ip(request))
     except sms.SmsError as exc:
         return {"sms_ok": False, "sms_message": exc.message, "sms_cooldown": exc.retry_after if exc.code == "too_soon" else 0}
     state: dict[str, Any] = {
-        "sms_ok": True,
-        "sms_message": _("验证码已发送到%(phone)s，5分钟内有效") % {"phone": phone[:3] + "****" + phone[-4:]},
+        **delivery_state(challenge, sms.delivery(challenge), phone=phone[:3] + "****" + phone[-4:]),
         "sms_cooldown": sms.RESEND_AFTER,
     }
     if settings.DEBUG and sms.is_console_backend():
         # Demo convenience (make run): there is no real SMS, so show the code the console "sent".
         state["sms_demo_code"] = sms.ConsoleBackend.last_code(phone, purpose)
+    return state
+
+
+# Seconds between two looks at a text still on its way: soon while it is being sent, less often
+# while the gateway's back-off runs (a weak signal should not pay for a busy gateway).
+SMS_POLL_SECONDS = {sms.Delivery.SENDING: 3, sms.Delivery.RETRYING: 10}
+
+
+def delivery_state(challenge: Any, delivery: sms.Delivery, *, phone: str = "") -> dict[str, Any]:
+    """The SMS box's status line for a sent challenge: what to say, and whether to look again.
+    `phone` (masked) names the number in the first answer; later looks do not know it."""
+    if delivery == sms.Delivery.SENT:
+        message = _("验证码已发送到%(phone)s，5分钟内有效") % {"phone": phone} if phone else _("验证码短信已发出，5分钟内有效")
+    elif delivery == sms.Delivery.SENDING:
+        message = _("正在发送验证码到%(phone)s，请稍候……") % {"phone": phone} if phone else _("正在发送验证码，请稍候……")
+    elif delivery == sms.Delivery.RETRYING:
+        message = _("短信一时没有发出去，正在重发，请稍候……")
+    elif delivery == sms.Delivery.FAILED:
+        message = _("验证码短信没有发出去。请过一会儿点“重新获取”；一直收不到，可以到附近的工会驿站求助")
+    else:
+        message = _("验证码没能及时发出，已经过期，请点“重新获取”")
+    state: dict[str, Any] = {
+        "sms_ok": delivery in (sms.Delivery.SENT, sms.Delivery.SENDING, sms.Delivery.RETRYING),
+        "sms_message": message,
+        "sms_delivery": str(delivery),
+    }
+    if delivery in SMS_POLL_SECONDS:
+        state["sms_token"] = sms.status_token(challenge)
+        state["sms_poll"] = SMS_POLL_SECONDS[delivery]
     return state
 
 

@@ -18,10 +18,11 @@ from gongyou.members import join_links as qr
 from gongyou.members.inputs import clean_worker
 from gongyou.members.models import Membership
 from gongyou.members.services import join as join_service
+from gongyou.portal import sms
 from gongyou.portal.forms import LABOR_RELATION_HELP, JoinForm
 from gongyou.portal.models import SmsChallenge
 from gongyou.portal.session import current_membership, log_in, member_required
-from gongyou.portal.views.common import add_errors, check_code, page, sms_state, sms_step
+from gongyou.portal.views.common import add_errors, check_code, delivery_state, page, sms_state, sms_step
 
 JOIN_ERRORS_TO_FIELDS = {"employer_uscc": "employer", "consent_version": "consent"}
 
@@ -183,6 +184,16 @@ def sms_send(request: HttpRequest) -> HttpResponse:
     # its error slot, emptied again once a number is accepted).
     phone_error = state.pop("sms_message") if state.pop("sms_phone_error", False) else ""
     return page(request, "portal/_sms_box.html", {"sms_purpose": purpose, "phone_error": phone_error, "phone_oob": True, **state})
+
+
+@require_GET
+def sms_status(request: HttpRequest) -> HttpResponse:
+    """htmx: the SMS box's status line again, while the text is on its way (a page polls it with
+    the signed token sms_state gave it). Always 200, so that htmx swaps it and stops polling
+    once the answer is final; a forged or stale token reads as an expired code."""
+    challenge = sms.challenge_for_token(request.GET.get("t", ""))
+    state = delivery_state(challenge, sms.delivery(challenge) if challenge is not None else sms.Delivery.EXPIRED)
+    return page(request, "portal/_sms_status.html", state)
 
 
 @require_GET
