@@ -75,7 +75,10 @@ def record(
 def home_org(obj: models.Model) -> Org | None:
     """The org whose admins should see an entry about an object that belongs to no union:
     enterprises, stations and partner credentials are filed under the street federation where
-    they are registered (属地), so its admins and everyone above them see the entry."""
+    they are registered (属地), a place itself (a street's reference point) under that place's
+    federation, so its admins and everyone above them see the entry."""
+    if isinstance(obj, Region):
+        return place_federation(obj)
     street = getattr(obj, "street", None)
     if street is None:
         enterprise = getattr(obj, "enterprise", None)
@@ -83,6 +86,30 @@ def home_org(obj: models.Model) -> Org | None:
     if not isinstance(street, Region):
         return None
     return _STREET_FEDERATION.first(region_id=street.pk)
+
+
+_FEDERATION_KIND = {
+    Region.Level.STREET: Org.Kind.STREET_FEDERATION,
+    Region.Level.DISTRICT: Org.Kind.DISTRICT_FEDERATION,
+    Region.Level.CITY: Org.Kind.CITY_FEDERATION,
+}
+
+
+def place_federation(region: Region | None) -> Org | None:
+    """The federation answering for a place: the street's, else its district's, else the city
+    federation — which also answers for what is the same everywhere (region None: the holiday
+    calendar). Settings made for a place are filed under it in the audit log, where its admins
+    see them; without it only superusers would."""
+    while region is not None:
+        found = (
+            Org.objects.filter(kind=_FEDERATION_KIND[Region.Level(region.level)], region=region, status=Org.Status.ACTIVE)
+            .order_by("id")
+            .first()
+        )
+        if found is not None:
+            return found
+        region = region.parent
+    return Org.objects.filter(kind=Org.Kind.CITY_FEDERATION, parent__isnull=True).order_by("id").first()
 
 
 # Asked for many audit rows of a join (a platform link, an external id): compiled once.

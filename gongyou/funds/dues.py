@@ -66,6 +66,7 @@ def set_dues_schedule(
         schedule,
         before=before,
         after={"region": region.code, "amount_fen": amount_fen, "period": period, "from": effective_from.isoformat()},
+        org=audit.place_federation(region),
     )
     return schedule
 

@@ -386,6 +386,7 @@ def set_public_holiday(date: dt.date, name: str, *, workday: bool = False, actor
         "position.holiday_set",
         holiday,
         after={"date": str(date), "name": name, "workday": workday, "created": created},
+        org=audit.place_federation(None),  # the calendar is the city's: its federation sees the change
     )
     _changed()
     return holiday

@@ -190,3 +190,39 @@ def test_both_sides_of_a_transfer_see_its_audit_entries(world, personas, members
         )
         assert actions == {"transfer.request", "transfer.accept"}, persona
     assert not audit_entries_for(personas["station"]).filter(object_type="members.transfer").exists()
+
+
+# Settings made for a place, and the city's holiday calendar, belong to no union: their audit rows
+# are filed under the place's federation (the city federation for the calendar), so the admins
+# answering for the place see them — before, only superusers did.
+PLACE_AUDIT_SEEN_BY = {
+    "region.set_point": {"city", "street", "viewer"},  # the world's street's reference point
+    "funds.set_dues_schedule": {"city"},  # the district's dues (the world's district has no district-level persona)
+    "position.holiday_set": {"city"},
+}
+
+
+@pytest.mark.parametrize("persona", sorted(VISIBLE))
+def test_audit_rows_of_places_and_the_calendar_are_seen_by_their_federations(world, personas, persona):
+    import datetime as dt
+
+    from gongyou.core.access import audit_entries_for
+    from gongyou.funds.dues import set_dues_schedule
+    from gongyou.positions.services import set_public_holiday, set_street_point
+
+    set_street_point(world.street, 121.43, 31.19, approximate=False, actor=COMMAND)
+    set_dues_schedule(world.street.parent, 500, "month", effective_from=dt.date(2026, 1, 1), actor=COMMAND)
+    set_public_holiday(dt.date(2026, 10, 1), "国庆节", actor=COMMAND)
+    seen = set(audit_entries_for(personas[persona]).filter(action__in=PLACE_AUDIT_SEEN_BY).values_list("action", flat=True))
+    assert seen == {action for action, personas_ in PLACE_AUDIT_SEEN_BY.items() if persona in personas_}
+
+
+def test_a_place_without_its_own_federation_is_answered_for_by_the_one_above(world):
+    from gongyou.core.audit import place_federation
+
+    assert place_federation(world.street) == world.street_fed
+    assert place_federation(world.street.parent) == world.district
+    assert place_federation(world.street.parent.parent) == world.city
+    assert place_federation(None) == world.city
+    Org.objects.filter(pk=world.street_fed.pk).update(status=Org.Status.DISSOLVED)
+    assert place_federation(world.street) == world.district
