@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from gongyou.voice.models import ActionItem, NoticeReceipt
 
+from .conftest import menu
+
 pytestmark = pytest.mark.browser
 PASSWORD = "Gongyou-test-2026!"  # the personas' password (conftest.PASSWORD)
 PARTIES = ["徐家汇街道总工会", "徐汇区人社局", "示例外卖平台有限公司", "示例配送代理有限公司", "骑手代表"]
@@ -35,7 +37,7 @@ def test_an_officer_runs_a_consultation_and_a_notice_goes_down_and_is_read(
     login(page, base, "street")
 
     # The meeting with its five parties (the form offers one row per kind).
-    page.click("nav >> text=五方协调会商")
+    menu(page, "五方协调会商")
     page.click("text=登记会商")
     page.fill("input[name=title]", "外卖骑手配送时限五方会商")
     page.fill("input[name=held_on]", (today - dt.timedelta(days=20)).isoformat())
@@ -82,7 +84,7 @@ def test_an_officer_runs_a_consultation_and_a_notice_goes_down_and_is_read(
     screenshot(page, "voice/02-meeting")
 
     # Accountability: the platform 100% on time, the department 0% (overdue).
-    page.click("nav >> text=会商落实问责")
+    menu(page, "会商落实问责")
     table = page.get_by_test_id("accountability")
     platform_row = table.locator("tr", has_text="示例外卖平台有限公司")
     department_row = table.locator("tr", has_text="徐汇区人社局")
@@ -91,7 +93,7 @@ def test_an_officer_runs_a_consultation_and_a_notice_goes_down_and_is_read(
     screenshot(page, "voice/03-accountability")
 
     # A notice down to every org below the street federation.
-    page.click("nav >> text=通知")
+    menu(page, "通知")
     page.click("text=发通知")
     page.fill("input[name=title]", "关于做好高温天气户外劳动者防护的通知")
     page.fill("textarea[name=body]", "各站点工会：请开放爱心接力站，备足防暑用品。")
@@ -103,7 +105,7 @@ def test_an_officer_runs_a_consultation_and_a_notice_goes_down_and_is_read(
 
     # The station union's officer opens it: read for the station union.
     login(page, base, "station")
-    page.click("nav >> text=通知")
+    menu(page, "通知")
     page.click("text=关于做好高温天气户外劳动者防护的通知")
     assert "请开放爱心接力站" in page.get_by_test_id("notice-body").inner_text()
     assert page.get_by_test_id("my-receipt").is_visible()
@@ -129,7 +131,7 @@ def test_a_district_officer_records_a_signed_agreement_and_sees_the_coverage(
     create_staff(username="district", password=PASSWORD, org=world.district, role="officer", actor=COMMAND)
     page, base = desktop_page, live_server.url
     login(page, base, "district")
-    page.click("nav >> text=集体合同")
+    menu(page, "集体合同")
     page.click("text=登记集体协商")
     page.fill("input[name=title]", "徐汇区网约送餐行业工资集体协议")
     page.select_option("select[name=kind]", "industry")
@@ -148,7 +150,47 @@ def test_a_district_officer_records_a_signed_agreement_and_sees_the_coverage(
     page.wait_for_selector("text=生效中")
     assert page.get_by_test_id("workers").inner_text() == "1800"
     screenshot(page, "voice/08-agreement")
-    page.click("nav >> text=集体合同覆盖")
+    menu(page, "集体合同覆盖")
     assert page.get_by_test_id("total-workers").inner_text() == "1800"
     assert "徐汇区" in page.get_by_test_id("coverage").inner_text()
     screenshot(page, "voice/09-coverage")
+
+
+def test_an_officer_corrects_a_meeting_record(live_server, transactional_db, world, personas, desktop_page, screenshot):
+    from gongyou.core.actors import COMMAND
+    from gongyou.voice.inputs import clean_item
+    from gongyou.voice.services import add_action_item, add_resolution, add_topic
+    from gongyou.voice.tests.conftest import make_meeting
+
+    meeting = make_meeting(world.street_fed, title="快递员休息点五方会商")
+    topic = add_topic(meeting, "休息点不足", actor=COMMAND)
+    add_resolution(meeting, "平台与街道共建休息点", topic, actor=COMMAND)
+    item = add_action_item(
+        meeting, clean_item({"title": "新增三处休息点", "due_on": "2026-12-20"}), owner=meeting.parties.get(kind="platform"), actor=COMMAND
+    )
+    page, base = desktop_page, live_server.url
+    login(page, base, "street")
+    page.goto(f"{base}/console/consultations/{meeting.pk}/")
+
+    # The deadline moves: without a reason the form says so and keeps what was typed.
+    page.get_by_test_id(f"item-{item.pk}").get_by_role("link", name=re.compile("^修改")).click()
+    page.fill("input[name=due_on]", "2027-01-31")
+    page.click("button:has-text('保存')")
+    page.wait_for_selector("[role=alert] >> text=请填写原因")
+    assert page.input_value("input[name=due_on]") == "2027-01-31"
+    page.fill("input[name=reason]", "选址需街道协调，推迟一个月")
+    screenshot(page, "voice/05-item-edit")
+    page.click("button:has-text('保存')")
+    page.wait_for_selector("text=已修改")
+    row = page.get_by_test_id(f"item-{item.pk}")
+    assert "2027-01-31" in row.inner_text() and "原定 2026-12-20" in row.inner_text()
+    screenshot(page, "voice/06-meeting-corrected")
+
+    # A topic recorded by mistake goes; its resolution stays.
+    page.locator("[data-testid=topics] li", has_text="休息点不足").get_by_role("link", name=re.compile("^修改")).click()
+    page.click("form.danger-zone button:has-text('删除')")
+    page.wait_for_selector("text=已删除")
+    assert page.get_by_test_id("topics").count() == 0
+    assert "平台与街道共建休息点" in page.get_by_test_id("resolutions").inner_text()
+    item.refresh_from_db()
+    assert (item.due_on, item.original_due_on) == (dt.date(2027, 1, 31), dt.date(2026, 12, 20))

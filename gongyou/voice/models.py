@@ -127,6 +127,9 @@ class ActionItem(models.Model):
     owner = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="items", verbose_name=_("责任方"))
     title = models.CharField(_("事项"), max_length=200)
     due_on = models.DateField(_("完成期限"), db_index=True)
+    # The due date the meeting first set, kept when an officer moves it (with a reason, audited):
+    # a moved deadline stays visible on every list and export. Null while never moved.
+    original_due_on = models.DateField(_("原定期限"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.OPEN)
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
     evidence = models.TextField(_("完成情况与佐证"), blank=True)

@@ -21,7 +21,15 @@ from gongyou.core import audit
 from gongyou.core.actors import Actor
 from gongyou.core.models import Enterprise, Org, OrgReach, Region
 from gongyou.voice.errors import Refused
-from gongyou.voice.inputs import CleanAgreement, CleanFile, CleanItem, CleanMeeting, CleanNotice, CleanReport
+from gongyou.voice.inputs import (
+    CleanAgreement,
+    CleanFile,
+    CleanItem,
+    CleanMeeting,
+    CleanNotice,
+    CleanParty,
+    CleanReport,
+)
 from gongyou.voice.models import (
     ActionItem,
     Agreement,
@@ -34,7 +42,7 @@ from gongyou.voice.models import (
     Resolution,
     Topic,
 )
-from gongyou.voice.vocab import AGREEMENT_NEXT, AgreementStatus, ItemStatus, NoticeAudience
+from gongyou.voice.vocab import AGREEMENT_NEXT, AgreementStatus, ItemStatus, NoticeAudience, PartyKind
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -222,6 +230,180 @@ def complete_action_item(
         org=item.meeting.org,
     )
     return item
+
+
+# --- corrections -------------------------------------------------------------------------------
+# A meeting's record is typed in by an officer and must be correctable; each change is audited
+# with what was there before. What others rely on is guarded: a five-party meeting keeps a party
+# of each kind, a party with action items stays, a done item is final, and an item's deadline
+# moves only with a reason while the first one stays on record (ActionItem.original_due_on).
+
+
+def _keeps_kinds(party: Party, kinds_after: list[str]) -> None:
+    """Refuse a change that leaves the meeting without a kind of party it had (five-party)."""
+    kinds_before = set(Party.objects.filter(meeting_id=party.meeting_id).values_list("kind", flat=True))
+    missing = [str(PartyKind(k).label) for k in PartyKind.values if k in kinds_before and k not in set(kinds_after)]
+    if missing:
+        raise Refused(
+            "missing_party_kinds", _("五方会商缺少：%(kinds)s") % {"kinds": "、".join(missing)}, field="kind", conflict=True
+        )
+
+
+def _other_kinds(party: Party) -> list[str]:
+    return list(Party.objects.filter(meeting_id=party.meeting_id).exclude(pk=party.pk).values_list("kind", flat=True))
+
+
+@transaction.atomic
+def update_party(party: Party, data: CleanParty, *, actor: Actor) -> Party:
+    fields = ["kind", "name", "attendees", "enterprise"]
+    party = Party.objects.select_for_update().select_related("meeting").get(pk=party.pk)
+    if data.kind != party.kind:
+        _keeps_kinds(party, [*_other_kinds(party), data.kind])
+    before = audit.snapshot(party, fields)
+    party.kind, party.name, party.attendees = data.kind, data.name, data.attendees
+    party.enterprise = _enterprise(data.enterprise_id)
+    party.save(update_fields=fields)
+    audit.record(actor, "voice.update_party", party, before=before, after=audit.snapshot(party, fields), org=party.meeting.org)
+    return party
+
+
+@transaction.atomic
+def remove_party(party: Party, *, actor: Actor) -> None:
+    party = Party.objects.select_for_update().select_related("meeting").get(pk=party.pk)
+    if party.items.exists():
+        raise Refused("party_has_items", _("这个参会方还有落实事项，不能删除；请先修改事项的责任方"), conflict=True)
+    _keeps_kinds(party, _other_kinds(party))
+    before = audit.snapshot(party, ["meeting", "kind", "name", "attendees", "enterprise"])
+    audit.record(actor, "voice.remove_party", party, before=before, org=party.meeting.org)
+    party.delete()
+
+
+def _topic_title(title: str) -> str:
+    title = title.strip()
+    if not title or len(title) > 200:
+        raise Refused("bad_title", _("请填写议题（不超过 200 个字）"), field="title")
+    return title
+
+
+@transaction.atomic
+def update_topic(topic: Topic, title: str, description: str = "", *, actor: Actor) -> Topic:
+    fields = ["title", "description"]
+    before = audit.snapshot(topic, fields)
+    topic.title, topic.description = _topic_title(title), description.strip()
+    topic.save(update_fields=fields)
+    audit.record(actor, "voice.update_topic", topic, before=before, after=audit.snapshot(topic, fields), org=topic.meeting.org)
+    return topic
+
+
+@transaction.atomic
+def remove_topic(topic: Topic, *, actor: Actor) -> None:
+    """The topic and its links to cases and warnings go; its resolutions stay, without a topic."""
+    before = {
+        **audit.snapshot(topic, ["meeting", "title", "description"]),
+        "cases": list(topic.cases.values_list("case_no", flat=True)),
+        "warnings": list(topic.warnings.values_list("pk", flat=True)),
+    }
+    audit.record(actor, "voice.remove_topic", topic, before=before, org=topic.meeting.org)
+    topic.delete()
+
+
+@transaction.atomic
+def unlink_topic(topic: Topic, *, case: Case | None = None, warning: Warning | None = None, actor: Actor) -> Topic:
+    """Undo a link made by mistake (the case or warning itself is untouched)."""
+    if case is not None:
+        topic.cases.remove(case)
+    if warning is not None:
+        topic.warnings.remove(warning)
+    audit.record(
+        actor,
+        "voice.unlink_topic",
+        topic,
+        before={"cases": [case.case_no] if case else [], "warnings": [warning.pk] if warning else []},
+        org=topic.meeting.org,
+    )
+    return topic
+
+
+@transaction.atomic
+def update_resolution(resolution: Resolution, text: str, topic: Topic | None = None, *, actor: Actor) -> Resolution:
+    text = text.strip()
+    if not text:
+        raise Refused("required", _("请填写决议内容"), field="text")
+    if topic is not None and topic.meeting_id != resolution.meeting_id:
+        raise Refused("bad_topic", _("议题不属于这次会商"), field="topic")
+    fields = ["text", "topic"]
+    before = audit.snapshot(resolution, fields)
+    resolution.text, resolution.topic = text, topic
+    resolution.save(update_fields=fields)
+    audit.record(
+        actor, "voice.update_resolution", resolution, before=before, after=audit.snapshot(resolution, fields),
+        org=resolution.meeting.org,
+    )
+    return resolution
+
+
+@transaction.atomic
+def remove_resolution(resolution: Resolution, *, actor: Actor) -> None:
+    """The resolution goes; action items given under it stay, without it."""
+    before = {**audit.snapshot(resolution, ["meeting", "text", "topic"]), "text": resolution.text[:200]}
+    audit.record(actor, "voice.remove_resolution", resolution, before=before, org=resolution.meeting.org)
+    resolution.delete()
+
+
+def _open_item(item: ActionItem) -> ActionItem:
+    item = ActionItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    if item.status == ItemStatus.DONE:
+        raise Refused("already_done", _("这个事项已经完成，不能再修改或删除"), conflict=True)
+    return item
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise Refused("reason_required", _("请填写原因"), field="reason")
+    return reason[:200]
+
+
+@transaction.atomic
+def update_action_item(
+    item: ActionItem,
+    data: CleanItem,
+    *,
+    owner: Party,
+    resolution: Resolution | None = None,
+    reason: str = "",
+    actor: Actor,
+) -> ActionItem:
+    """Correct an open item: its wording, owner, resolution or deadline. Moving the deadline
+    needs a reason (it changes what counts as on time); the first deadline stays on record."""
+    item = _open_item(item)
+    if owner.meeting_id != item.meeting_id:
+        raise Refused("bad_owner", _("责任方必须是本次会商的参会方"), field="owner")
+    if resolution is not None and resolution.meeting_id != item.meeting_id:
+        raise Refused("bad_resolution", _("决议不属于这次会商"), field="resolution")
+    moved = data.due_on != item.due_on
+    why = _reason(reason) if moved else reason.strip()[:200]
+    fields = ["title", "owner", "resolution", "due_on", "original_due_on"]
+    before = audit.snapshot(item, fields)
+    if moved and item.original_due_on is None:
+        item.original_due_on = item.due_on
+    item.title, item.owner, item.resolution, item.due_on = data.title, owner, resolution, data.due_on
+    item.save(update_fields=fields)
+    audit.record(
+        actor, "voice.update_action_item", item, before=before, after=audit.snapshot(item, fields), reason=why,
+        org=item.meeting.org,
+    )
+    return item
+
+
+@transaction.atomic
+def remove_action_item(item: ActionItem, *, reason: str, actor: Actor) -> None:
+    """Withdraw an open item entered by mistake (with a reason); a done item is history."""
+    item = _open_item(item)
+    why = _reason(reason)
+    before = audit.snapshot(item, ["meeting", "title", "owner", "due_on", "original_due_on"])
+    audit.record(actor, "voice.remove_action_item", item, before=before, reason=why, org=item.meeting.org)
+    item.delete()
 
 
 # --- agreements -------------------------------------------------------------------------------

@@ -17,17 +17,18 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
 
 from gongyou.cases.access import case_in_scope, warning_in_scope, warnings_in_scope
 from gongyou.cases.vocab import WarningStatus
 from gongyou.console.decorators import console_view
 from gongyou.console.views.common import actor, can_write, error_text, flash_error, paginate
 from gongyou.core import excel
-from gongyou.core.access import enterprises_in_scope, root_org
+from gongyou.core.access import enterprises_in_scope, require_write, root_org
 from gongyou.core.errors import FieldErrors, django_errors
 from gongyou.voice.access import action_item_in_scope, action_items_in_scope, meeting_in_scope, meetings_in_scope
 from gongyou.voice.inputs import MAX_FILE_BYTES, CleanFile, clean_file, clean_item, clean_meeting, clean_party
-from gongyou.voice.models import ActionItem, Meeting
+from gongyou.voice.models import ActionItem, Meeting, Party, Resolution, Topic
 from gongyou.voice.queries import accountability
 from gongyou.voice.services import (
     add_action_item,
@@ -38,8 +39,17 @@ from gongyou.voice.services import (
     create_meeting,
     file_storage,
     link_topic,
+    remove_action_item,
+    remove_party,
+    remove_resolution,
+    remove_topic,
     stored_name,
+    unlink_topic,
+    update_action_item,
     update_meeting,
+    update_party,
+    update_resolution,
+    update_topic,
 )
 from gongyou.voice.vocab import ENTERPRISE_PARTIES, ItemStatus, PartyKind
 
@@ -281,6 +291,125 @@ def meeting_add(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     return redirect("console:meeting", meeting.pk)
 
 
+# --- corrections -------------------------------------------------------------------------------
+
+PART_MODELS: dict[str, Any] = {"party": Party, "topic": Topic, "resolution": Resolution, "item": ActionItem}
+PART_TITLES = {
+    "party": _l("修改参会方"),
+    "topic": _l("修改议题"),
+    "resolution": _l("修改决议"),
+    "item": _l("修改落实事项"),
+}
+
+
+def _part(request: HttpRequest, pk: int, part: str, part_pk: int) -> tuple[Meeting, Any]:
+    """A meeting in the user's scope and one of its parties, topics, resolutions or items."""
+    meeting = meeting_in_scope(request.user, pk)
+    model = PART_MODELS.get(part)
+    found = model.objects.filter(meeting=meeting, pk=part_pk).first() if model is not None else None
+    if found is None:
+        raise Http404
+    return meeting, found
+
+
+def _save_part(request: HttpRequest, meeting: Meeting, part: str, obj: Any) -> None:
+    post, act = request.POST, actor(request)
+    if part == "party":
+        errors = FieldErrors()
+        data = clean_party(post, errors, field="kind")
+        errors.raise_if_any()
+        assert data is not None
+        if data.enterprise_id and not enterprises_in_scope(request.user).filter(pk=data.enterprise_id).exists():
+            raise ValidationError(_("找不到这家企业"), code="unknown_enterprise")
+        update_party(obj, data, actor=act)
+    elif part == "topic":
+        update_topic(obj, post.get("title", ""), post.get("description", ""), actor=act)
+    elif part == "resolution":
+        topic_pk = post.get("topic", "")
+        topic = meeting.topics.filter(pk=topic_pk).first() if topic_pk.isdigit() else None
+        update_resolution(obj, post.get("text", ""), topic, actor=act)
+    else:
+        owner_pk, resolution_pk = post.get("owner", ""), post.get("resolution", "")
+        owner = meeting.parties.filter(pk=owner_pk).first() if owner_pk.isdigit() else None
+        if owner is None:
+            raise ValidationError({"owner": [ValidationError(_("请选择责任方"), code="bad_owner")]})
+        resolution = meeting.resolutions.filter(pk=resolution_pk).first() if resolution_pk.isdigit() else None
+        update_action_item(
+            obj, clean_item(post), owner=owner, resolution=resolution, reason=post.get("reason", ""), actor=act
+        )
+
+
+@console_view
+def meeting_part_edit(request: HttpRequest, pk: int, part: str, part_pk: int) -> HttpResponse:
+    """Correct a party, topic, resolution or open action item of a meeting (voice.services,
+    "corrections": what is guarded and audited)."""
+    require_write(request.user)  # the form is for correcting; reading is the meeting page
+    meeting, obj = _part(request, pk, part, part_pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            _save_part(request, meeting, part, obj)
+        except ValidationError as exc:
+            error = error_text(exc)
+        else:
+            messages.success(request, _("已修改。"))
+            return redirect("console:meeting", meeting.pk)
+    context = {
+        "meeting": meeting,
+        "part": part,
+        "obj": obj,
+        "title": PART_TITLES[part],
+        "form": request.POST if error else None,
+        "error": error,
+        "kinds": PartyKind.choices,
+        "enterprises": enterprises_in_scope(request.user).order_by("name")[:400],
+        "parties": meeting.parties.order_by("id"),
+        "topics": meeting.topics.order_by("id"),
+        "resolutions": meeting.resolutions.order_by("id"),
+        "can_write": can_write(request.user),
+    }
+    if part == "topic":
+        context["linked_cases"] = obj.cases.order_by("case_no")
+        context["linked_warnings"] = obj.warnings.order_by("-raised_at")
+    return render(request, "console/voice/part_form.html", context, status=400 if error else 200)
+
+
+@require_POST
+@console_view
+def meeting_part_remove(request: HttpRequest, pk: int, part: str, part_pk: int) -> HttpResponse:
+    meeting, obj = _part(request, pk, part, part_pk)
+    act = actor(request)
+    try:
+        if part == "party":
+            remove_party(obj, actor=act)
+        elif part == "topic":
+            remove_topic(obj, actor=act)
+        elif part == "resolution":
+            remove_resolution(obj, actor=act)
+        else:
+            remove_action_item(obj, reason=request.POST.get("reason", ""), actor=act)
+    except ValidationError as exc:
+        flash_error(request, exc)
+        return redirect("console:meeting_part_edit", meeting.pk, part, obj.pk)
+    messages.success(request, _("已删除。"))
+    return redirect("console:meeting", meeting.pk)
+
+
+@require_POST
+@console_view
+def topic_unlink(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
+    """Take a case or a warning linked by mistake off a topic."""
+    meeting, topic = _part(request, pk, "topic", part_pk)
+    case_no, warning = request.POST.get("case_no", ""), request.POST.get("warning", "")
+    case = topic.cases.filter(case_no=case_no).first() if case_no else None
+    found_warning = topic.warnings.filter(pk=warning).first() if warning.isdigit() else None
+    if case is None and found_warning is None:
+        raise Http404
+    unlink_topic(topic, case=case, warning=found_warning, actor=actor(request))
+    messages.success(request, _("已取消关联。"))
+    return redirect("console:meeting_part_edit", meeting.pk, "topic", topic.pk)
+
+
 # --- action items -----------------------------------------------------------------------------
 
 
@@ -316,6 +445,7 @@ ITEM_HEADER = [
     _l("责任方"),
     _l("责任方类型"),
     _l("完成期限"),
+    _l("原定期限"),
     _l("状态"),
     _l("完成日期"),
     _l("按期完成"),
@@ -327,7 +457,7 @@ ITEM_HEADER = [
 def item_export(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = (
-        [i.title, i.meeting.title, i.owner.name, i.owner.get_kind_display(), i.due_on,
+        [i.title, i.meeting.title, i.owner.name, i.owner.get_kind_display(), i.due_on, i.original_due_on or "",
          str(ItemStatus(i.effective_status(today)).label), i.done_on or "",
          (_("是") if i.on_time else _("否")) if i.done_on else "", i.evidence]
         for i in _items(request)
