@@ -202,3 +202,15 @@ def save_screenshot(page: Any, name: str) -> Path:
 def screenshot() -> Callable[[Any, str], Path]:
     """`screenshot(page, "portal/join")` → artifacts/screenshots/portal/join.png."""
     return save_screenshot
+
+
+def menu(page: Any, label: str) -> None:
+    """Go to a console section through the side menu as an officer does: open the section's group
+    (groups other than the current page's are folded) and click the link."""
+    # By text, not role: a link inside a folded group is hidden, so not in the accessibility tree.
+    named = page.locator("a", has_text=re.compile(f"^{re.escape(label)}$"))
+    link = page.locator(".console-nav").locator(named)
+    group = page.locator(".console-nav details.nav-group", has=named)
+    if group.count() and group.get_attribute("open") is None:
+        group.locator("summary").click()
+    link.click()

@@ -17,6 +17,8 @@ from gongyou.core.models import BackgroundJob, StaffProfile
 from gongyou.core.services import create_staff
 from gongyou.core.tests import job_fixtures
 
+from .conftest import menu
+
 pytestmark = pytest.mark.browser
 PASSWORD = "Gongyou-test-2026!"  # conftest.PASSWORD
 
@@ -71,7 +73,7 @@ def test_a_city_admin_sees_a_failed_scheduled_job_and_queues_it_again(live_serve
     page.fill("#id_code", totp.code_at(crypto.decrypt(StaffTOTP.objects.get(user=admin).secret_enc)))
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r".*/console/$"))
-    page.click("text=后台任务")
+    menu(page, "后台任务")
     page.select_option("select[name=status]", "failed")
     page.click("text=查询")
     row = page.get_by_test_id("job-row").first

@@ -35,6 +35,8 @@ from gongyou.positions.inputs import clean_position
 from gongyou.positions.services import create_position
 from gongyou.positions.tests.conftest import position_data
 
+from .conftest import menu
+
 pytestmark = pytest.mark.browser
 PASSWORD = "Gongyou-test-2026!"  # the personas' password (conftest.PASSWORD)
 PNG_1PX = bytes.fromhex(
@@ -96,7 +98,7 @@ def test_an_officer_creates_allocates_and_publishes_a_campaign_and_exports_the_i
     login(page, base, "city")
 
     # 1. Create the campaign as a draft.
-    page.click("nav >> text=服务活动")
+    menu(page, "服务活动")
     page.click("text=新建活动")
     page.select_option("select[name=kind]", "winter_warmth")
     page.fill("input[name=title]", "冬季送温暖")
@@ -145,7 +147,7 @@ def test_an_officer_creates_allocates_and_publishes_a_campaign_and_exports_the_i
 
     # 4. The insured list for the insurer: a real workbook in the fixed columns, IDs masked.
     plan, enrolments = insured_plan
-    page.click("nav >> text=会员保障")
+    menu(page, "会员保障")
     page.click(f"text={plan.name}")
     page.wait_for_url(re.compile(rf".*/console/insurance/{plan.pk}/$"))
     screenshot(page, "benefits/officer-04-plan")

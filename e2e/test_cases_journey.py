@@ -17,6 +17,8 @@ from gongyou.members.inputs import clean_worker
 from gongyou.members.services import join
 from gongyou.portal.sms import ConsoleBackend
 
+from .conftest import menu
+
 pytestmark = pytest.mark.browser
 PASSWORD = "Gongyou-test-2026!"  # the personas' password (conftest.PASSWORD)
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 200  # only the first bytes are checked
@@ -94,7 +96,7 @@ def test_a_rider_asks_for_legal_aid_and_an_officer_handles_it(
     # The street federation's officer, at a desk.
     desk = desktop_page
     officer_logs_in(desk, base, "street")
-    desk.click("nav >> text=诉求办理")
+    menu(desk, "诉求办理")
     assert case_no in desk.content() and other.case_no in desk.content()
     screenshot(desk, "cases/04-console-list")
     desk.click(f"text={case_no}")
@@ -117,10 +119,10 @@ def test_a_rider_asks_for_legal_aid_and_an_officer_handles_it(
     desk.wait_for_selector("[data-testid=referrals]")
     assert Referral.objects.filter(case=other, department="mediation").exists()
     screenshot(desk, "cases/06-console-referred")
-    desk.click("nav >> text=预警")
+    menu(desk, "预警")
     assert desk.get_by_test_id("red-count").inner_text() == "1"
     screenshot(desk, "cases/07-warnings")
-    desk.click("nav >> text=法律体检")
+    menu(desk, "法律体检")
     desk.fill("input[name=enterprise_uscc]", world.agent.uscc)
     desk.fill("input[name=checked_on]", "2026-11-01")
     desk.fill("textarea[name=findings]", "未与骑手签订书面协议")

@@ -18,6 +18,8 @@ from gongyou.members.models import Membership, Transfer
 from gongyou.members.services import join
 from gongyou.members.transfers import request_transfer
 
+from .conftest import menu
+
 pytestmark = pytest.mark.browser
 # The personas' password (conftest.PASSWORD; two conftest modules make importing it ambiguous).
 PASSWORD = "Gongyou-test-2026!"
@@ -54,7 +56,7 @@ def test_street_officer_approves_an_application_and_accepts_a_transfer(live_serv
     assert page.get_by_test_id("incoming").inner_text() == "1"
     screenshot(page, "console/b-02-home")
 
-    page.click("text=入会审批")
+    menu(page, "入会审批")
     applied = journey_data["applied"]
     row = page.locator("tr", has_text=applied.member_no)
     screenshot(page, "console/b-03-applications")
@@ -64,7 +66,7 @@ def test_street_officer_approves_an_application_and_accepts_a_transfer(live_serv
     screenshot(page, "console/b-04-approved")
     assert Membership.objects.get(pk=applied.pk).status == "active"
 
-    page.click("text=组织关系接转")
+    menu(page, "组织关系接转")
     other = journey_data["other"]
     row = page.locator("tr", has_text=other.member_no)
     assert row.is_visible()
@@ -114,7 +116,7 @@ def roster_file() -> bytes:
 def test_roster_import_with_a_bad_row_shows_the_rows_reason(live_server, journey_data, world, desktop_page, screenshot):
     page, base = desktop_page, live_server.url
     login(page, base, "street")
-    page.click("text=名册导入")
+    menu(page, "名册导入")
     screenshot(page, "console/d-01-roster-home")
     with page.expect_download() as download:
         page.click("text=下载Excel模板")
@@ -179,7 +181,7 @@ def test_an_officer_imports_the_file_hr_sent_after_mapping_one_column(live_serve
 
     page, base = desktop_page, live_server.url
     login(page, base, "street")
-    page.click("text=名册导入")
+    menu(page, "名册导入")
     page.set_input_files("input[type=file]", files=[{"name": "骑手花名册.xlsx", "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "buffer": hr_roster()}])
     page.click("text=上传并预览")
     page.wait_for_selector("text=列对应")

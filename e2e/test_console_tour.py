@@ -21,6 +21,8 @@ from gongyou.members.models import Transfer
 from gongyou.members.services import join
 from gongyou.members.transfers import request_transfer
 
+from .conftest import menu
+
 pytestmark = pytest.mark.browser
 PASSWORD = "Gongyou-test-2026!"  # conftest.PASSWORD
 # Words allowed in the Chinese UI: the language switch, product and file-format names.
@@ -131,7 +133,7 @@ def test_an_admin_enrols_totp_and_reads_the_audit_log(live_server, tour_data, wo
     page.fill("#id_code", totp.code_at(secret))
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r".*/console/$"))
-    page.click("text=审计日志")
+    menu(page, "审计日志")
     page.wait_for_load_state("networkidle")
     assert page.locator("td", has_text="绑定动态口令").first.is_visible()
     screenshot(page, "console/tour-audit")

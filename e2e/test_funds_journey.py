@@ -15,6 +15,8 @@ from gongyou.funds.models import Account, DuesPayment
 from gongyou.members.inputs import clean_worker
 from gongyou.members.services import join
 
+from .conftest import menu
+
 pytestmark = pytest.mark.browser
 PASSWORD = "Gongyou-test-2026!"  # the personas' password (conftest.PASSWORD)
 
@@ -39,7 +41,7 @@ def test_an_officer_sets_dues_imports_payments_and_sees_arrears_and_the_service_
     login(page, base, "street")
     assert page.get_by_test_id("fund-member_service").count() == 0  # no dues yet
 
-    page.click("text=会费标准")
+    menu(page, "会费标准")
     page.fill("input[name=amount_fen]", "1000")
     page.select_option("select[name=period]", "month")
     page.fill("input[name=effective_from]", "2020-01-01")
@@ -54,7 +56,7 @@ def test_an_officer_sets_dues_imports_payments_and_sees_arrears_and_the_service_
         f"{payer.member_no},3000,{today},W-1\n"
         f"{owing.member_no},10.5,{today},W-2\n"
     ).encode()
-    page.click("nav >> text=会费导入")
+    menu(page, "会费导入")
     page.set_input_files("input[name=file]", {"name": "withholding.csv", "mimeType": "text/csv", "buffer": csv})
     page.click("button:has-text('导入')")
     result = page.get_by_test_id("import-result")
@@ -65,18 +67,18 @@ def test_an_officer_sets_dues_imports_payments_and_sees_arrears_and_the_service_
     screenshot(page, "funds/02-import")
     assert list(DuesPayment.objects.values_list("membership_id", flat=True)) == [payer.pk]
 
-    page.click("nav >> text=欠缴会费")
+    menu(page, "欠缴会费")
     rows = page.get_by_test_id("arrears-row")
     assert rows.count() == 1 and owing.member_no in rows.inner_text()
     screenshot(page, "funds/03-arrears")
 
-    page.click("nav >> text=首页")
+    menu(page, "首页")
     service = Account.objects.get(org=payer.org, source="member_service").balance_fen
     assert service > 0
     assert page.get_by_test_id("fund-member_service").inner_text() == str(service)
     screenshot(page, "funds/04-home-funding")
 
-    page.click("nav >> text=经费账户")
+    menu(page, "经费账户")
     page.click("text=会员服务经费")
     assert page.get_by_test_id("account-balance").inner_text() == str(service)
     screenshot(page, "funds/05-service-fund")
@@ -91,7 +93,7 @@ def test_an_officer_sets_dues_imports_payments_and_sees_arrears_and_the_service_
     page.click("button:has-text('记账')")
     page.wait_for_selector("text=转账已记账")
     assert page.get_by_test_id("account-balance").inner_text() == str(service - 100)
-    page.click("nav >> text=经费报表")
+    menu(page, "经费报表")
     assert "合计 0 分" in page.get_by_test_id("trial-balance").inner_text()
     screenshot(page, "funds/07-reports")
 
@@ -137,7 +139,7 @@ def test_an_officer_runs_a_programme_budget_and_records_a_dues_payment_by_hand(
     page, base = desktop_page, live_server.url
     login(page, base, "street")
 
-    page.click("nav >> text=项目预算执行")
+    menu(page, "项目预算执行")
     page.click("text=新建经费项目")
     page.fill("input[name=name]", "夏日送清凉·徐家汇")
     page.select_option("select[name=campaign]", str(campaign.pk))
@@ -170,13 +172,13 @@ def test_an_officer_runs_a_programme_budget_and_records_a_dues_payment_by_hand(
     assert "超出项目预算" in page.get_by_test_id("spend-error").inner_text()
     assert Transaction.objects.filter(programme=programme, kind="spending").count() == 1
 
-    page.click("nav >> text=项目预算执行")
+    menu(page, "项目预算执行")
     row = page.get_by_test_id("programme-row")
     assert row.count() == 1 and "30000" in row.inner_text() and "18000" in row.inner_text()
     screenshot(page, "funds/12-programmes")
 
     # One dues payment by hand: look the member up, the schedule's amount is proposed.
-    page.click("nav >> text=会费缴纳")
+    menu(page, "会费缴纳")
     page.click("text=登记缴费")
     page.fill("input[name=member_no]", member.member_no)
     page.click("button:has-text('查询会员')")

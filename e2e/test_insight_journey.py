@@ -20,6 +20,8 @@ from gongyou.members.inputs import clean_worker
 from gongyou.members.models import Membership, MembershipEvent
 from gongyou.members.services import join
 
+from .conftest import menu
+
 pytestmark = pytest.mark.browser
 PASSWORD = "Gongyou-test-2026!"  # the personas' password (conftest.PASSWORD)
 
@@ -53,7 +55,7 @@ def test_the_city_officer_drills_down_to_a_street_and_exports(
     history(world)
     page, base = desktop_page, live_server.url
     login(page, base, "city")
-    page.click("nav >> text=覆盖指标")
+    menu(page, "覆盖指标")
     page.wait_for_selector("#trend-chart canvas")
     page.wait_for_selector("#insight-map .leaflet-interactive, #insight-map canvas")
     members = page.locator("[data-indicator=members_active] .value").inner_text()
@@ -88,7 +90,7 @@ def test_a_district_officer_sees_only_their_district(live_server, transactional_
     _staff("xuhui", world.district)
     page, base = desktop_page, live_server.url
     login(page, base, "xuhui")
-    page.click("nav >> text=覆盖指标")
+    menu(page, "覆盖指标")
     page.wait_for_selector("#trend-chart canvas")
     assert "徐汇区" in page.get_by_test_id("area-name").inner_text()
     assert page.get_by_test_id("drill-310104014").count() == 1

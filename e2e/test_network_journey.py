@@ -24,6 +24,8 @@ from gongyou.core.services import create_staff
 from gongyou.core.testing import make_uscc
 from gongyou.members.models import FoundingTask
 
+from .conftest import menu
+
 pytestmark = pytest.mark.browser
 PASSWORD = "Gongyou-test-2026!"
 
@@ -107,7 +109,7 @@ def test_a_street_federation_founds_unions_registers_a_station_and_opens_an_acco
     screenshot(page, "network/05-station-union")
 
     # 4. An account for a colleague at the new street union; the temporary password shown once.
-    page.click("text=工作人员账号")
+    menu(page, "工作人员账号")
     page.click("text=开设账号")
     page.fill("input[name=username]", "xiaozhao")
     page.fill("input[name=name]", "赵干事")

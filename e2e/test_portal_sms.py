@@ -67,7 +67,7 @@ def test_a_code_sent_again_after_a_gateway_failure(live_server, transactional_db
     jobs.recover(now=timezone.now() + dt.timedelta(minutes=5))  # the worker's second attempt gets through
     assert [p for p, _code in flaky_gateway.sent] == [phone]
     _next_look(page)
-    page.wait_for_selector("#sms-status[data-delivery=sent]")
+    page.wait_for_selector("#sms-status.ok[data-delivery=sent]")
     assert "验证码短信已发出，5分钟内有效" in page.inner_text("#sms-status")
     assert page.locator("#sms-status[hx-get]").count() == 0  # nothing polls any more
     screenshot(page, "portal/sms-02-sent-after-retry")
@@ -80,9 +80,9 @@ def test_a_code_that_never_goes_out_tells_the_rider_what_to_do(live_server, tran
     for minutes in (5, 60):
         jobs.recover(now=timezone.now() + dt.timedelta(minutes=minutes))
     _next_look(page)
-    page.wait_for_selector("#sms-status[data-delivery=failed]")
+    # htmx keeps the old line's classes on the new one until it settles: wait for the final look.
+    page.wait_for_selector("#sms-status.error[data-delivery=failed]")
     text = page.inner_text("#sms-status")
     assert "没有发出去" in text and "重新获取" in text and "驿站" in text
-    assert "error" in (page.get_attribute("#sms-status", "class") or "")
     screenshot(page, "portal/sms-03-failed")
     assert not flaky_gateway.sent

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.apps import apps
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
-from gongyou.console import audit_labels
+from gongyou.benefits.vocab import CampaignStatus, PlanStatus
+from gongyou.cases.vocab import Action as CaseAction
+from gongyou.console import audit_labels, nav
 from gongyou.core import crypto
 from gongyou.core.models import AuditLog
+from gongyou.funds.vocab import Kind as FundsKind
 
 register = template.Library()
 
@@ -70,6 +77,89 @@ ACTIONS = {
     "position.bulk_create": _("批量新增服务阵地"),
     "position.holiday_set": _("设置法定节假日"),
     "region.set_point": _("设置街镇参考点"),
+    "org.merge": _("合并工会组织"),
+    "org.dissolve": _("撤销工会组织"),
+    "staff.change_role": _("调整工作人员角色"),
+    "staff_token.issue": _("签发接口令牌"),
+    "staff_token.revoke": _("吊销接口令牌"),
+    "station.update": _("更新站点"),
+    "enterprise.registry_create": _("登记库新增企业"),
+    "enterprise.registry_update": _("登记库更新企业"),
+    "registry.import": _("导入企业登记库"),
+    "person.add_platform": _("记录会员所在平台"),
+    "partner.link_worker": _("平台关联会员编号"),
+    "data_key.rotation_start": _("开始轮换数据密钥"),
+    "data_key.rotation_finish": _("数据密钥轮换完成"),
+    "job.retry": _("重新执行后台任务"),
+    "target.set": _("设置覆盖目标"),
+    # benefits
+    "campaign.create": _("新建服务活动"),
+    "campaign.allocate": _("分配活动名额"),
+    "campaign.claim": _("发放福利"),
+    "appointment_slot.create": _("开放预约时段"),
+    "appointment.book": _("预约服务"),
+    "appointment.cancel": _("取消预约"),
+    "appointment.attendance": _("登记到场"),
+    "appointment.remind": _("发送预约提醒"),
+    "insurance_plan.create": _("新建保障方案"),
+    "insurance.enrol": _("参加会员保障"),
+    "insurance.bulk_enrol": _("批量参保"),
+    "insurance.payment": _("登记保费缴纳"),
+    "insurance.insurer_status": _("导入保险公司承保结果"),
+    "insurance.incident": _("报告出险"),
+    "reveal.incident_photo": _("查看出险照片"),
+    "reveal.insured_list": _("导出参保名单"),
+    # cases
+    "cases.submit": _("登记诉求"),
+    "cases.attach": _("补充诉求材料"),
+    "cases.escalate": _("诉求逾期上报"),
+    "cases.handle_warning": _("处置预警"),
+    "cases.legal_checkup": _("登记法律体检"),
+    "cases.checkup_rectified": _("法律体检整改完成"),
+    "cases.referral_outcome": _("登记转交办理结果"),
+    "cases.hardship_review": _("困难救助审核"),
+    "cases.hardship_paid": _("困难救助金发放"),
+    # funds
+    "funds.open_account": _("开设经费账户"),
+    "funds.create_programme": _("新建经费项目"),
+    "funds.set_budget": _("设置项目预算"),
+    "funds.set_dues_schedule": _("设置会费标准"),
+    "funds.record_dues_payment": _("登记会费缴纳"),
+    "funds.send_dues_reminder": _("发送会费催缴短信"),
+    "funds.dues_reminder_failed": _("会费催缴短信发送失败"),
+    # voice
+    "voice.create_meeting": _("登记五方会商"),
+    "voice.update_meeting": _("修改会商信息与纪要"),
+    "voice.add_party": _("添加会商参会方"),
+    "voice.update_party": _("修改会商参会方"),
+    "voice.remove_party": _("删除会商参会方"),
+    "voice.add_topic": _("添加会商议题"),
+    "voice.update_topic": _("修改会商议题"),
+    "voice.remove_topic": _("删除会商议题"),
+    "voice.link_topic": _("议题关联诉求或预警"),
+    "voice.unlink_topic": _("议题取消关联"),
+    "voice.add_resolution": _("添加会商决议"),
+    "voice.update_resolution": _("修改会商决议"),
+    "voice.remove_resolution": _("删除会商决议"),
+    "voice.add_action_item": _("添加落实事项"),
+    "voice.update_action_item": _("修改落实事项"),
+    "voice.remove_action_item": _("删除落实事项"),
+    "voice.complete_action_item": _("落实事项完成"),
+    "voice.create_agreement": _("登记集体合同"),
+    "voice.update_agreement": _("修改集体合同"),
+    "voice.send_notice": _("发送通知"),
+    "voice.read_notice": _("阅读通知"),
+    "voice.send_report": _("上报材料"),
+    "voice.read_report": _("阅读上报材料"),
+}
+
+# Actions named after a state or kind (funds.<transaction kind>, cases.<case action>, …): the
+# subject, then the kind's own label.
+DERIVED_ACTIONS: dict[str, tuple[Any, type[models.TextChoices]]] = {
+    "funds": (_("经费"), FundsKind),
+    "cases": (_("诉求"), CaseAction),
+    "campaign": (_("服务活动"), CampaignStatus),
+    "insurance_plan": (_("保障方案"), PlanStatus),
 }
 
 EVENTS = {
@@ -88,9 +178,25 @@ EVENTS = {
 }
 
 
+@register.simple_tag(takes_context=True)
+def console_menu(context: template.Context) -> list[nav.ShownGroup]:
+    """The side menu's groups for the page being drawn (console.nav)."""
+    request = context["request"]
+    return nav.menu(request.path, request.user)
+
+
 @register.filter
 def action_label(action: str) -> str:
-    return str(ACTIONS.get(action, action))
+    """The action in words: its own label, else its subject and kind (funds.transfer → 经费：转账),
+    else the machine name."""
+    label = ACTIONS.get(action)
+    if label is not None:
+        return str(label)
+    subject, _dot, kind = action.partition(".")
+    derived = DERIVED_ACTIONS.get(subject)
+    if derived is not None and kind in derived[1].values:
+        return pgettext("audit action", "%(subject)s：%(what)s") % {"subject": derived[0], "what": derived[1](kind).label}
+    return action
 
 
 @register.filter
