@@ -94,6 +94,8 @@ class Case(models.Model):
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["enterprise", "topic", "submitted_at"]),
             models.Index(fields=["station", "topic", "submitted_at"]),
+            # The case lists' order and the insight flows' "cases since <day>" (a range on it).
+            models.Index(fields=["-submitted_at", "-id"], name="case_submitted_order"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount_fen__gte=0), name="case_amount_not_negative"),
