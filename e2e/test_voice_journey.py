@@ -1,7 +1,7 @@
 """Consultations and notices in a real browser (issue 9 part B): a street officer records a
 five-party consultation with a topic, a resolution and two action items, marks one done and
-reads the accountability view; sends a notice down and the station union's officer reads it,
-which the sender then sees. Pages are saved under artifacts/screenshots/voice/."""
+reads the accountability view; sends a notice with a file down and the station union's officer
+reads it and opens the file, which the sender then sees; corrects a meeting's record. Pages are saved under artifacts/screenshots/voice/."""
 
 from __future__ import annotations
 
@@ -30,8 +30,9 @@ def login(page, base, username):
 
 
 def test_an_officer_runs_a_consultation_and_a_notice_goes_down_and_is_read(
-    live_server, transactional_db, world, personas, desktop_page, screenshot
+    live_server, transactional_db, world, personas, desktop_page, screenshot, settings, tmp_path
 ):
+    settings.VAR_DIR = tmp_path  # the notice's file is stored here
     page, base = desktop_page, live_server.url
     today = timezone.localdate()
     login(page, base, "street")
@@ -98,6 +99,7 @@ def test_an_officer_runs_a_consultation_and_a_notice_goes_down_and_is_read(
     page.fill("input[name=title]", "关于做好高温天气户外劳动者防护的通知")
     page.fill("textarea[name=body]", "各站点工会：请开放爱心接力站，备足防暑用品。")
     page.check("input[name=to_members]")
+    page.set_input_files("input[name=file]", files=[{"name": "高温防护工作方案.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%plan\n"}])
     screenshot(page, "voice/04-notice-form")
     page.click("button:has-text('发送')")
     page.wait_for_selector("text=通知已发送到 5 个组织")
@@ -109,6 +111,9 @@ def test_an_officer_runs_a_consultation_and_a_notice_goes_down_and_is_read(
     page.click("text=关于做好高温天气户外劳动者防护的通知")
     assert "请开放爱心接力站" in page.get_by_test_id("notice-body").inner_text()
     assert page.get_by_test_id("my-receipt").is_visible()
+    with page.expect_download() as download:
+        page.get_by_test_id("notice-attachment").click()
+    assert download.value.suggested_filename == "高温防护工作方案.pdf"
     screenshot(page, "voice/05-notice-read")
     assert NoticeReceipt.objects.get(org=world.station_union).read_at is not None
 
@@ -179,12 +184,12 @@ def test_an_officer_corrects_a_meeting_record(live_server, transactional_db, wor
     page.wait_for_selector("[role=alert] >> text=请填写原因")
     assert page.input_value("input[name=due_on]") == "2027-01-31"
     page.fill("input[name=reason]", "选址需街道协调，推迟一个月")
-    screenshot(page, "voice/05-item-edit")
+    screenshot(page, "voice/10-item-edit")
     page.click("button:has-text('保存')")
     page.wait_for_selector("text=已修改")
     row = page.get_by_test_id(f"item-{item.pk}")
     assert "2027-01-31" in row.inner_text() and "原定 2026-12-20" in row.inner_text()
-    screenshot(page, "voice/06-meeting-corrected")
+    screenshot(page, "voice/11-meeting-corrected")
 
     # A topic recorded by mistake goes; its resolution stays.
     page.locator("[data-testid=topics] li", has_text="休息点不足").get_by_role("link", name=re.compile("^修改")).click()
@@ -194,3 +199,35 @@ def test_an_officer_corrects_a_meeting_record(live_server, transactional_db, wor
     assert "平台与街道共建休息点" in page.get_by_test_id("resolutions").inner_text()
     item.refresh_from_db()
     assert (item.due_on, item.original_due_on) == (dt.date(2027, 1, 31), dt.date(2026, 12, 20))
+
+
+def test_a_member_reads_a_notice_and_opens_its_file_on_a_phone(live_server, transactional_db, world, phone_page, screenshot, settings, tmp_path):
+    from gongyou.core.actors import COMMAND, Actor
+    from gongyou.core.testing import make_phone, worker_data
+    from gongyou.members.inputs import clean_worker
+    from gongyou.members.services import join
+    from gongyou.portal.sms import ConsoleBackend
+    from gongyou.voice.inputs import clean_file, clean_notice
+    from gongyou.voice.services import send_notice
+
+    settings.VAR_DIR = tmp_path
+    join(clean_worker(worker_data(6101)), channel="online", actor=Actor.worker())
+    pdf = b"%PDF-1.4\n%member notice\n"
+    data = clean_notice({"title": "夏季送清凉活动安排", "body": "各驿站备有绿豆汤。\n详见附件。", "audience": "all", "to_members": "1"}, [], [])
+    send_notice(world.street_fed, data, clean_file("送清凉安排.pdf", len(pdf), pdf), actor=COMMAND)
+
+    page, phone = phone_page, make_phone(6101)
+    page.goto(f"{live_server.url}/me/login/")
+    page.fill("#id_phone", phone)
+    page.click("#sms-box button")
+    page.wait_for_selector(".sms-note.ok")
+    page.fill("#id_sms_code", ConsoleBackend.last_code(phone, "login"))
+    page.click("button.btn[value=login]")
+    page.wait_for_url("**/me/")
+    page.goto(f"{live_server.url}/me/notices/")
+    notices = page.get_by_test_id("member-notices")
+    assert "夏季送清凉活动安排" in notices.inner_text() and "送清凉安排.pdf" in notices.inner_text()
+    screenshot(page, "portal/notices-with-file")
+    with page.expect_download() as download:
+        page.get_by_test_id("member-notice-attachment").click()
+    assert download.value.suggested_filename == "送清凉安排.pdf"

@@ -212,6 +212,7 @@ console_patterns = [
     path("notices/export/", notices.notice_export, name="notice_export"),
     path("notices/new/", notices.notice_new, name="notice_new"),
     path("notices/<int:pk>/", notices.notice_detail, name="notice"),
+    path("notices/<int:pk>/attachment/", notices.notice_attachment, name="notice_attachment"),
     path("notices/<int:pk>/receipts/export/", notices.notice_receipts_export, name="notice_receipts_export"),
     path("reports/", notices.report_list, name="reports"),
     path("reports/export/", notices.report_export, name="report_export"),

@@ -11,6 +11,7 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -100,6 +101,16 @@ def open_evidence(folder: str, sha256: str, content_type: str) -> bytes:
 
 
 EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
+
+
+def named_file_response(body: bytes, content_type: str, name: str) -> HttpResponse:
+    """A stored document served as a download under the name it was uploaded with (a notice's
+    circular, a report's attachment): its checked type, nosniff, never cached."""
+    response = HttpResponse(body, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name, safe='')}"
+    return response
 
 
 def private_file_response(body: bytes, content_type: str, stem: str) -> HttpResponse:

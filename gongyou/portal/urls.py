@@ -31,6 +31,7 @@ urlpatterns = [
     path("me/appointments/<int:pk>/cancel/", benefits.appointment_cancel, name="appointment_cancel"),
     path("me/insurance/", insurance.insurance, name="insurance"),
     path("me/notices/", notices.notices, name="notices"),
+    path("me/notices/<int:pk>/attachment/", notices.notice_attachment, name="notice_attachment"),
     path("me/insurance/<int:pk>/enrol/", insurance.enrol, name="insurance_enrol"),
     path("me/insurance/enrolments/<int:pk>/incident/", insurance.incident, name="incident"),
     path("me/cases/", cases.my_cases, name="cases"),

@@ -229,6 +229,11 @@ class Notice(models.Model):
     # The org kinds chosen when audience is "kinds" (kept for the record; the receipts are the truth).
     kinds = models.JSONField(default=list, blank=True)
     to_members = models.BooleanField(_("同时发给会员"), default=False)
+    # The document a notice carries (a federation's circular as a PDF, a form to fill in), for
+    # every receiving org's staff and, when it goes to members, for them in the portal.
+    attachment = models.ForeignKey(
+        Attachment, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("附件")
+    )
     sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
     sent_by = models.CharField(max_length=80)
 

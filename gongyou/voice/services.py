@@ -68,6 +68,17 @@ _EXTENSIONS = {
 }
 
 
+def attachment_content(attachment: Attachment) -> bytes | None:
+    """A stored file's bytes (at most inputs.MAX_FILE_BYTES), or None when it is gone from disk."""
+    storage = file_storage()
+    name = stored_name(attachment)
+    if not storage.exists(name):
+        return None
+    with storage.open(name, "rb") as handle:
+        content: bytes = handle.read()
+    return content
+
+
 def store_file(file: CleanFile) -> Attachment:
     """Record a checked file and write it, once per content, named by its hash (never by the
     name it came with). Called inside the caller's transaction."""
@@ -491,10 +502,10 @@ def notice_targets(org: Org, audience: str, kinds: list[str], org_ids: list[int]
 
 
 @transaction.atomic
-def send_notice(org: Org, data: CleanNotice, *, actor: Actor) -> Notice:
+def send_notice(org: Org, data: CleanNotice, file: CleanFile | None = None, *, actor: Actor) -> Notice:
     """Send a notice down (下达) from `org` to the orgs in its scope it names: all, those of some
     kinds, or chosen ones; optionally also to the members of those orgs (and of `org`), in the
-    portal. Each receiving org gets a receipt to mark read."""
+    portal; with a checked file attached, or none. Each receiving org gets a receipt to mark read."""
     targets = list(notice_targets(org, data.audience, data.kinds, data.org_ids))
     if data.audience == NoticeAudience.CHOSEN and len(targets) != len(set(data.org_ids)):
         raise Refused("org_out_of_scope", _("只能发给本工会管辖范围内的组织"), field="orgs")
@@ -503,13 +514,17 @@ def send_notice(org: Org, data: CleanNotice, *, actor: Actor) -> Notice:
     notice = Notice.objects.create(
         org=org, title=data.title, body=data.body, audience=data.audience, kinds=data.kinds,
         to_members=data.to_members, sent_by=actor.label[:80],
+        attachment=store_file(file) if file is not None else None,
     )  # fmt: skip
     NoticeReceipt.objects.bulk_create([NoticeReceipt(notice=notice, org=t) for t in targets])
     audit.record(
         actor,
         "voice.send_notice",
         notice,
-        after={"title": data.title, "audience": data.audience, "orgs": len(targets), "to_members": data.to_members},
+        after={
+            "title": data.title, "audience": data.audience, "orgs": len(targets), "to_members": data.to_members,
+            "file": file.name if file is not None else "",
+        },  # fmt: skip
         org=org,
     )
     return notice

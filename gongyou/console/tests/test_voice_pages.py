@@ -200,3 +200,34 @@ def test_a_topic_links_cases_and_warnings_in_scope(client, world, personas):
     other = submit_case(clean_case(case_data(phone="13800138001")), channel="staff", actor=COMMAND, fallback_org=world.other_street_fed)
     response = client.post(f"/console/consultations/{meeting.pk}/add/link/", {"topic": topic.pk, "case_no": other.case_no}, follow=True)
     assert "找不到这个诉求或预警" in response.content.decode() and list(topic.cases.all()) == [case]
+
+
+def test_a_notice_carries_a_file_to_the_orgs_it_reached_only(client, world, personas, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    login(client, personas["street"])
+    upload = SimpleUploadedFile("高温防护工作方案.pdf", PDF, content_type="application/pdf")
+    response = client.post(
+        "/console/notices/new/", {"title": "高温防护通知", "body": "见附件。", "audience": "all", "file": upload}
+    )
+    notice = Notice.objects.get()
+    assert response.status_code == 302 and notice.attachment.name == "高温防护工作方案.pdf"
+    assert AuditLog.objects.get(action="voice.send_notice").after["file"] == "高温防护工作方案.pdf"
+    login(client, personas["station"])  # a receiving org
+    assert "附件" in client.get("/console/notices/").content.decode()
+    assert 'data-testid="notice-attachment"' in client.get(f"/console/notices/{notice.pk}/").content.decode()
+    download = client.get(f"/console/notices/{notice.pk}/attachment/")
+    assert download.status_code == 200 and download.content == PDF
+    assert download["X-Content-Type-Options"] == "nosniff" and "no-store" in download["Cache-Control"]
+    assert "UTF-8''%E9%AB%98" in download["Content-Disposition"]
+    table = read_table(client.get("/console/notices/export/").content, "n.xlsx")
+    assert table[0][-1] == "附件" and table[1][-1] == "高温防护工作方案.pdf"
+    login(client, personas["other_street"])  # not reached
+    assert client.get(f"/console/notices/{notice.pk}/attachment/").status_code == 404
+
+
+def test_a_notice_refuses_a_file_that_is_not_what_it_claims(client, personas, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    login(client, personas["street"])
+    fake = SimpleUploadedFile("方案.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    response = client.post("/console/notices/new/", {"title": "通知", "body": "x", "audience": "all", "file": fake})
+    assert response.status_code == 400 and not Notice.objects.exists()

@@ -26,6 +26,7 @@ from gongyou.console.views.common import actor, can_write, error_text, flash_err
 from gongyou.core import excel
 from gongyou.core.access import enterprises_in_scope, require_write, root_org
 from gongyou.core.errors import FieldErrors, django_errors
+from gongyou.core.uploads import named_file_response
 from gongyou.voice.access import action_item_in_scope, action_items_in_scope, meeting_in_scope, meetings_in_scope
 from gongyou.voice.inputs import MAX_FILE_BYTES, CleanFile, clean_file, clean_item, clean_meeting, clean_party
 from gongyou.voice.models import ActionItem, Meeting, Party, Resolution, Topic
@@ -35,15 +36,14 @@ from gongyou.voice.services import (
     add_party,
     add_resolution,
     add_topic,
+    attachment_content,
     complete_action_item,
     create_meeting,
-    file_storage,
     link_topic,
     remove_action_item,
     remove_party,
     remove_resolution,
     remove_topic,
-    stored_name,
     unlink_topic,
     update_action_item,
     update_meeting,
@@ -75,22 +75,11 @@ def upload(request: HttpRequest, field: str = "file") -> CleanFile | None:
 
 
 def download(attachment: Any) -> HttpResponse:
-    storage = file_storage()
-    name = stored_name(attachment)
-    if not storage.exists(name):
-        raise Http404
     # At most 10 MB (inputs.MAX_FILE_BYTES): read whole, so the console's gate can wrap it.
-    with storage.open(name, "rb") as handle:
-        response = HttpResponse(handle.read(), content_type=attachment.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(attachment.name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name, safe="")
+    content = attachment_content(attachment)
+    if content is None:
+        raise Http404
+    return named_file_response(content, attachment.content_type, attachment.name)
 
 
 # --- meetings ---------------------------------------------------------------------------------

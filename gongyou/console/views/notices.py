@@ -61,7 +61,7 @@ def _notices(request: HttpRequest) -> QuerySet[Any]:
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(body__icontains=q))
-    return qs.order_by("-sent_at", "-id")
+    return qs.select_related("attachment").order_by("-sent_at", "-id")
 
 
 @console_view
@@ -81,21 +81,23 @@ def notice_export(request: HttpRequest) -> HttpResponse:
             _("接收组织数"),
             _("已读组织数"),
             _("同时发给会员"),
+            _("附件"),
         ]
         rows = (
             [n.title, n.org.name, timezone.localtime(n.sent_at), n.get_audience_display(), n.n_orgs, n.n_read,  # type: ignore[attr-defined]
-             _("是") if n.to_members else _("否")]
+             _("是") if n.to_members else _("否"), n.attachment.name if n.attachment else ""]
             for n in _notices(request)
         )  # fmt: skip
     else:
-        header = [_("通知标题"), _("发文工会"), _("发送时间"), _("本单位阅读时间")]
+        header = [_("通知标题"), _("发文工会"), _("发送时间"), _("本单位阅读时间"), _("附件")]
         rows = (
             [
                 n.title,
                 n.org.name,
                 timezone.localtime(n.sent_at),
-                timezone.localtime(n.my_read_at) if n.my_read_at else "",
-            ]  # type: ignore[attr-defined]
+                timezone.localtime(n.my_read_at) if n.my_read_at else "",  # type: ignore[attr-defined]
+                n.attachment.name if n.attachment else "",
+            ]
             for n in _notices(request)
         )
     return excel.export(_("通知"), header, rows)
@@ -115,7 +117,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
         post = request.POST
         try:
             data = clean_notice(post, post.getlist("kinds"), post.getlist("orgs"))
-            notice = send_notice(org, data, actor=actor(request))
+            notice = send_notice(org, data, upload(request), actor=actor(request))
         except ValidationError as exc:
             errors = django_errors(exc)
         else:
@@ -240,6 +242,15 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         mark_report_read(report, request.user, actor=actor(request))
         report.refresh_from_db()
     return render(request, "console/voice/report.html", {"report": report})
+
+
+@console_view
+def notice_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A notice's file, for whoever may open the notice (its sender's scope, its receiving orgs)."""
+    notice = notice_for(request.user, pk)
+    if notice.attachment is None:
+        raise Http404
+    return download(notice.attachment)
 
 
 @console_view

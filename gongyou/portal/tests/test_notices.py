@@ -31,3 +31,20 @@ def test_a_member_reads_the_notices_meant_for_members_of_their_org(member_client
 def test_the_notices_page_needs_a_login(client, world):
     response = client.get("/me/notices/")
     assert response.status_code == 302 and "/me/login/" in response["Location"]
+
+
+def test_a_member_downloads_a_notice_file_only_when_the_notice_reached_them(member_client, member, world, settings, tmp_path):
+    from gongyou.voice.inputs import clean_file
+
+    settings.VAR_DIR = tmp_path
+    pdf = b"%PDF-1.4\n%notice\n"
+    data = clean_notice({"title": "防暑降温须知", "body": "见附件", "audience": "all", "to_members": "1"}, [], [])
+    reached = send_notice(world.street_fed, data, clean_file("防暑须知.pdf", len(pdf), pdf), actor=COMMAND)
+    elsewhere = send_notice(world.other_street_fed, data, clean_file("别处.pdf", len(pdf), pdf), actor=COMMAND)
+    html = member_client.get("/me/notices/").content.decode()
+    assert f'href="/me/notices/{reached.pk}/attachment/"' in html and "防暑须知.pdf" in html
+    download = member_client.get(f"/me/notices/{reached.pk}/attachment/")
+    assert download.status_code == 200 and download.content == pdf and download["X-Content-Type-Options"] == "nosniff"
+    assert member_client.get(f"/me/notices/{elsewhere.pk}/attachment/").status_code == 404
+    member_client.logout()
+    assert member_client.get(f"/me/notices/{reached.pk}/attachment/").status_code == 302
