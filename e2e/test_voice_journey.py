@@ -231,3 +231,44 @@ def test_a_member_reads_a_notice_and_opens_its_file_on_a_phone(live_server, tran
     with page.expect_download() as download:
         page.get_by_test_id("member-notice-attachment").click()
     assert download.value.suggested_filename == "送清凉安排.pdf"
+
+
+def test_a_city_officer_follows_the_departments_task_board(live_server, transactional_db, world, personas, desktop_page, screenshot, settings, tmp_path):
+    from gongyou.core.actors import COMMAND
+    from gongyou.voice.inputs import clean_task
+    from gongyou.voice.models import DepartmentTask
+    from gongyou.voice.services import add_department, add_department_task
+
+    settings.VAR_DIR = tmp_path
+    add_department_task(add_department(world.city, "上海市人民检察院", actor=COMMAND), clean_task({"title": "支持劳动者起诉"}), actor=COMMAND)
+    page, base = desktop_page, live_server.url
+    login(page, base, "city")
+    menu(page, "部门任务")
+    page.fill("form[action$='/departments/new/'] input[name=name]", "上海市邮政管理局")
+    page.click("button:has-text('添加部门')")
+    page.wait_for_selector("text=已添加部门")
+    task_form = "form[action$='/departments/tasks/new/']"
+    page.select_option(f"{task_form} select[name=department]", label="上海市邮政管理局")
+    page.fill(f"{task_form} input[name=title]", "指导建立快递行业工会联合会")
+    page.fill(f"{task_form} input[name=due_on]", "2027-06-30")
+    page.click("button:has-text('添加任务')")
+    page.wait_for_selector("text=已添加任务")
+
+    # Progress without a word or a file is refused; with a file it is kept, with its history.
+    page.fill("input[name=progress]", "40")
+    page.click("button:has-text('保存进展')")
+    page.wait_for_selector("[role=alert] >> text=请填写进展情况或上传佐证材料")
+    page.fill("textarea[name=note]", "徐汇、闵行两区已成立快递行业工会联合会")
+    page.set_input_files("input[name=file]", files=[{"name": "成立批复.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%x\n"}])
+    page.click("button:has-text('保存进展')")
+    page.wait_for_selector("text=已记录进展")
+    assert "40%" in page.get_by_test_id("task-progress").inner_text()
+    assert "成立批复.pdf" in page.get_by_test_id("task-updates").inner_text()
+    screenshot(page, "voice/12-department-task")
+    task = DepartmentTask.objects.get(title="指导建立快递行业工会联合会")
+    assert (task.progress, task.status) == (40, "in_progress")
+
+    page.click("text=返回任务表")
+    board = page.get_by_test_id("department-tasks")
+    assert "上海市邮政管理局" in board.inner_text() and "上海市人民检察院" in board.inner_text()
+    screenshot(page, "voice/13-department-board")

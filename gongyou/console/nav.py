@@ -98,6 +98,7 @@ NAV = (
             Link("agreement_coverage", _("集体合同覆盖"), ("/console/agreements/coverage/",)),
             Link("notices", _("通知"), ("/console/notices/",)),
             Link("reports", _("上报材料"), ("/console/reports/",)),
+            Link("department_tasks", _("部门任务"), ("/console/departments/",)),
         ),
     ),
     Group(

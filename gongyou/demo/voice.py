@@ -16,16 +16,28 @@ from django.utils import timezone
 from gongyou.core.actors import Actor
 from gongyou.core.choices import Industry
 from gongyou.core.models import Enterprise, Org, Region, StaffProfile
-from gongyou.voice.inputs import CleanAgreement, CleanItem, CleanMeeting, CleanNotice, CleanParty, CleanReport
-from gongyou.voice.models import Agreement, Meeting, Notice, Report
+from gongyou.voice.inputs import (
+    CleanAgreement,
+    CleanItem,
+    CleanMeeting,
+    CleanNotice,
+    CleanParty,
+    CleanProgress,
+    CleanReport,
+    CleanTask,
+)
+from gongyou.voice.models import Agreement, Department, Meeting, Notice, Report
 from gongyou.voice.services import (
     add_action_item,
+    add_department,
+    add_department_task,
     add_resolution,
     add_topic,
     complete_action_item,
     create_agreement,
     create_meeting,
     mark_notice_read,
+    record_task_progress,
     send_notice,
     send_report,
 )
@@ -40,6 +52,7 @@ class VoiceReport:
     meetings: int = 0
     agreements: int = 0
     notices: int = 0
+    department_tasks: int = 0
 
 
 def _org(kind: str, code: str) -> Org | None:
@@ -168,6 +181,7 @@ def seed_voice(*, actor: Actor, today: dt.date | None = None) -> VoiceReport:
     report.notices += _notice(xujiahui, "关于高温天气开放爱心接力站的通知", "各站点工会、小二级工会：高温期间爱心接力站延长开放时间，备足饮用水和防暑药品。",
                               NoticeAudience.ALL, [], to_members=True, actor=actor)  # fmt: skip
     _read_some(actor)
+    report.department_tasks += _department_board(city, today, actor=actor)
     station = (
         Org.objects.filter(kind=Org.Kind.STATION_UNION, region__code=XUJIAHUI, status=Org.Status.ACTIVE)
         .order_by("id")
@@ -181,6 +195,44 @@ def seed_voice(*, actor: Actor, today: dt.date | None = None) -> VoiceReport:
             actor=actor,
         )
     return report
+
+
+# The city-level departments' division of labour (seed Annex 2), one task each (two for 人社局),
+# with progress (%, what was done) recorded so far, or none; due in days from today.
+ANNEX_2: list[tuple[str, str, str, int, list[tuple[int, str]]]] = [
+    ("上海市委网络安全和信息化委员会办公室", "健全新就业形态劳动者网络舆情发现研判引导机制",
+     "发挥网络主流思想舆论对新就业形态劳动者的引导，持续关注劳动者动态。", 60, [(30, "建立外卖、快递行业舆情周报，每周通报市总工会")]),
+    ("上海市经济和信息化委员会", "指导推动互联网、电商、平台企业及其关联企业建会",
+     "协同工会组织，加强与各级工会的信息共享。", 90, [(40, "向工会共享 2026 年重点平台企业名单 36 家"), (70, "召开平台企业建会推进会，12 家表态年内建会")]),
+    ("上海市人力资源和社会保障局", "畅通新就业形态劳动者举报投诉渠道",
+     "督促企业落实权益保障责任，依法维护劳动者权益。", 30, [(100, "12333 热线开设新就业形态劳动者专席，月均受理 420 件")]),
+    ("上海市人力资源和社会保障局", "落实职业技能培训补贴",
+     "对在就业地参加职业技能培训的，符合条件的按规定给予补贴。", -10, [(50, "已发布补贴目录，首批 3 家培训机构")]),
+    ("上海市交通委员会", "推动道路货运企业建会和货车司机入会",
+     "完善企业民主管理制度，建立多部门通畅维权渠道。", 120, []),
+    ("上海市市场监督管理局", "市场主体登记信息归集到市大数据资源平台",
+     "按统一数据规范及时归集，强化与工会的信息共享。", 45, [(80, "平台企业、快递企业登记信息按月推送工会")]),
+    ("上海市邮政管理局", "指导建立区、街镇快递行业工会联合会",
+     "发挥快递企业总部工会作用，推动分区、站点建会。", 75, [(20, "徐汇、闵行两区快递行业工会联合会筹备")]),
+    ("上海市人民检察院", "支持劳动者提起诉讼，参与劳动权益维护",
+     "督促相关部门履职、企业担责，支持适格主体和劳动者起诉。", 200, []),
+]  # fmt: skip
+
+
+def _department_board(city: Org, today: dt.date, *, actor: Actor) -> int:
+    """The city federation's board of the Annex 2 departments; a task already there is left alone."""
+    created = 0
+    for name, title, description, due_in, updates in ANNEX_2:
+        department = Department.objects.filter(org=city, name=name).first() or add_department(city, name, actor=actor)
+        if department.tasks.filter(title=title).exists():
+            continue
+        task = add_department_task(
+            department, CleanTask(title, description, today + dt.timedelta(days=due_in)), actor=actor
+        )
+        for progress, note in updates:
+            record_task_progress(task, CleanProgress(progress, note), actor=actor)
+        created += 1
+    return created
 
 
 def _notice(org: Org, title: str, body: str, audience: str, kinds: list[str], *, to_members: bool, actor: Actor) -> int:

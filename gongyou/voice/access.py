@@ -11,7 +11,16 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from gongyou.core.access import AnyUser, get_in_scope, get_or_404, scope_org_ids, scoped, staff_profile
 from gongyou.members.models import Membership
-from gongyou.voice.models import ActionItem, Agreement, Meeting, Notice, NoticeReceipt, Report
+from gongyou.voice.models import (
+    ActionItem,
+    Agreement,
+    Department,
+    DepartmentTask,
+    Meeting,
+    Notice,
+    NoticeReceipt,
+    Report,
+)
 
 
 def meetings_in_scope(user: AnyUser) -> QuerySet[Meeting]:
@@ -80,3 +89,19 @@ def notices_for_member(membership: Membership) -> QuerySet[Notice]:
 
 def notice_for_member(membership: Membership, pk: object) -> Notice:
     return get_or_404(notices_for_member(membership), pk=pk)
+
+
+# The departments' task board belongs to the federation that keeps it: its scope sees it (the
+# city's admins see every district's board too).
+
+
+def departments_in_scope(user: AnyUser) -> QuerySet[Department]:
+    return scoped(user, Department.objects.select_related("org"))
+
+
+def department_tasks_in_scope(user: AnyUser) -> QuerySet[DepartmentTask]:
+    return scoped(user, DepartmentTask.objects.select_related("department", "department__org"), "department__org")
+
+
+def department_task_in_scope(user: AnyUser, pk: object) -> DepartmentTask:
+    return get_or_404(department_tasks_in_scope(user), pk=pk)

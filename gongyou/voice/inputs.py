@@ -270,3 +270,47 @@ def clean_file(file_name: str, size: int, content: bytes, field: str = "file") -
         errors.add_code(field, _("只能上传 PDF、JPEG、PNG、Word（.docx）或 Excel（.xlsx）文件"), "bad_type")
     errors.raise_if_any()
     return CleanFile(base, content_type, extension, size, hashlib.sha256(content).hexdigest(), content)
+
+
+# --- the departments' task board ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CleanTask:
+    title: str
+    description: str
+    due_on: dt.date | None
+
+
+def clean_department_name(data: Mapping[str, Any]) -> str:
+    errors = FieldErrors()
+    name = _text(data, "name", 120, errors)
+    errors.raise_if_any()
+    return name
+
+
+def clean_task(data: Mapping[str, Any]) -> CleanTask:
+    errors = FieldErrors()
+    title = _text(data, "title", 200, errors)
+    description = _text(data, "description", 4000, errors, required=False)
+    due_on = _date(data, "due_on", errors, required=False)
+    errors.raise_if_any()
+    return CleanTask(title, description, due_on)
+
+
+@dataclass(frozen=True)
+class CleanProgress:
+    progress: int
+    note: str
+
+
+def clean_progress(data: Mapping[str, Any]) -> CleanProgress:
+    """A progress report: a whole percentage 0–100 and what was done."""
+    errors = FieldErrors()
+    raw = str(data.get("progress") or "").strip().rstrip("%").strip()
+    progress = int(raw) if raw.isdigit() else -1
+    if not 0 <= progress <= 100:
+        errors.add_code("progress", _("进度应为 0 到 100 之间的整数"), "bad_progress")
+    note = _text(data, "note", 4000, errors, required=False)
+    errors.raise_if_any()
+    return CleanProgress(progress, note)

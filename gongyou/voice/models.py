@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from gongyou.cases.models import Case, Warning
 from gongyou.core.choices import Industry
 from gongyou.core.models import Enterprise, Org, Region
-from gongyou.voice.vocab import AgreementKind, AgreementStatus, ItemStatus, NoticeAudience, PartyKind
+from gongyou.voice.vocab import AgreementKind, AgreementStatus, ItemStatus, NoticeAudience, PartyKind, TaskStatus
 
 
 class Attachment(models.Model):
@@ -291,3 +291,77 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- the departments' task board (seed Annex 2) ---------------------------------------------------
+
+
+class Department(models.Model):
+    """A government department a federation works with on gig workers' unionisation (seed
+    Annex 2: 网信办, 经信委, 人社局, 交通委, 市场监管局, 邮政管理局, 检察院…): the city federation
+    keeps the city-level departments' board, a district federation its district's."""
+
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="departments", verbose_name=_("工会"))
+    name = models.CharField(_("部门"), max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["org_id", "id"]
+        verbose_name = _("协同部门")
+        verbose_name_plural = _("协同部门")
+        constraints = [models.UniqueConstraint(fields=["org", "name"], name="department_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DepartmentTask(models.Model):
+    """One of a department's tasks in the division of labour, with its recorded progress. The
+    state follows the progress (TaskStatus); the updates are its history and evidence."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("部门"))
+    title = models.CharField(_("任务"), max_length=200)
+    description = models.TextField(_("任务内容"), blank=True)
+    due_on = models.DateField(_("完成期限"), null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    status = models.CharField(_("状态"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED)
+    updated_at = models.DateTimeField(_("最近更新"), null=True, blank=True)
+    done_on = models.DateField(_("完成日期"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["department_id", "id"]
+        verbose_name = _("部门任务")
+        verbose_name_plural = _("部门任务")
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="department_task_progress_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def effective_status(self, today: dt.date) -> str:
+        if self.status != TaskStatus.DONE and self.due_on is not None and self.due_on < today:
+            return TaskStatus.OVERDUE
+        return self.status
+
+
+class DepartmentTaskUpdate(models.Model):
+    """What was done on a task, when, by whom, with what evidence: the board's history."""
+
+    task = models.ForeignKey(DepartmentTask, on_delete=models.CASCADE, related_name="updates")
+    at = models.DateTimeField(default=timezone.now)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"))
+    note = models.TextField(_("进展情况"), blank=True)
+    evidence = models.ForeignKey(
+        Attachment, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("佐证材料")
+    )
+    recorded_by = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("任务进展")
+        verbose_name_plural = _("任务进展")
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.progress}%"

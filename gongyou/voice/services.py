@@ -28,12 +28,17 @@ from gongyou.voice.inputs import (
     CleanMeeting,
     CleanNotice,
     CleanParty,
+    CleanProgress,
     CleanReport,
+    CleanTask,
 )
 from gongyou.voice.models import (
     ActionItem,
     Agreement,
     Attachment,
+    Department,
+    DepartmentTask,
+    DepartmentTaskUpdate,
     Meeting,
     Notice,
     NoticeReceipt,
@@ -42,7 +47,7 @@ from gongyou.voice.models import (
     Resolution,
     Topic,
 )
-from gongyou.voice.vocab import AGREEMENT_NEXT, AgreementStatus, ItemStatus, NoticeAudience, PartyKind
+from gongyou.voice.vocab import AGREEMENT_NEXT, AgreementStatus, ItemStatus, NoticeAudience, PartyKind, TaskStatus
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -564,3 +569,69 @@ def mark_report_read(report: Report, user: User, *, actor: Actor) -> bool:
     if marked:
         audit.record(actor, "voice.read_report", report, org=report.to_org, related_org=report.org)
     return bool(marked)
+
+
+# --- the departments' task board (seed Annex 2) ---------------------------------------------------
+# A federation keeps the board of the departments it works with; each task's progress is
+# recorded with what was done and, to call it done, something that shows it.
+
+
+@transaction.atomic
+def add_department(org: Org, name: str, *, actor: Actor) -> Department:
+    if Department.objects.filter(org=org, name=name).exists():
+        raise Refused("duplicate_department", _("这个部门已经在任务表上"), field="name", conflict=True)
+    department = Department.objects.create(org=org, name=name)
+    audit.record(actor, "voice.add_department", department, after={"name": name}, org=org)
+    return department
+
+
+@transaction.atomic
+def add_department_task(department: Department, data: CleanTask, *, actor: Actor) -> DepartmentTask:
+    task = DepartmentTask.objects.create(
+        department=department, title=data.title, description=data.description, due_on=data.due_on
+    )
+    audit.record(
+        actor,
+        "voice.add_department_task",
+        task,
+        after={"department": department.name, "title": data.title, "due_on": str(data.due_on or "")},
+        org=department.org,
+    )
+    return task
+
+
+def _task_status(progress: int) -> str:
+    if progress >= 100:
+        return TaskStatus.DONE
+    return TaskStatus.IN_PROGRESS if progress > 0 else TaskStatus.NOT_STARTED
+
+
+@transaction.atomic
+def record_task_progress(
+    task: DepartmentTask, data: CleanProgress, file: CleanFile | None = None, *, actor: Actor, now: dt.datetime | None = None
+) -> DepartmentTaskUpdate:
+    """Record what was done on a task and where it stands (0–100 %). Every report says what was
+    done or carries a file; 100 % marks it done on that day. A done task can be reopened only by
+    a report below 100 % that says why (a note)."""
+    task = DepartmentTask.objects.select_for_update().select_related("department__org").get(pk=task.pk)
+    now = now or timezone.now()
+    if not data.note and file is None:
+        raise Refused("evidence_required", _("请填写进展情况或上传佐证材料"), field="note")
+    before = audit.snapshot(task, ["progress", "status"])
+    update = DepartmentTaskUpdate.objects.create(
+        task=task, at=now, progress=data.progress, note=data.note,
+        evidence=store_file(file) if file is not None else None, recorded_by=actor.label[:80],
+    )  # fmt: skip
+    task.progress, task.status, task.updated_at = data.progress, _task_status(data.progress), now
+    task.done_on = timezone.localdate(now) if task.status == TaskStatus.DONE else None
+    task.save(update_fields=["progress", "status", "updated_at", "done_on"])
+    audit.record(
+        actor,
+        "voice.record_task_progress",
+        task,
+        before=before,
+        after={**audit.snapshot(task, ["progress", "status"]), "file": file.name if file else ""},
+        reason=data.note[:200],
+        org=task.department.org,
+    )
+    return update

@@ -61,3 +61,13 @@ class NoticeAudience(models.TextChoices):
     ALL = "all", _("所辖全部组织")
     KINDS = "kinds", _("指定类型的组织")
     CHOSEN = "chosen", _("指定组织")
+
+
+class TaskStatus(models.TextChoices):
+    """A department task's state, from its recorded progress: 0 % not started, 100 % done."""
+
+    NOT_STARTED = "not_started", _("未开始")
+    IN_PROGRESS = "in_progress", _("推进中")
+    DONE = "done", _("已完成")
+    # Never stored: a task not done past its due date is shown (and filtered) as overdue.
+    OVERDUE = "overdue", _("已逾期")

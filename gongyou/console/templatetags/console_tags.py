@@ -151,6 +151,9 @@ ACTIONS = {
     "voice.read_notice": _("阅读通知"),
     "voice.send_report": _("上报材料"),
     "voice.read_report": _("阅读上报材料"),
+    "voice.add_department": _("任务表添加部门"),
+    "voice.add_department_task": _("添加部门任务"),
+    "voice.record_task_progress": _("记录部门任务进展"),
 }
 
 # Actions named after a state or kind (funds.<transaction kind>, cases.<case action>, …): the

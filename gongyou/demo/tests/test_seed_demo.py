@@ -279,6 +279,18 @@ def test_it_seeds_consultations_agreements_and_notices(seeded):
     assert Report.objects.filter(title="本月骑手意见建议汇总").exists()
 
 
+def test_it_seeds_the_city_departments_task_board(seeded):
+    from gongyou.voice.models import Department, DepartmentTask
+
+    assert "部门任务 8" in seeded
+    assert Department.objects.filter(org__parent__isnull=True).count() == 7
+    statuses = {t.title: (t.progress, t.status) for t in DepartmentTask.objects.all()}
+    assert statuses["畅通新就业形态劳动者举报投诉渠道"] == (100, "done")
+    assert statuses["推动道路货运企业建会和货车司机入会"] == (0, "not_started")
+    overdue = [t for t in DepartmentTask.objects.all() if t.effective_status(timezone.localdate()) == "overdue"]
+    assert [t.title for t in overdue] == ["落实职业技能培训补贴"]
+
+
 def test_insight_shows_13_months_of_history_against_targets(seeded):
     from django.utils import timezone
 

@@ -43,6 +43,7 @@ LABELS = {
     "meetings": "五方会商",
     "agreements": "集体合同",
     "notices": "通知",
+    "department_tasks": "部门任务",
     "targets": "考核目标",
     "snapshot_rows": "指标快照",
 }
@@ -82,6 +83,7 @@ class Command(BaseCommand):
         report.created["meetings"] += voice.meetings
         report.created["agreements"] += voice.agreements
         report.created["notices"] += voice.notices
+        report.created["department_tasks"] += voice.department_tasks
         # Coverage dashboards: 13 months of history, the year's targets, the daily snapshots.
         insight = seed_insight(actor=COMMAND)
         report.created["targets"] += insight.targets
