@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "gongyou.cases",
     "gongyou.insight",
     "gongyou.voice",
+    "gongyou.honours",
     "gongyou.portal",
     "gongyou.console",
     "gongyou.demo",

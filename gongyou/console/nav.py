@@ -78,6 +78,8 @@ NAV = (
             Link("slots", _("预约服务"), ("/console/appointments/",)),
             Link("plans", _("会员保障"), ("/console/insurance/",)),
             Link("served", _("服务人数"), ("/console/served/",)),
+            Link("competitions", _("劳动和技能竞赛"), ("/console/competitions/",)),
+            Link("honours", _("荣誉推荐"), ("/console/honours/",)),
         ),
     ),
     Group(

@@ -154,6 +154,10 @@ ACTIONS = {
     "voice.add_department": _("任务表添加部门"),
     "voice.add_department_task": _("添加部门任务"),
     "voice.record_task_progress": _("记录部门任务进展"),
+    "honours.create_competition": _("登记劳动技能竞赛"),
+    "honours.record_result": _("登记竞赛成绩"),
+    "honours.nominate": _("荣誉推荐"),
+    "honours.decide": _("荣誉评定"),
 }
 
 # Actions named after a state or kind (funds.<transaction kind>, cases.<case action>, …): the

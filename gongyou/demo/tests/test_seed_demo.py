@@ -291,6 +291,17 @@ def test_it_seeds_the_city_departments_task_board(seeded):
     assert [t.title for t in overdue] == ["落实职业技能培训补贴"]
 
 
+def test_it_seeds_honours_and_a_competition(seeded):
+    from gongyou.honours.models import Competition, Nomination
+    from gongyou.honours.queries import honour_stats
+
+    assert "荣誉与竞赛 5" in seeded
+    assert Competition.objects.get().results.count() == 3
+    rows = {r.kind: r for r in honour_stats(Nomination.objects.all())}
+    assert (rows["model_worker"].nominated, rows["model_worker"].awarded) == (2, 1)
+    assert rows["worker_pioneer"].by_industry["food_delivery"] == 1
+
+
 def test_insight_shows_13_months_of_history_against_targets(seeded):
     from django.utils import timezone
 

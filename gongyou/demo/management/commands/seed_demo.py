@@ -13,6 +13,7 @@ from gongyou.core.actors import COMMAND
 from gongyou.core.models import Enterprise, Org, Station
 from gongyou.demo.cases import seed_cases
 from gongyou.demo.funds import seed_funds
+from gongyou.demo.honours import seed_honours
 from gongyou.demo.insight import seed_insight
 from gongyou.demo.voice import seed_voice
 from gongyou.demo.world import DEFAULT_MEMBERS, Report, Seeder
@@ -44,6 +45,7 @@ LABELS = {
     "agreements": "集体合同",
     "notices": "通知",
     "department_tasks": "部门任务",
+    "honours": "荣誉与竞赛",
     "targets": "考核目标",
     "snapshot_rows": "指标快照",
 }
@@ -84,6 +86,8 @@ class Command(BaseCommand):
         report.created["agreements"] += voice.agreements
         report.created["notices"] += voice.notices
         report.created["department_tasks"] += voice.department_tasks
+        # Honours and competitions: members of 徐家汇 placed and nominated.
+        report.created["honours"] += seed_honours(actor=COMMAND)
         # Coverage dashboards: 13 months of history, the year's targets, the daily snapshots.
         insight = seed_insight(actor=COMMAND)
         report.created["targets"] += insight.targets
