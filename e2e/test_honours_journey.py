@@ -1,6 +1,7 @@
 """Honours and competitions in a real browser: a street officer records a riders' skills
 competition and a member's first place, nominates the member as a model worker and a station's
-crew as a Worker Pioneer, awards both and reads the figures by honour and industry."""
+crew as a Worker Pioneer, awards both and reads the figures by honour and industry; the rider
+sees what they won on their phone."""
 
 from __future__ import annotations
 
@@ -60,3 +61,31 @@ def test_an_officer_records_a_competition_and_nominates_for_honours(live_server,
     stats = page.get_by_test_id("honour-stats")
     assert re.search(r"劳动模范\s+1\s+1", stats.inner_text()) and re.search(r"工人先锋号\s+1\s+1", stats.inner_text())
     screenshot(page, "honours/02-nominations")
+
+
+def test_a_rider_sees_what_they_won_on_a_phone(live_server, transactional_db, world, phone_page, screenshot):
+    from gongyou.core.actors import COMMAND
+    from gongyou.core.testing import make_phone
+    from gongyou.honours.inputs import clean_competition, clean_nomination
+    from gongyou.honours.services import create_competition, decide_nomination, nominate, record_result
+    from gongyou.portal.sms import ConsoleBackend
+
+    rider = join(clean_worker(worker_data(7702)), channel="online", actor=Actor.worker()).membership
+    competition = create_competition(world.street_fed, clean_competition({"title": "外卖骑手职业技能竞赛", "held_on": "2026-05-01"}), actor=COMMAND)
+    record_result(competition, rider, "一等奖", actor=COMMAND)
+    nomination = nominate(
+        world.street_fed, clean_nomination({"kind": "model_worker", "year": "2026", "member_no": rider.member_no}, this_year=2026), rider, actor=COMMAND
+    )
+    decide_nomination(nomination, True, actor=COMMAND)
+
+    page, phone = phone_page, make_phone(7702)
+    page.goto(f"{live_server.url}/me/login/")
+    page.fill("#id_phone", phone)
+    page.click("#sms-box button")
+    page.wait_for_selector(".sms-note.ok")
+    page.fill("#id_sms_code", ConsoleBackend.last_code(phone, "login"))
+    page.click("button.btn[value=login]")
+    page.wait_for_url("**/me/")
+    won = page.get_by_test_id("my-honours").inner_text()
+    assert "劳动模范" in won and "外卖骑手职业技能竞赛" in won and "一等奖" in won
+    screenshot(page, "portal/my-honours")

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 
 from gongyou.core.choices import Industry
-from gongyou.honours.models import Nomination
+from gongyou.honours.models import CompetitionResult, Nomination
 from gongyou.honours.vocab import HonourKind, NominationStatus
+from gongyou.members.models import Membership
 
 
 @dataclass
@@ -41,3 +42,24 @@ def honour_stats(nominations: QuerySet[Nomination]) -> list[HonourRow]:
         if g["industry"] in row.by_industry:
             row.by_industry[g["industry"]] += g["awarded"]
     return list(rows.values())
+
+
+@dataclass(frozen=True)
+class MemberHonour:
+    year: int
+    title: str  # the honour, or the competition
+    detail: str  # who gave it, or the place won
+
+
+def member_honours(membership: Membership) -> list[MemberHonour]:
+    """What the member has won — honours awarded and places in competitions — newest first.
+    Nominations still undecided or not awarded are the unions' business and not shown."""
+    won = [
+        MemberHonour(n.year, n.get_kind_display(), n.org.name)
+        for n in Nomination.objects.filter(membership=membership, status=NominationStatus.AWARDED).select_related("org")
+    ]
+    won += [
+        MemberHonour(r.competition.held_on.year, r.competition.title, r.award)
+        for r in CompetitionResult.objects.filter(membership=membership).select_related("competition")
+    ]
+    return sorted(won, key=lambda h: h.year, reverse=True)

@@ -19,6 +19,7 @@ from gongyou.core import crypto
 from gongyou.core.actors import Actor
 from gongyou.core.models import Enterprise
 from gongyou.funds.dues import dues_status
+from gongyou.honours.queries import member_honours
 from gongyou.members.inputs import clean_work
 from gongyou.members.models import Membership, Person, Transfer
 from gongyou.members.notes import render_note
@@ -123,6 +124,7 @@ def me(request: HttpRequest) -> HttpResponse:
             "is_open": membership.status in Membership.OPEN_STATUSES,
             "dues": dues_status(membership),
             "dues_payable": membership.status in MAY_PAY,
+            "honours": member_honours(membership),
         },
     )
 
