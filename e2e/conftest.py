@@ -214,3 +214,16 @@ def menu(page: Any, label: str) -> None:
     if group.count() and group.get_attribute("open") is None:
         group.locator("summary").click()
     link.click()
+
+
+def portal_login(page: Any, base_url: str, phone: str) -> None:
+    """A member logs in to the portal with the SMS code the demo's console backend kept."""
+    from gongyou.portal.sms import ConsoleBackend
+
+    page.goto(f"{base_url}/me/login/")
+    page.fill("#id_phone", phone)
+    page.click("#sms-box button")
+    page.wait_for_selector(".sms-note.ok")
+    page.fill("#id_sms_code", ConsoleBackend.last_code(phone, "login"))
+    page.click("button.btn[value=login]")
+    page.wait_for_url("**/me/")

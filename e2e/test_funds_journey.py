@@ -15,7 +15,7 @@ from gongyou.funds.models import Account, DuesPayment
 from gongyou.members.inputs import clean_worker
 from gongyou.members.services import join
 
-from .conftest import menu
+from .conftest import menu, portal_login
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Gongyou-test-2026!"  # the personas' password (conftest.PASSWORD)
@@ -210,7 +210,6 @@ def test_a_lapsed_worker_records_dues_on_the_phone_and_is_reinstated(
     from gongyou.funds.dues import set_dues_schedule
     from gongyou.members.models import Membership
     from gongyou.members.services import lapse_membership
-    from gongyou.portal.sms import ConsoleBackend
 
     cache.clear()
     set_dues_schedule(
@@ -219,13 +218,7 @@ def test_a_lapsed_worker_records_dues_on_the_phone_and_is_reinstated(
     member = join_worker(78)
     lapse_membership(member, reason="会费逾期未缴", actor=COMMAND)
     page, phone = phone_page, make_phone(78)
-    page.goto(f"{live_server.url}/me/login/")
-    page.fill("#id_phone", phone)
-    page.click("#sms-box button")
-    page.wait_for_selector(".sms-note.ok")
-    page.fill("#id_sms_code", ConsoleBackend.last_code(phone, "login"))
-    page.click("button.btn[value=login]")
-    page.wait_for_url("**/me/")
+    portal_login(page, live_server.url, phone)
 
     page.get_by_test_id("pay-dues").click()
     page.wait_for_url("**/me/dues/")

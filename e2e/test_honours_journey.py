@@ -15,7 +15,7 @@ from gongyou.honours.models import Nomination
 from gongyou.members.inputs import clean_worker
 from gongyou.members.services import join
 
-from .conftest import menu
+from .conftest import menu, portal_login
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Gongyou-test-2026!"  # the personas' password (conftest.PASSWORD)
@@ -68,7 +68,6 @@ def test_a_rider_sees_what_they_won_on_a_phone(live_server, transactional_db, wo
     from gongyou.core.testing import make_phone
     from gongyou.honours.inputs import clean_competition, clean_nomination
     from gongyou.honours.services import create_competition, decide_nomination, nominate, record_result
-    from gongyou.portal.sms import ConsoleBackend
 
     rider = join(clean_worker(worker_data(7702)), channel="online", actor=Actor.worker()).membership
     competition = create_competition(world.street_fed, clean_competition({"title": "外卖骑手职业技能竞赛", "held_on": "2026-05-01"}), actor=COMMAND)
@@ -79,13 +78,7 @@ def test_a_rider_sees_what_they_won_on_a_phone(live_server, transactional_db, wo
     decide_nomination(nomination, True, actor=COMMAND)
 
     page, phone = phone_page, make_phone(7702)
-    page.goto(f"{live_server.url}/me/login/")
-    page.fill("#id_phone", phone)
-    page.click("#sms-box button")
-    page.wait_for_selector(".sms-note.ok")
-    page.fill("#id_sms_code", ConsoleBackend.last_code(phone, "login"))
-    page.click("button.btn[value=login]")
-    page.wait_for_url("**/me/")
+    portal_login(page, live_server.url, phone)
     won = page.get_by_test_id("my-honours").inner_text()
     assert "劳动模范" in won and "外卖骑手职业技能竞赛" in won and "一等奖" in won
     screenshot(page, "portal/my-honours")

@@ -21,10 +21,11 @@ from gongyou.core.models import Region
 from gongyou.core.testing import make_phone, worker_data
 from gongyou.members.inputs import clean_worker
 from gongyou.members.services import join
-from gongyou.portal.sms import ConsoleBackend
 from gongyou.positions.inputs import clean_position
 from gongyou.positions.services import create_position
 from gongyou.positions.tests.conftest import position_data
+
+from .conftest import portal_login
 
 pytestmark = pytest.mark.browser
 
@@ -64,13 +65,7 @@ def test_a_rider_sees_benefits_books_an_exam_and_enrols(live_server, transaction
     rider = _seed(world)
     phone = make_phone(88)
 
-    page.goto(f"{live_server.url}/me/login/")
-    page.fill("#id_phone", phone)
-    page.click("#sms-box button")
-    page.wait_for_selector(".sms-note.ok")
-    page.fill("#id_sms_code", ConsoleBackend.last_code(phone, "login"))
-    page.click("button.btn[value=login]")
-    page.wait_for_url("**/me/")
+    portal_login(page, live_server.url, phone)
 
     page.goto(f"{live_server.url}/")
     with page.expect_navigation():

@@ -15,7 +15,6 @@ from gongyou.members.inputs import clean_worker
 from gongyou.members.models import Transfer
 from gongyou.members.services import join
 from gongyou.members.transfers import auto_accept_due_transfers, cancel_transfer, request_transfer
-from gongyou.portal.sms import ConsoleBackend
 from gongyou.positions.inputs import clean_position
 from gongyou.positions.models import CheckIn
 from gongyou.positions.services import create_position, record_checkin
@@ -23,6 +22,8 @@ from gongyou.positions.tests.conftest import (
     fresh_index,  # noqa: F401 (autouse: the nearest-stations index)
     position_data,
 )
+
+from .conftest import portal_login
 
 pytestmark = pytest.mark.browser
 
@@ -46,13 +47,7 @@ def relay_station(world):
 
 def log_in(page, base_url, seq):
     phone = make_phone(seq)
-    page.goto(f"{base_url}/me/login/")
-    page.fill("#id_phone", phone)
-    page.click("#sms-box button")
-    page.wait_for_selector(".sms-note.ok")
-    page.fill("#id_sms_code", ConsoleBackend.last_code(phone, "login"))
-    page.click("button.btn[value=login]")
-    page.wait_for_url("**/me/")
+    portal_login(page, base_url, phone)
 
 
 def test_station_pages_know_the_rider_and_the_visit_shows_in_my_membership(

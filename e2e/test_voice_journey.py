@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from gongyou.voice.models import ActionItem, NoticeReceipt
 
-from .conftest import menu
+from .conftest import menu, portal_login
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Gongyou-test-2026!"  # the personas' password (conftest.PASSWORD)
@@ -206,7 +206,6 @@ def test_a_member_reads_a_notice_and_opens_its_file_on_a_phone(live_server, tran
     from gongyou.core.testing import make_phone, worker_data
     from gongyou.members.inputs import clean_worker
     from gongyou.members.services import join
-    from gongyou.portal.sms import ConsoleBackend
     from gongyou.voice.inputs import clean_file, clean_notice
     from gongyou.voice.services import send_notice
 
@@ -217,13 +216,7 @@ def test_a_member_reads_a_notice_and_opens_its_file_on_a_phone(live_server, tran
     send_notice(world.street_fed, data, clean_file("送清凉安排.pdf", len(pdf), pdf), actor=COMMAND)
 
     page, phone = phone_page, make_phone(6101)
-    page.goto(f"{live_server.url}/me/login/")
-    page.fill("#id_phone", phone)
-    page.click("#sms-box button")
-    page.wait_for_selector(".sms-note.ok")
-    page.fill("#id_sms_code", ConsoleBackend.last_code(phone, "login"))
-    page.click("button.btn[value=login]")
-    page.wait_for_url("**/me/")
+    portal_login(page, live_server.url, phone)
     page.goto(f"{live_server.url}/me/notices/")
     notices = page.get_by_test_id("member-notices")
     assert "夏季送清凉活动安排" in notices.inner_text() and "送清凉安排.pdf" in notices.inner_text()
