@@ -147,3 +147,41 @@ def test_console_login_and_overview_in_english(live_server, transactional_db, wo
         page.wait_for_load_state("load")
         assert chinese_ui(page, names) == [], path
         screenshot(page, f"english/{shot}")
+
+
+def test_this_seasons_console_pages_in_english(live_server, transactional_db, world, personas, desktop_page, screenshot):
+    """The pages added with honours, the departments' task board, meeting corrections and notice
+    files read in English too (data typed in English, so any Chinese left is UI text)."""
+    from gongyou.core.actors import COMMAND
+    from gongyou.honours.inputs import clean_competition, clean_nomination
+    from gongyou.honours.services import create_competition, nominate
+    from gongyou.voice.inputs import clean_item, clean_task
+    from gongyou.voice.services import add_action_item, add_department, add_department_task
+    from gongyou.voice.tests.conftest import make_meeting
+
+    competition = create_competition(world.street_fed, clean_competition({"title": "Skills contest", "held_on": "2026-05-01"}), actor=COMMAND)
+    nominate(world.street_fed, clean_nomination({"kind": "worker_pioneer", "year": "2026", "team": "Night crew", "industry": "express"}, this_year=2026), None, actor=COMMAND)
+    task = add_department_task(add_department(world.street_fed, "Post office", actor=COMMAND), clean_task({"title": "Found unions"}), actor=COMMAND)
+    meeting = make_meeting(world.street_fed, title="Riders' meeting")
+    item = add_action_item(meeting, clean_item({"title": "Shade tents", "due_on": "2026-08-01"}), owner=meeting.parties.get(kind="platform"), actor=COMMAND)
+    page, base = desktop_page, live_server.url
+    page.goto(f"{base}/console/login/")
+    switch_to_english(page)
+    page.fill("#id_username", "street")
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    names = sorted({*data_names(), *meeting.parties.values_list("name", flat=True), "张三、李四", "街道会议室"}, key=len, reverse=True)
+    for path, shot in [
+        ("/console/honours/", "20-honours"),
+        ("/console/competitions/", "21-competitions"),
+        (f"/console/competitions/{competition.pk}/", "22-competition"),
+        ("/console/departments/", "23-department-board"),
+        (f"/console/departments/tasks/{task.pk}/", "24-department-task"),
+        (f"/console/consultations/{meeting.pk}/item/{item.pk}/edit/", "25-item-edit"),
+        ("/console/notices/new/", "26-notice-form"),
+    ]:
+        page.goto(base + path)
+        page.wait_for_load_state("load")
+        assert chinese_ui(page, names) == [], path
+        screenshot(page, f"english/{shot}")
