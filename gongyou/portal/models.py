@@ -24,8 +24,12 @@ class SmsChallenge(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
     # The background job sending the text (core.tasks.deliver_sms): the portal tells the worker
     # whether the code went out, is being sent again, or failed. Null when it was written at once
-    # (the demo's console backend) or the finished job has since been purged.
-    job = models.ForeignKey("core.BackgroundJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # (the demo's console backend). No constraint and nothing done on delete: the daily purge of
+    # finished jobs stays one DELETE (a reference would make Django load every purged job, export
+    # files included, to clear it); a purged job reads as sent (portal.sms.delivery).
+    job = models.ForeignKey(
+        "core.BackgroundJob", on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["phone_hash", "purpose", "created_at"])]

@@ -158,3 +158,15 @@ def test_the_english_line(db, client, gateway):
         token = _token(_send_box(client))
     line = client.get("/sms/status/", {"t": token}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "resending" in line.lower()
+
+
+def test_purging_finished_jobs_stays_one_delete_and_the_code_reads_as_sent(db, client, gateway, django_assert_max_num_queries):
+    with mock.patch("urllib.request.urlopen", return_value=_ok_response()):
+        _send_box(client)
+    challenge = SmsChallenge.objects.get()
+    BackgroundJob.objects.filter(pk=challenge.job_id).update(finished_at=timezone.now() - dt.timedelta(days=30))
+    with django_assert_max_num_queries(2):  # the DELETE (and its savepoint), nothing loaded
+        assert jobs.purge_finished(timezone.now() - dt.timedelta(days=7)) == 1
+    challenge.refresh_from_db()
+    assert not BackgroundJob.objects.filter(pk=challenge.job_id).exists()
+    assert sms.delivery(challenge) == sms.Delivery.SENT
