@@ -230,6 +230,7 @@ console_patterns = [
     path("departments/new/", departments.department_new, name="department_new"),
     path("departments/tasks/new/", departments.task_new, name="department_task_new"),
     path("departments/tasks/<int:pk>/", departments.task_detail, name="department_task"),
+    path("departments/tasks/<int:pk>/export/", departments.task_updates_export, name="department_task_export"),
     path("departments/tasks/<int:pk>/evidence/<int:update_pk>/", departments.task_evidence, name="department_task_evidence"),
     path("reports/", notices.report_list, name="reports"),
     path("reports/export/", notices.report_export, name="report_export"),

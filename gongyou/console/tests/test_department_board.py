@@ -49,6 +49,8 @@ def test_a_city_officer_builds_the_board_and_records_progress(client, world, set
     assert "5 个区已建" in page and "进展.pdf" in page
     download = client.get(f"/console/departments/tasks/{task.pk}/evidence/{update.pk}/")
     assert download.status_code == 200 and download.content == PDF
+    history = read_table(client.get(f"/console/departments/tasks/{task.pk}/export/").content)
+    assert history[0][1] == "进度（%）" and str(history[1][1]) == "60" and history[1][3] == "进展.pdf"
     board = client.get("/console/departments/").content.decode()
     assert "上海市邮政管理局" in board and "指导建立快递行业工会联合会" in board and "60%" in board
     table = read_table(client.get("/console/departments/export/").content)

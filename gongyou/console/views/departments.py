@@ -142,6 +142,19 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "console/voice/department_task.html", context, status=400 if error else 200)
 
 
+UPDATE_HEADER = [_l("时间"), _l("进度（%）"), _l("进展情况"), _l("佐证材料"), _l("记录人")]
+
+
+@console_view
+def task_updates_export(request: HttpRequest, pk: int) -> HttpResponse:
+    task = department_task_in_scope(request.user, pk)
+    rows = (
+        [timezone.localtime(u.at), u.progress, u.note, u.evidence.name if u.evidence else "", u.recorded_by]
+        for u in task.updates.select_related("evidence")
+    )
+    return excel.export(_("任务进展"), UPDATE_HEADER, rows)
+
+
 @console_view
 def task_evidence(request: HttpRequest, pk: int, update_pk: int) -> HttpResponse:
     task = department_task_in_scope(request.user, pk)
