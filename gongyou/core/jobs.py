@@ -44,6 +44,7 @@ from gongyou.core import audit
 from gongyou.core.actors import Actor
 from gongyou.core.job_models import BackgroundJob
 from gongyou.core.logmask import mask
+from gongyou.core.models import Org
 
 logger = logging.getLogger(__name__)
 
@@ -262,9 +263,19 @@ def retry_job(job: BackgroundJob, *, actor: Actor) -> BackgroundJob:
         return locked
     locked.status, locked.attempts, locked.run_after, locked.finished_at = Status.QUEUED, 0, None, None
     locked.save(update_fields=["status", "attempts", "run_after", "finished_at"])
-    audit.record(actor, "job.retry", locked, after={"task": locked.task_path})
+    audit.record(actor, "job.retry", locked, after={"task": locked.task_path}, org=_job_org(locked))
     _send(locked)
     return locked
+
+
+def _job_org(job: BackgroundJob) -> Org | None:
+    """Whose admins oversee a job (core.access.jobs_for), so its audit rows are filed there: the
+    org of the staff member who started it, else (the schedule's work) the city federation."""
+    if job.created_by_id is not None:
+        org = Org.objects.filter(staff__user_id=job.created_by_id).first()
+        if org is not None:
+            return org
+    return audit.place_federation(None)
 
 
 def purge_finished(before: dt.datetime) -> int:

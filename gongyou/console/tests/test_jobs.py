@@ -94,3 +94,24 @@ def test_an_admin_sees_and_retries_only_the_jobs_of_their_scope(
         if not seen:
             assert client.post(f"/console/jobs/{job.pk}/retry/").status_code == 404
             assert BackgroundJob.objects.get(pk=job.pk).status == "failed"
+
+
+def test_a_retry_is_filed_where_the_jobs_admins_see_it(client, world, personas):
+    """The audit row of a retry goes under the org of whoever started the job (the schedule's:
+    the city federation), so the admins who may retry it also see that it was retried."""
+    from gongyou.core import jobs
+    from gongyou.core.access import audit_entries_for
+    from gongyou.core.models import AuditLog
+    from gongyou.core.tests.job_fixtures import flaky
+
+    by_street = jobs.enqueue(flaky, "street-audit", user=personas["street"])
+    by_schedule = jobs.enqueue(flaky, "schedule-audit")
+    BackgroundJob.objects.filter(pk__in=[by_street.pk, by_schedule.pk]).update(status="failed")
+    city_admin = admin_at(client, world.city, "city_admin_audit")
+    client.post(f"/console/jobs/{by_street.pk}/retry/")
+    client.post(f"/console/jobs/{by_schedule.pk}/retry/")
+    rows = {row.object_id: row.org for row in AuditLog.objects.filter(action="job.retry")}
+    assert rows == {str(by_street.pk): world.street_fed, str(by_schedule.pk): world.city}
+    street_admin = admin_at(client, world.street_fed, "street_admin_audit")
+    assert audit_entries_for(street_admin).filter(action="job.retry").count() == 1
+    assert audit_entries_for(city_admin).filter(action="job.retry").count() == 2
