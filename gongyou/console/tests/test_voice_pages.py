@@ -34,7 +34,8 @@ def meeting_post(**over):
     return data
 
 
-def test_an_officer_records_a_meeting_its_topic_resolution_and_items(client, world, personas):
+def test_an_officer_records_a_meeting_its_topic_resolution_and_items(client, world, personas, settings, tmp_path):
+    settings.VAR_DIR = tmp_path  # the evidence file is stored here, not in the working tree
     login(client, personas["street"])
     response = client.post("/console/consultations/new/", meeting_post())
     meeting = Meeting.objects.get()
