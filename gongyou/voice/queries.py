@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from gongyou.core.choices import Industry
 from gongyou.core.models import Region
+from gongyou.members.models import RosterEntry
 from gongyou.voice.models import ActionItem, Agreement, in_force_q
 from gongyou.voice.vocab import ItemStatus, PartyKind
 
@@ -101,3 +102,16 @@ def coverage(agreements: QuerySet[Agreement], today: dt.date) -> list[CoverageRo
         )
         for (code, industry), (n, w) in sorted(counts.items())
     ]
+
+
+def roster_workers_covered(agreement: Agreement) -> int:
+    """The workers the platforms' rosters list today at the agreement's enterprises, within its
+    region (a street, a district, or the whole city), each person once: a check on the number
+    typed in (`workers_covered`, which the agreement itself states). Only active roster rows."""
+    rows = RosterEntry.objects.filter(enterprise__in=agreement.enterprises.all(), active=True)
+    region = agreement.region
+    if region.level == Region.Level.STREET:
+        rows = rows.filter(street=region)
+    elif region.level == Region.Level.DISTRICT:
+        rows = rows.filter(street__parent=region)
+    return rows.values("id_hash").distinct().count()

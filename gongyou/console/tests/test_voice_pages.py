@@ -111,6 +111,7 @@ def test_agreement_form_detail_and_coverage(client, world, personas):
     assert response.status_code == 302 and agreement.enterprises.count() == 2 and agreement.subjects == ["pay", "labour_quota"]
     html = client.get(f"/console/agreements/{agreement.pk}/").content.decode()
     assert "生效中" in html and "劳动定额" in html
+    assert 'data-testid="roster-workers">0 ' in html  # nobody on the covered enterprises' rosters yet
     coverage = client.get("/console/agreements/coverage/").content.decode()
     assert 'data-testid="total-workers">120<' in coverage
     table = read_table(client.get("/console/agreements/coverage/export/").content, "a.xlsx")

@@ -28,7 +28,7 @@ from gongyou.core.models import Org, Region
 from gongyou.voice.access import agreement_in_scope, agreements_in_scope
 from gongyou.voice.inputs import clean_agreement
 from gongyou.voice.models import Agreement, in_force_q
-from gongyou.voice.queries import coverage
+from gongyou.voice.queries import coverage, roster_workers_covered
 from gongyou.voice.services import create_agreement, update_agreement
 from gongyou.voice.vocab import AGREEMENT_NEXT, AgreementKind, AgreementStatus, Subject
 
@@ -168,6 +168,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "enterprises": agreement.enterprises.select_related("street"),
         "in_force": agreement.in_force(),
         "can_write": can_write(request.user),
+        "roster_workers": roster_workers_covered(agreement),
     }
     return render(request, "console/voice/agreement.html", context)
 

@@ -139,3 +139,30 @@ def test_coverage_follows_the_staff_scope(world):
     )
     rows = coverage(agreements_in_scope(user), TODAY)
     assert [(r.industry, r.workers) for r in rows] == [("food_delivery", 100)]
+
+
+def test_the_workers_on_the_covered_enterprises_rosters_are_counted_once_within_the_region(world):
+    from gongyou.core.actors import Actor
+    from gongyou.core.testing import make_id_number, make_phone
+    from gongyou.members.roster import upsert_roster
+    from gongyou.voice.queries import roster_workers_covered
+
+    district = world.street.parent
+    elsewhere = Region.objects.filter(level=Region.Level.STREET).exclude(parent=district).order_by("code").first()
+
+    def row(seq, street, *, active=True, prefix="R"):
+        return {
+            "external_id": f"{prefix}{seq}", "name": f"骑手{seq}", "id_number": make_id_number(seq), "phone": make_phone(seq),
+            "street_code": street.code, "labor_relation": "independent", "industry": "food_delivery", "active": active,
+        }  # fmt: skip
+
+    upsert_roster(world.platform, [row(1, world.street), row(2, world.other_street), row(3, elsewhere), row(4, world.street, active=False)],
+                  actor=Actor.partner(world.platform))  # fmt: skip
+    # Worker 1 is on the agent's roster too: one person, counted once.
+    upsert_roster(world.agent, [row(1, world.street, prefix="A"), row(5, world.street, prefix="A")], actor=Actor.partner(world.agent))
+    district_wide = make(world.district, district, [world.platform, world.agent])
+    street_only = make(world.street_fed, world.street, [world.platform])
+    city_wide = make(world.city, world.city.region, [world.platform])
+    assert roster_workers_covered(district_wide) == 3  # 1, 2 and 5 (3 works elsewhere, 4 left)
+    assert roster_workers_covered(street_only) == 1
+    assert roster_workers_covered(city_wide) == 3  # 1, 2, 3
