@@ -6,9 +6,11 @@ No HTTP here: the API turns these into responses in gongyou.api.errors."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, NotRequired, TypedDict
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 class ErrorItem(TypedDict):
@@ -52,6 +54,17 @@ class FieldErrors:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationError(self.errors)  # type: ignore[arg-type]
+
+
+def text_field(data: Mapping[str, Any], key: str, limit: int, errors: FieldErrors, *, required: bool = True) -> str:
+    """A typed text field, stripped: "必填" when required and empty, "不能超过 N 个字" when
+    longer than `limit` (noted on `errors`, cut to the limit so the rest of the form can go on)."""
+    value = str(data.get(key) or "").strip()
+    if required and not value:
+        errors.add_code(key, _("必填"), "required")
+    elif len(value) > limit:
+        errors.add_code(key, _("不能超过 %(n)s 个字") % {"n": limit}, "too_long")
+    return value[:limit]
 
 
 def django_errors(exc: ValidationError) -> ErrorDict:

@@ -13,18 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from gongyou.core.choices import Industry
 from gongyou.core.errors import FieldErrors
+from gongyou.core.errors import text_field as _text
 from gongyou.honours.vocab import COLLECTIVE, HonourKind
 
 FIRST_YEAR = 2000
-
-
-def _text(data: Mapping[str, Any], key: str, limit: int, errors: FieldErrors, *, required: bool = True) -> str:
-    value = str(data.get(key) or "").strip()
-    if required and not value:
-        errors.add_code(key, _("必填"), "required")
-    elif len(value) > limit:
-        errors.add_code(key, _("不能超过 %(n)s 个字") % {"n": limit}, "too_long")
-    return value[:limit]
 
 
 @dataclass(frozen=True)

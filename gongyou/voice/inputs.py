@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongyou.core.choices import Industry
 from gongyou.core.errors import FieldErrors
+from gongyou.core.errors import text_field as _text
 from gongyou.core.models import Org
 from gongyou.voice.vocab import (
     ENTERPRISE_PARTIES,
@@ -37,15 +38,6 @@ OFFICE_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def _text(data: Mapping[str, Any], key: str, limit: int, errors: FieldErrors, *, required: bool = True) -> str:
-    value = str(data.get(key) or "").strip()
-    if required and not value:
-        errors.add_code(key, _("必填"), "required")
-    elif len(value) > limit:
-        errors.add_code(key, _("不能超过 %(n)s 个字") % {"n": limit}, "too_long")
-    return value[:limit]
 
 
 def _date(data: Mapping[str, Any], key: str, errors: FieldErrors, *, required: bool = True) -> dt.date | None:
@@ -103,6 +95,12 @@ def clean_party(row: Mapping[str, Any], errors: FieldErrors, field: str = "parti
     return CleanParty(kind, name, str(row.get("attendees") or "").strip()[:300], enterprise_id)
 
 
+def missing_kinds_text(needed: set[str], present: set[str]) -> str:
+    """"五方会商缺少：…" naming the kinds of party in `needed` that `present` lacks; "" when none."""
+    missing = [str(PartyKind(k).label) for k in PartyKind.values if k in needed and k not in present]
+    return _("五方会商缺少：%(kinds)s") % {"kinds": "、".join(missing)} if missing else ""
+
+
 def clean_meeting(
     data: Mapping[str, Any], parties: Sequence[Mapping[str, Any]], *, need_parties: bool = True
 ) -> CleanMeeting:
@@ -116,11 +114,9 @@ def clean_meeting(
     cleaned = [clean_party(row, errors) for row in parties if any(str(v or "").strip() for v in row.values())]
     ok = [p for p in cleaned if p is not None]
     if need_parties and len(ok) == len(cleaned):
-        missing = [str(PartyKind(k).label) for k in PartyKind.values if k not in {p.kind for p in ok}]
+        missing = missing_kinds_text(set(PartyKind.values), {p.kind for p in ok})
         if missing:
-            errors.add_code(
-                "parties", _("五方会商缺少：%(kinds)s") % {"kinds": "、".join(missing)}, "missing_party_kinds"
-            )
+            errors.add_code("parties", missing, "missing_party_kinds")
     errors.raise_if_any()
     assert held_on is not None
     return CleanMeeting(title, held_on, place, minutes, ok)

@@ -31,6 +31,7 @@ from gongyou.voice.inputs import (
     CleanProgress,
     CleanReport,
     CleanTask,
+    missing_kinds_text,
 )
 from gongyou.voice.models import (
     ActionItem,
@@ -47,7 +48,7 @@ from gongyou.voice.models import (
     Resolution,
     Topic,
 )
-from gongyou.voice.vocab import AGREEMENT_NEXT, AgreementStatus, ItemStatus, NoticeAudience, PartyKind, TaskStatus
+from gongyou.voice.vocab import AGREEMENT_NEXT, AgreementStatus, ItemStatus, NoticeAudience, TaskStatus
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -159,11 +160,34 @@ def add_party(
     return party
 
 
-@transaction.atomic
-def add_topic(meeting: Meeting, title: str, description: str = "", *, actor: Actor) -> Topic:
+def _topic_title(title: str) -> str:
     title = title.strip()
     if not title or len(title) > 200:
         raise Refused("bad_title", _("请填写议题（不超过 200 个字）"), field="title")
+    return title
+
+
+def _resolution_text(meeting_id: int, text: str, topic: Topic | None) -> str:
+    """A resolution's text, checked, under a topic of its own meeting (or none)."""
+    text = text.strip()
+    if not text:
+        raise Refused("required", _("请填写决议内容"), field="text")
+    if topic is not None and topic.meeting_id != meeting_id:
+        raise Refused("bad_topic", _("议题不属于这次会商"), field="topic")
+    return text
+
+
+def _check_item_links(meeting_id: int, owner: Party, resolution: Resolution | None) -> None:
+    """An action item's owner and resolution belong to its own meeting."""
+    if owner.meeting_id != meeting_id:
+        raise Refused("bad_owner", _("责任方必须是本次会商的参会方"), field="owner")
+    if resolution is not None and resolution.meeting_id != meeting_id:
+        raise Refused("bad_resolution", _("决议不属于这次会商"), field="resolution")
+
+
+@transaction.atomic
+def add_topic(meeting: Meeting, title: str, description: str = "", *, actor: Actor) -> Topic:
+    title = _topic_title(title)
     topic = Topic.objects.create(meeting=meeting, title=title, description=description.strip())
     audit.record(actor, "voice.add_topic", topic, after={"meeting": meeting.pk, "title": title}, org=meeting.org)
     return topic
@@ -187,11 +211,7 @@ def link_topic(topic: Topic, *, cases: Sequence[Case] = (), warnings: Sequence[W
 
 @transaction.atomic
 def add_resolution(meeting: Meeting, text: str, topic: Topic | None = None, *, actor: Actor) -> Resolution:
-    text = text.strip()
-    if not text:
-        raise Refused("required", _("请填写决议内容"), field="text")
-    if topic is not None and topic.meeting_id != meeting.pk:
-        raise Refused("bad_topic", _("议题不属于这次会商"), field="topic")
+    text = _resolution_text(meeting.pk, text, topic)
     resolution = Resolution.objects.create(meeting=meeting, topic=topic, text=text)
     audit.record(
         actor, "voice.add_resolution", resolution, after={"meeting": meeting.pk, "text": text[:200]}, org=meeting.org
@@ -204,10 +224,7 @@ def add_action_item(
     meeting: Meeting, data: CleanItem, *, owner: Party, resolution: Resolution | None = None, actor: Actor
 ) -> ActionItem:
     """An action item owned by one party of the meeting, due on a date."""
-    if owner.meeting_id != meeting.pk:
-        raise Refused("bad_owner", _("责任方必须是本次会商的参会方"), field="owner")
-    if resolution is not None and resolution.meeting_id != meeting.pk:
-        raise Refused("bad_resolution", _("决议不属于这次会商"), field="resolution")
+    _check_item_links(meeting.pk, owner, resolution)
     item = ActionItem.objects.create(
         meeting=meeting, resolution=resolution, owner=owner, title=data.title, due_on=data.due_on
     )
@@ -255,18 +272,15 @@ def complete_action_item(
 # moves only with a reason while the first one stays on record (ActionItem.original_due_on).
 
 
-def _keeps_kinds(party: Party, kinds_after: list[str]) -> None:
-    """Refuse a change that leaves the meeting without a kind of party it had (five-party)."""
-    kinds_before = set(Party.objects.filter(meeting_id=party.meeting_id).values_list("kind", flat=True))
-    missing = [str(PartyKind(k).label) for k in PartyKind.values if k in kinds_before and k not in set(kinds_after)]
+def _keep_every_kind(party: Party, new_kind: str | None) -> None:
+    """Refuse giving `party` another kind (or, with None, removing it) when that leaves the meeting
+    without a kind of party it had (five-party)."""
+    kinds = dict(Party.objects.filter(meeting_id=party.meeting_id).values_list("pk", "kind"))
+    before = set(kinds.values())
+    kinds.pop(party.pk, None)
+    missing = missing_kinds_text(before, {*kinds.values(), *([new_kind] if new_kind else [])})
     if missing:
-        raise Refused(
-            "missing_party_kinds", _("五方会商缺少：%(kinds)s") % {"kinds": "、".join(missing)}, field="kind", conflict=True
-        )
-
-
-def _other_kinds(party: Party) -> list[str]:
-    return list(Party.objects.filter(meeting_id=party.meeting_id).exclude(pk=party.pk).values_list("kind", flat=True))
+        raise Refused("missing_party_kinds", missing, field="kind", conflict=True)
 
 
 @transaction.atomic
@@ -274,7 +288,7 @@ def update_party(party: Party, data: CleanParty, *, actor: Actor) -> Party:
     fields = ["kind", "name", "attendees", "enterprise"]
     party = Party.objects.select_for_update().select_related("meeting").get(pk=party.pk)
     if data.kind != party.kind:
-        _keeps_kinds(party, [*_other_kinds(party), data.kind])
+        _keep_every_kind(party, data.kind)
     before = audit.snapshot(party, fields)
     party.kind, party.name, party.attendees = data.kind, data.name, data.attendees
     party.enterprise = _enterprise(data.enterprise_id)
@@ -288,17 +302,10 @@ def remove_party(party: Party, *, actor: Actor) -> None:
     party = Party.objects.select_for_update().select_related("meeting").get(pk=party.pk)
     if party.items.exists():
         raise Refused("party_has_items", _("这个参会方还有落实事项，不能删除；请先修改事项的责任方"), conflict=True)
-    _keeps_kinds(party, _other_kinds(party))
+    _keep_every_kind(party, None)
     before = audit.snapshot(party, ["meeting", "kind", "name", "attendees", "enterprise"])
     audit.record(actor, "voice.remove_party", party, before=before, org=party.meeting.org)
     party.delete()
-
-
-def _topic_title(title: str) -> str:
-    title = title.strip()
-    if not title or len(title) > 200:
-        raise Refused("bad_title", _("请填写议题（不超过 200 个字）"), field="title")
-    return title
 
 
 @transaction.atomic
@@ -342,11 +349,7 @@ def unlink_topic(topic: Topic, *, case: Case | None = None, warning: Warning | N
 
 @transaction.atomic
 def update_resolution(resolution: Resolution, text: str, topic: Topic | None = None, *, actor: Actor) -> Resolution:
-    text = text.strip()
-    if not text:
-        raise Refused("required", _("请填写决议内容"), field="text")
-    if topic is not None and topic.meeting_id != resolution.meeting_id:
-        raise Refused("bad_topic", _("议题不属于这次会商"), field="topic")
+    text = _resolution_text(resolution.meeting_id, text, topic)
     fields = ["text", "topic"]
     before = audit.snapshot(resolution, fields)
     resolution.text, resolution.topic = text, topic
@@ -393,10 +396,7 @@ def update_action_item(
     """Correct an open item: its wording, owner, resolution or deadline. Moving the deadline
     needs a reason (it changes what counts as on time); the first deadline stays on record."""
     item = _open_item(item)
-    if owner.meeting_id != item.meeting_id:
-        raise Refused("bad_owner", _("责任方必须是本次会商的参会方"), field="owner")
-    if resolution is not None and resolution.meeting_id != item.meeting_id:
-        raise Refused("bad_resolution", _("决议不属于这次会商"), field="resolution")
+    _check_item_links(item.meeting_id, owner, resolution)
     moved = data.due_on != item.due_on
     why = _reason(reason) if moved else reason.strip()[:200]
     fields = ["title", "owner", "resolution", "due_on", "original_due_on"]
@@ -611,8 +611,8 @@ def record_task_progress(
     task: DepartmentTask, data: CleanProgress, file: CleanFile | None = None, *, actor: Actor, now: dt.datetime | None = None
 ) -> DepartmentTaskUpdate:
     """Record what was done on a task and where it stands (0–100 %). Every report says what was
-    done or carries a file; 100 % marks it done on that day. A done task can be reopened only by
-    a report below 100 % that says why (a note)."""
+    done or carries a file; 100 % marks it done on that day, and a later report below 100 %
+    reopens it."""
     task = DepartmentTask.objects.select_for_update().select_related("department__org").get(pk=task.pk)
     now = now or timezone.now()
     if not data.note and file is None:
