@@ -18,6 +18,7 @@ BENCHMARKS = [
     ["bench_funds.py", "--postings", "1000000", "--service", "100000"],
     ["bench_benefits.py"],
     ["bench_insight.py"],
+    ["bench_voice.py"],
 ]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
@@ -169,6 +170,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "in_force": agreement.in_force(),
         "can_write": can_write(request.user),
         "roster_workers": roster_workers_covered(agreement),
+        "count_minutes": (settings.GONGYOU["COVERAGE_SECONDS"] + 59) // 60,
     }
     return render(request, "console/voice/agreement.html", context)
 
