@@ -166,3 +166,24 @@ def test_the_workers_on_the_covered_enterprises_rosters_are_counted_once_within_
     assert roster_workers_covered(district_wide) == 3  # 1, 2 and 5 (3 works elsewhere, 4 left)
     assert roster_workers_covered(street_only) == 1
     assert roster_workers_covered(city_wide) == 3  # 1, 2, 3
+
+
+def test_the_roster_check_is_shared_for_the_coverage_window(world, settings):
+    from gongyou.core.actors import Actor
+    from gongyou.core.testing import make_id_number, make_phone
+    from gongyou.members.roster import upsert_roster
+    from gongyou.voice.queries import roster_workers_covered
+
+    def push(seq):
+        row = {"external_id": f"S{seq}", "name": f"骑手{seq}", "id_number": make_id_number(seq), "phone": make_phone(seq),
+               "street_code": world.street.code, "labor_relation": "independent", "industry": "food_delivery"}  # fmt: skip
+        upsert_roster(world.platform, [row], actor=Actor.partner(world.platform))
+
+    agreement = make(world.street_fed, world.street, [world.platform])
+    push(1)
+    settings.GONGYOU = {**settings.GONGYOU, "COVERAGE_SECONDS": 600}
+    assert roster_workers_covered(agreement) == 1
+    push(2)
+    assert roster_workers_covered(agreement) == 1  # the shared copy, up to ten minutes old
+    settings.GONGYOU = {**settings.GONGYOU, "COVERAGE_SECONDS": 0}
+    assert roster_workers_covered(agreement) == 2
